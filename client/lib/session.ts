@@ -1,0 +1,53 @@
+// The device's session: the token (taken once from #token=… and kept) and the chosen language.
+const TOKEN_KEY = 'amina.token';
+const LANG_KEY = 'amina.lang';
+
+export const LANGUAGES = ['en', 'ar', 'ckb'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Arabic and Kurdish (Sorani) are written right to left. */
+export function directionOf(lang: Language): 'ltr' | 'rtl' {
+  return lang === 'en' ? 'ltr' : 'rtl';
+}
+
+/**
+ * Moves a token from the address fragment into storage and removes it from the address, so that it
+ * is not left in the history, a screenshot or a shared link. Call once, before anything renders.
+ */
+export function adoptTokenFromAddress(): void {
+  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  if (!match) return;
+  localStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  const rest = window.location.hash.replace(/(^#|&)token=[^&]+/, '$1').replace(/^#&?$/, '');
+  history.replaceState(history.state, '', window.location.pathname + window.location.search + rest);
+}
+
+export function getToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function forgetToken(): void {
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+/** `?lang=` wins and is remembered; then the remembered choice; then the browser's; then English. */
+export function chooseLanguage(): Language {
+  const fromAddress = new URLSearchParams(window.location.search).get('lang');
+  if (isLanguage(fromAddress)) {
+    localStorage.setItem(LANG_KEY, fromAddress);
+    return fromAddress;
+  }
+  const remembered = localStorage.getItem(LANG_KEY);
+  if (isLanguage(remembered)) return remembered;
+  const browser = navigator.language.slice(0, 3).replace('-', '');
+  if (isLanguage(browser)) return browser;
+  return 'en';
+}
+
+export function rememberLanguage(lang: Language): void {
+  localStorage.setItem(LANG_KEY, lang);
+}
+
+function isLanguage(value: string | null): value is Language {
+  return value !== null && (LANGUAGES as readonly string[]).includes(value);
+}

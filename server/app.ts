@@ -1,0 +1,147 @@
+// The app factory: builds the HTTP and Socket.IO servers around a store, without listening.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { pino, type Logger } from 'pino';
+import { Server } from 'socket.io';
+import { createAuthenticator, type Authenticator } from './auth.ts';
+import type { Config } from './config.ts';
+import { loadFixtures, type Fixtures } from './fixtures.ts';
+import { ApiError, errorHandler } from './http/apiError.ts';
+import { requireToken } from './http/middleware.ts';
+import { readRoutes } from './http/readRoutes.ts';
+import { writeRoutes } from './http/writeRoutes.ts';
+import { createLivePicture, systemClock, type Clock, type LivePicture } from './livePicture.ts';
+import { registerRealtime, type AminaServer } from './realtime.ts';
+import type { Store } from './storage/store.ts';
+
+export const VERSION: string = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'),
+).version;
+
+/** The screens of the dashboard: each is the single-page app's index.html. */
+const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report'];
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  logger?: Logger;
+  fixtures?: Fixtures;
+}
+
+export interface App {
+  httpServer: http.Server;
+  io: AminaServer;
+  live: LivePicture;
+  auth: Authenticator;
+  logger: Logger;
+  /** the admin token created on this start, when the store had none and none was configured */
+  createdAdminToken: string | undefined;
+  /** Stops the clock, finishes requests in flight, closes sockets and the store. */
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    // Tokens travel in these; they must never reach a log file.
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: '[redacted]' },
+  });
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, store } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir);
+
+  await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
+  const auth = createAuthenticator(store, config.adminToken);
+  let createdAdminToken: string | undefined;
+  if (!config.adminToken && (await store.countTokens()) === 0) {
+    createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
+  }
+
+  const live = createLivePicture({ store, clock, governorates: fixtures.governorates });
+  await live.load();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info(
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const httpServer = http.createServer(app);
+  const io: AminaServer = new Server(httpServer, {
+    serveClient: false,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
+  });
+  const realtime = registerRealtime(io, { auth, live });
+
+  const api = express.Router();
+  api.get('/health', (_req, res) => {
+    res.json({ status: 'ok', storage: store.kind, version: VERSION });
+  });
+  api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  api.use(requireToken(auth));
+  api.use(readRoutes({ store, live, clock, fixtures }));
+  api.use(writeRoutes({ store, live, clock, auth, disconnectToken: realtime.disconnectToken }));
+  api.use((req) => {
+    throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
+  });
+  api.use(errorHandler(logger));
+  app.use('/api', api);
+
+  const indexHtml = path.join(config.clientDir, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(config.clientDir, { index: false, maxAge: '1h' }));
+    app.get(SCREEN_PATHS, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
+    });
+  } else {
+    app.get(SCREEN_PATHS, (_req, res) => {
+      res.status(503).type('text').send('The dashboard is not built yet: run `npm run build`, then restart.');
+    });
+  }
+
+  const ticker = setInterval(() => {
+    live.tick().catch((err: unknown) => logger.error({ err }, 'tick failed'));
+  }, config.retickIntervalMs);
+  ticker.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    io,
+    live,
+    auth,
+    logger,
+    createdAdminToken,
+    close() {
+      closing ??= (async () => {
+        clearInterval(ticker);
+        // Stop taking connections; requests in flight run to their end before the server closes.
+        const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        io.local.disconnectSockets(true);
+        await serverClosed;
+        await live.exclusive(async () => undefined);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,222 @@
+// The server's in-memory projection of the log: site logs, rollups, open alerts, and the update sequence.
+import { randomUUID } from 'node:crypto';
+import { evaluateConditions, openAlertsByGovernorate, reconcileAlerts, type AlertCondition } from '../shared/alerts.ts';
+import {
+  addReportToLog,
+  computePicture,
+  diffPictures,
+  emptySiteLog,
+  pruneSiteLog,
+  type Picture,
+  type SiteLog,
+} from '../shared/projection.ts';
+import type { Alert, Governorate, Site, Snapshot, StoredReport, Thresholds, Update } from '../shared/schemas.ts';
+import { isoSeconds } from '../shared/time.ts';
+import type { Store } from './storage/store.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface LivePicture {
+  /** Loads sites, thresholds and open alerts, and replays the whole log. */
+  load(): Promise<void>;
+  /** Folds newly stored reports in, re-evaluates, and emits an update. */
+  applyReports(reports: readonly StoredReport[]): Promise<void>;
+  /** Re-evaluates at the clock's time: windows slide and silence grows without new reports. */
+  tick(): Promise<void>;
+  snapshot(): Snapshot;
+  sites(): readonly Site[];
+  site(id: string): Site | undefined;
+  thresholds(): Thresholds;
+  setThresholds(thresholds: Thresholds): Promise<void>;
+  putSite(site: Site): Promise<void>;
+  /**
+   * Acknowledges an open alert, stores and emits it. Returns undefined when no open alert has that
+   * id (the caller tells an unknown id from a resolved one).
+   */
+  acknowledge(id: string, by: string, note: string | undefined): Promise<Alert | undefined>;
+  onUpdate(listener: (update: Update) => void): void;
+  /** Runs `task` alone: ingest, ticks and acknowledgements never interleave. */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export interface LivePictureDeps {
+  store: Store;
+  clock: Clock;
+  governorates: readonly Governorate[];
+}
+
+export function createLivePicture({ store, clock, governorates }: LivePictureDeps): LivePicture {
+  const pcodes = governorates.map((g) => g.pcode);
+  const governorateNames = new Map(governorates.map((g) => [g.pcode, g.nameEn]));
+  let sites: Site[] = [];
+  let sitesById = new Map<string, Site>();
+  let thresholds: Thresholds;
+  const logs = new Map<string, SiteLog>();
+  const openAlerts = new Map<string, Alert>();
+  let picture: Picture | null = null;
+  let seq = 0;
+  let at = isoSeconds(clock.now());
+  const listeners: ((update: Update) => void)[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  function setSites(next: Site[]) {
+    sites = next;
+    sitesById = new Map(next.map((s) => [s.id, s]));
+  }
+
+  function fold(report: StoredReport) {
+    let log = logs.get(report.siteId);
+    if (!log) logs.set(report.siteId, (log = emptySiteLog()));
+    addReportToLog(log, report);
+  }
+
+  async function raise(condition: AlertCondition, nowIso: string): Promise<Alert> {
+    const alert: Alert = { id: randomUUID(), ...condition, state: 'active', raisedAt: nowIso, updatedAt: nowIso };
+    // The store returns the alert that is open already if another instance raised it first.
+    return store.insertAlert(alert);
+  }
+
+  /** Recomputes the picture at `nowMs`, persists alert changes, and emits what changed. */
+  async function refresh(extraChangedAlerts: Alert[] = []): Promise<void> {
+    const nowMs = clock.now();
+    const nowIso = isoSeconds(nowMs);
+    for (const log of logs.values()) pruneSiteLog(log, nowMs);
+
+    const draft = computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs);
+    const conditions = evaluateConditions({
+      sites,
+      states: new Map(draft.sites.map((s) => [s.id, s])),
+      governorates: draft.governorates,
+      governorateNames,
+      thresholds,
+      nowMs,
+    });
+    const changes = reconcileAlerts([...openAlerts.values()], conditions, nowIso);
+    const changedAlerts: Alert[] = [...extraChangedAlerts];
+    for (const condition of changes.raise) {
+      const alert = await raise(condition, nowIso);
+      openAlerts.set(alert.id, alert);
+      changedAlerts.push(alert);
+    }
+    for (const alert of [...changes.change, ...changes.resolve]) {
+      await store.updateAlert(alert);
+      if (alert.state === 'resolved') openAlerts.delete(alert.id);
+      else openAlerts.set(alert.id, alert);
+      changedAlerts.push(alert);
+    }
+
+    const next = changedAlerts.length
+      ? computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs)
+      : draft;
+    const first = picture === null;
+    const diff = diffPictures(picture, next);
+    picture = next;
+    at = nowIso;
+    // The picture built on start is the baseline that snapshots carry: nothing to send yet.
+    if (first) return;
+    if (!diff.national && diff.governorates.length === 0 && diff.sites.length === 0 && changedAlerts.length === 0) {
+      return;
+    }
+    seq += 1;
+    const update: Update = {
+      seq,
+      at,
+      governorates: diff.governorates,
+      sites: diff.sites,
+      national: next.national,
+      alerts: changedAlerts,
+    };
+    for (const listener of listeners) listener(update);
+  }
+
+  return {
+    async load() {
+      setSites(await store.listSites());
+      thresholds = await store.getThresholds();
+      logs.clear();
+      await store.replayReports(fold);
+      openAlerts.clear();
+      for (const alert of await store.listAlerts(['active', 'acknowledged'])) openAlerts.set(alert.id, alert);
+      await exclusive(() => refresh());
+    },
+
+    applyReports(reports) {
+      return exclusive(async () => {
+        for (const report of reports) fold(report);
+        await refresh();
+      });
+    },
+
+    tick() {
+      return exclusive(() => refresh());
+    },
+
+    snapshot() {
+      if (!picture) throw new Error('the live picture is not loaded yet');
+      return {
+        seq,
+        at,
+        national: picture.national,
+        governorates: picture.governorates,
+        sites: picture.sites,
+        alerts: [...openAlerts.values()].sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : a.raisedAt > b.raisedAt ? -1 : 0)),
+      };
+    },
+
+    sites: () => sites,
+    site: (id) => sitesById.get(id),
+    thresholds: () => thresholds,
+
+    setThresholds(next) {
+      return exclusive(async () => {
+        thresholds = next;
+        await refresh();
+      });
+    },
+
+    putSite(site) {
+      return exclusive(async () => {
+        setSites(sitesById.has(site.id) ? sites.map((s) => (s.id === site.id ? site : s)) : [...sites, site]);
+        await refresh();
+      });
+    },
+
+    acknowledge(id, by, note) {
+      return exclusive(async () => {
+        const open = openAlerts.get(id);
+        if (!open) return undefined;
+        // Acknowledging twice keeps the first acknowledgement: who saw it first is what matters.
+        if (open.state === 'acknowledged') return open;
+        const nowIso = isoSeconds(clock.now());
+        const alert: Alert = {
+          ...open,
+          state: 'acknowledged',
+          acknowledgedAt: nowIso,
+          acknowledgedBy: by,
+          ...(note ? { note } : {}),
+          updatedAt: nowIso,
+        };
+        await store.updateAlert(alert);
+        openAlerts.set(id, alert);
+        await refresh([alert]);
+        return alert;
+      });
+    },
+
+    onUpdate(listener) {
+      listeners.push(listener);
+    },
+
+    exclusive,
+  };
+}

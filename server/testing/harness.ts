@@ -1,0 +1,123 @@
+// Starts the real app on an ephemeral port with a real store, and gives tests real clients.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
+import type { Role, Snapshot, Update } from '../../shared/schemas.ts';
+import { createApp, type App } from '../app.ts';
+import { testConfig, type Config } from '../config.ts';
+import type { Clock } from '../livePicture.ts';
+import { openSqliteStore } from '../storage/sqliteStore.ts';
+import type { Store } from '../storage/store.ts';
+
+export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const ADMIN_TOKEN = 'test-admin-token-that-is-long-enough-0123456789';
+
+/** A clock the test moves by hand. */
+export function manualClock(startIso: string): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let now = Date.parse(startIso);
+  return {
+    now: () => now,
+    set: (iso) => {
+      now = Date.parse(iso);
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export interface Running {
+  app: App;
+  url: string;
+  dataDir: string;
+  config: Config;
+  /** fetch against the running server, with a token */
+  request(method: string, urlPath: string, token: string | null, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  tokenFor(role: Role, sites?: string[]): Promise<string>;
+  connect(token: string): Promise<{ socket: DashboardSocket; snapshot: Snapshot; updates: Update[] }>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  clock?: Clock;
+  store?: Store;
+  config?: Partial<Config>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'amina-test-'));
+}
+
+export async function startServer(options: StartOptions = {}): Promise<Running> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = testConfig({ dataDir, adminToken: ADMIN_TOKEN, retickIntervalMs: 3_600_000, ...options.config });
+  const store = options.store ?? openSqliteStore(dataDir);
+  const app = await createApp({ config, store, clock: options.clock });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const sockets: DashboardSocket[] = [];
+
+  const request: Running['request'] = async (method, urlPath, token, body) => {
+    const response = await fetch(url + urlPath, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: the test sees the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+
+  return {
+    app,
+    url,
+    dataDir,
+    config,
+    request,
+    async tokenFor(role, sites) {
+      const answer = await request('POST', '/api/tokens', ADMIN_TOKEN, { role, sites, label: `${role} for tests` });
+      if (answer.status !== 201) throw new Error(`token not issued: ${JSON.stringify(answer.body)}`);
+      return answer.body.token as string;
+    },
+    async connect(token) {
+      const socket: DashboardSocket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      const updates: Update[] = [];
+      socket.on('update', (u) => updates.push(u));
+      const snapshot = await new Promise<Snapshot>((resolve, reject) => {
+        socket.once('snapshot', resolve);
+        socket.once('connect_error', reject);
+      });
+      return { socket, snapshot, updates };
+    },
+    async stop() {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+    },
+  };
+}
+
+/** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

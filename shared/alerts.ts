@@ -1,0 +1,203 @@
+// Alert rules as pure functions: which conditions hold now, and how the open alerts must change.
+import type { Alert, AlertRule, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
+import { HOUR_MS } from './time.ts';
+
+/** A rule that holds for one subject (a site, or a governorate) at this moment. */
+export interface AlertCondition {
+  rule: AlertRule;
+  severity: Severity;
+  siteId?: string;
+  governorate: Pcode;
+  value: number;
+  threshold: number;
+  message: string;
+}
+
+/** One open alert at most per rule and subject: this is the key that says "the same alert". */
+export function alertSubjectKey(a: { rule: AlertRule; siteId?: string; governorate: string }): string {
+  return `${a.rule}|${a.siteId ?? a.governorate}`;
+}
+
+const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** Warning at the threshold, critical at twice it (a surge that doubles past the line is a different emergency). */
+function doubledBands(value: number, threshold: number): { severity: Severity; threshold: number } | null {
+  if (value >= 2 * threshold) return { severity: 'critical', threshold: 2 * threshold };
+  if (value >= threshold) return { severity: 'warning', threshold };
+  return null;
+}
+
+export interface AlertInputs {
+  sites: readonly Site[];
+  states: ReadonlyMap<string, SiteState>;
+  governorates: readonly GovernorateRollup[];
+  governorateNames: ReadonlyMap<string, string>;
+  thresholds: Thresholds;
+  nowMs: number;
+}
+
+function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertInputs): AlertCondition[] {
+  const { thresholds, nowMs } = inputs;
+  const subject = { siteId: site.id, governorate: site.governorate };
+  const found: AlertCondition[] = [];
+  if (!state) return found;
+
+  if (site.kind === 'checkpoint') {
+    const threshold = thresholds.checkpointSurge.perSite[site.id] ?? thresholds.checkpointSurge.arrivals1h;
+    const value = state.arrivals1h ?? 0;
+    const band = doubledBands(value, threshold);
+    if (band) {
+      found.push({
+        rule: 'checkpoint_surge',
+        ...subject,
+        ...band,
+        value,
+        message: `${site.nameEn}: ${formatCount(value)} arrivals in the last hour (threshold ${formatCount(band.threshold)})`,
+      });
+    }
+  }
+
+  if (site.kind === 'shelter' && site.capacity && state.occupancy !== undefined) {
+    const ratio = state.occupancy / site.capacity;
+    const { warningRatio, criticalRatio } = thresholds.shelterCapacity;
+    const severity: Severity | null = ratio >= criticalRatio ? 'critical' : ratio >= warningRatio ? 'warning' : null;
+    if (severity) {
+      const thresholdRatio = severity === 'critical' ? criticalRatio : warningRatio;
+      found.push({
+        rule: 'shelter_capacity',
+        ...subject,
+        severity,
+        // value and threshold in persons, so that every alert speaks in the units on screen
+        value: state.occupancy,
+        threshold: Math.ceil(thresholdRatio * site.capacity),
+        message: `${site.nameEn}: ${formatCount(state.occupancy)} sheltered, ${Math.round(ratio * 100)}% of capacity ${formatCount(site.capacity)}`,
+      });
+    }
+  }
+
+  if (site.kind === 'health_post' && (state.status === 'limited' || state.status === 'closed')) {
+    found.push({
+      rule: 'health_post_down',
+      ...subject,
+      severity: state.status === 'closed' ? 'critical' : 'warning',
+      // 0 operational, 1 limited, 2 closed: a number, as every alert carries one
+      value: state.status === 'closed' ? 2 : 1,
+      threshold: state.status === 'closed' ? 2 : 1,
+      message: `${site.nameEn}: health post ${state.status}`,
+    });
+  }
+
+  if (state.lastReportAt !== null) {
+    const windowHours = thresholds.siteSilent.perSite[site.id] ?? thresholds.siteSilent.hours;
+    const silentHours = (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS;
+    if (silentHours > windowHours) {
+      found.push({
+        rule: 'site_silent',
+        ...subject,
+        severity: 'warning',
+        // whole hours, so a silent site's alert changes once an hour rather than on every tick
+        value: Math.floor(silentHours),
+        threshold: windowHours,
+        message: `${site.nameEn}: no report for ${Math.floor(silentHours)} h (expected within ${windowHours} h)`,
+      });
+    }
+  }
+  return found;
+}
+
+function governorateConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
+  const { governorateInflux } = inputs.thresholds;
+  const threshold = governorateInflux.perGovernorate[rollup.pcode] ?? governorateInflux.arrivals24h;
+  const band = doubledBands(rollup.arrivals24h, threshold);
+  if (!band) return [];
+  const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
+  return [
+    {
+      rule: 'governorate_influx',
+      governorate: rollup.pcode,
+      ...band,
+      value: rollup.arrivals24h,
+      message: `${name}: ${formatCount(rollup.arrivals24h)} arrivals in 24 h (threshold ${formatCount(band.threshold)})`,
+    },
+  ];
+}
+
+/** Every condition that holds at `inputs.nowMs`, for the site and governorate rules. */
+export function evaluateConditions(inputs: AlertInputs): AlertCondition[] {
+  const conditions: AlertCondition[] = [];
+  for (const site of inputs.sites) conditions.push(...siteConditions(site, inputs.states.get(site.id), inputs));
+  for (const rollup of inputs.governorates) conditions.push(...governorateConditions(rollup, inputs));
+  return conditions;
+}
+
+export interface AlertChanges {
+  /** conditions with no open alert: raise one each */
+  raise: AlertCondition[];
+  /** open alerts whose severity, value or message moved: the new version of each */
+  change: Alert[];
+  /** open alerts whose condition no longer holds: the resolved version of each */
+  resolve: Alert[];
+}
+
+/**
+ * Reconciles the open alerts with the conditions that hold now. An acknowledged alert that
+ * escalates from warning to critical becomes active again, since what was acknowledged was a lesser
+ * emergency. `rules` limits the reconciliation to the rules evaluated, so that a caller evaluating
+ * only some rules does not resolve the others.
+ */
+export function reconcileAlerts(
+  open: readonly Alert[],
+  conditions: readonly AlertCondition[],
+  nowIso: string,
+  rules?: ReadonlySet<AlertRule>,
+): AlertChanges {
+  const bySubject = new Map(conditions.map((c) => [alertSubjectKey(c), c]));
+  const changes: AlertChanges = { raise: [], change: [], resolve: [] };
+  const seen = new Set<string>();
+  for (const alert of open) {
+    if (rules && !rules.has(alert.rule)) continue;
+    const key = alertSubjectKey(alert);
+    seen.add(key);
+    const condition = bySubject.get(key);
+    if (!condition) {
+      changes.resolve.push({ ...alert, state: 'resolved', resolvedAt: nowIso, updatedAt: nowIso });
+      continue;
+    }
+    const escalated = alert.severity === 'warning' && condition.severity === 'critical';
+    if (
+      condition.severity !== alert.severity ||
+      condition.value !== alert.value ||
+      condition.threshold !== alert.threshold ||
+      condition.message !== alert.message
+    ) {
+      const next: Alert = {
+        ...alert,
+        severity: condition.severity,
+        value: condition.value,
+        threshold: condition.threshold,
+        message: condition.message,
+        updatedAt: nowIso,
+      };
+      if (escalated && alert.state === 'acknowledged') {
+        next.state = 'active';
+        delete next.acknowledgedAt;
+        delete next.acknowledgedBy;
+        delete next.note;
+      }
+      changes.change.push(next);
+    }
+  }
+  for (const [key, condition] of bySubject) {
+    if (!seen.has(key)) changes.raise.push(condition);
+  }
+  return changes;
+}
+
+/** Counts open alerts (active or acknowledged) per governorate. */
+export function openAlertsByGovernorate(alerts: Iterable<Alert>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of alerts) {
+    if (a.state !== 'resolved') counts.set(a.governorate, (counts.get(a.governorate) ?? 0) + 1);
+  }
+  return counts;
+}

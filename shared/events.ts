@@ -1,0 +1,20 @@
+// The one typed Socket.IO event map: the server uses Server<ClientToServerEvents, ServerToClientEvents>,
+// the client Socket<ServerToClientEvents, ClientToServerEvents>, so the two cannot drift apart.
+import type { Snapshot, Update } from './schemas.ts';
+
+export interface ServerToClientEvents {
+  /** the whole picture: on connect, and in answer to `resync` */
+  snapshot: (snapshot: Snapshot) => void;
+  /** what changed since the previous update; `seq` rises by one each time */
+  update: (update: Update) => void;
+}
+
+export interface ClientToServerEvents {
+  /** ask for a fresh `snapshot` (after a gap in `seq` or a reconnect) */
+  resync: () => void;
+}
+
+export interface SocketData {
+  tokenId: string;
+  role: string;
+}

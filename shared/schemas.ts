@@ -1,0 +1,317 @@
+// The public interface's data, as zod schemas: the schema is the type (see ../shared/CONTRACT.md).
+import { z } from 'zod';
+
+/** Largest count we accept in one field: far above any real crossing, low enough to catch a typo of many digits. */
+export const MAX_COUNT = 1_000_000;
+/** A report may be stamped this far ahead of the server clock (phones drift); later is refused (422). */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** At most this many reports in one POST. */
+export const MAX_BATCH = 500;
+
+/** OCHA COD-AB p-code of a governorate, IQG01 … IQG18. */
+export const Pcode = z.string().regex(/^IQG(0[1-9]|1[0-8])$/, 'must be a governorate p-code IQG01 … IQG18');
+export type Pcode = z.infer<typeof Pcode>;
+
+/** A site id: a lower-case slug, stable across releases of the registry. */
+export const SiteId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case slug (a-z, 0-9, -), at most 64 characters');
+
+/**
+ * An ISO 8601 instant with an offset. zod's pattern alone accepts 2026-02-30, so the calendar is
+ * checked too: the date must survive a round trip through its own fields.
+ */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine(isCalendarDate, { message: 'is not a real calendar date and time' });
+export type Instant = z.infer<typeof Instant>;
+
+function isCalendarDate(iso: string): boolean {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso) ?? [];
+  if (!y) return false;
+  const daysInMonth = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate();
+  return Number(d) >= 1 && Number(d) <= daysInMonth && Number.isFinite(Date.parse(iso));
+}
+
+const Count = z.number().int().min(0).max(MAX_COUNT);
+
+export const SiteKind = z.enum(['checkpoint', 'shelter', 'health_post']);
+export type SiteKind = z.infer<typeof SiteKind>;
+
+export const CoordinateQuality = z.enum([
+  'crossing_point',
+  'camp_gps',
+  'nearest_town',
+  'neighbour_side_village',
+  'secondary_unverified',
+  'unlocated',
+  'representative',
+]);
+export type CoordinateQuality = z.infer<typeof CoordinateQuality>;
+
+/** A site as the API shows it; the extra registry fields are optional so that PUT stays simple. */
+export const Site = z.strictObject({
+  id: SiteId,
+  kind: SiteKind,
+  nameEn: z.string().trim().min(1).max(200),
+  nameAr: z.string().trim().min(1).max(200),
+  nameCkb: z.string().trim().min(1).max(200).optional(),
+  governorate: Pcode,
+  // null where no source gives a verified coordinate: such a site reports but is not drawn.
+  lon: z.number().min(-180).max(180).nullable(),
+  lat: z.number().min(-90).max(90).nullable(),
+  capacity: z.number().int().min(1).max(MAX_COUNT).optional(),
+  capacityEstimated: z.boolean().optional(),
+  coordinateQuality: CoordinateQuality.optional(),
+  // true for a site added to stand for a typical facility (a clinic at a camp), not taken from a source.
+  representative: z.boolean().optional(),
+  sources: z.array(z.string().max(500)).max(20).optional(),
+});
+export type Site = z.infer<typeof Site>;
+
+export const Governorate = z.strictObject({
+  pcode: Pcode,
+  nameEn: z.string(),
+  nameAr: z.string(),
+  nameCkb: z.string(),
+});
+export type Governorate = z.infer<typeof Governorate>;
+
+export const HealthStatus = z.enum(['operational', 'limited', 'closed']);
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+const reportBase = {
+  id: z.uuid(),
+  siteId: SiteId,
+  observedAt: Instant,
+};
+
+export const ArrivalsReport = z.strictObject({
+  ...reportBase,
+  kind: z.literal('arrivals'),
+  arrivals: Count,
+  periodMinutes: z.number().int().min(1).max(1440),
+  departures: Count.optional(),
+  households: Count.optional(),
+});
+export const OccupancyReport = z.strictObject({
+  ...reportBase,
+  kind: z.literal('occupancy'),
+  occupancy: Count,
+});
+export const HealthReport = z.strictObject({
+  ...reportBase,
+  kind: z.literal('health'),
+  status: HealthStatus,
+  note: z.string().max(500).optional(),
+});
+
+export const Report = z.discriminatedUnion('kind', [ArrivalsReport, OccupancyReport, HealthReport]);
+export type Report = z.infer<typeof Report>;
+export type ReportKind = Report['kind'];
+
+/** Which site kind each report kind belongs to. */
+export const REPORT_KIND_FOR_SITE: Record<SiteKind, ReportKind> = {
+  checkpoint: 'arrivals',
+  shelter: 'occupancy',
+  health_post: 'health',
+};
+
+/** The body of POST /api/reports: one report, or a batch. */
+export const ReportBatch = z.strictObject({ reports: z.array(Report).min(1).max(MAX_BATCH) });
+export const ReportPost = z.union([ReportBatch, Report]);
+export type ReportPost = z.infer<typeof ReportPost>;
+
+/** A report as the log keeps it: what the client sent, plus when the server stored it. */
+export type StoredReport = Report & { receivedAt: string; exercise?: boolean };
+
+export const PostReportsAnswer = z.object({ accepted: z.array(z.string()), duplicate: z.array(z.string()) });
+export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
+
+// ---- Thresholds -------------------------------------------------------------------------------
+
+const PositiveCount = z.number().int().min(1).max(MAX_COUNT);
+const Hours = z.number().min(0.25).max(720);
+
+export const Thresholds = z.strictObject({
+  checkpointSurge: z.strictObject({
+    /** arrivals in the last hour at one checkpoint: warning at this, critical at twice it */
+    arrivals1h: PositiveCount,
+    perSite: z.record(SiteId, PositiveCount).default({}),
+  }),
+  governorateInflux: z.strictObject({
+    /** arrivals in the last 24 h in one governorate: warning at this, critical at twice it */
+    arrivals24h: PositiveCount,
+    perGovernorate: z.record(Pcode, PositiveCount).default({}),
+  }),
+  shelterCapacity: z
+    .strictObject({
+      warningRatio: z.number().min(0.1).max(5),
+      criticalRatio: z.number().min(0.1).max(5),
+    })
+    .refine((t) => t.criticalRatio >= t.warningRatio, {
+      message: 'criticalRatio must be at least warningRatio',
+      path: ['criticalRatio'],
+    }),
+  siteSilent: z.strictObject({
+    hours: Hours,
+    perSite: z.record(SiteId, Hours).default({}),
+  }),
+  capacityExhaustion: z
+    .strictObject({
+      warningHours: Hours,
+      criticalHours: Hours,
+      /** share of arrivals that seek a place in a shelter, 0 … 1 */
+      shelterShare: z.number().min(0).max(1),
+      /** half-life of the exponentially weighted inflow rate, in hours */
+      smoothingHours: Hours,
+    })
+    .optional(),
+});
+export type Thresholds = z.infer<typeof Thresholds>;
+
+// ---- Projection: what screens show -----------------------------------------------------------
+
+export const HealthPostCounts = z.object({
+  operational: z.number().int(),
+  limited: z.number().int(),
+  closed: z.number().int(),
+  unknown: z.number().int(),
+});
+export type HealthPostCounts = z.infer<typeof HealthPostCounts>;
+
+export const Rollup = z.object({
+  arrivals1h: z.number().int(),
+  arrivals24h: z.number().int(),
+  occupancy: z.number().int(),
+  capacity: z.number().int(),
+  healthPosts: HealthPostCounts,
+});
+export type Rollup = z.infer<typeof Rollup>;
+
+export const GovernorateRollup = Rollup.extend({ pcode: Pcode, activeAlerts: z.number().int() });
+export type GovernorateRollup = z.infer<typeof GovernorateRollup>;
+
+export const SiteState = z.object({
+  id: z.string(),
+  lastReportAt: z.string().nullable(),
+  arrivals1h: z.number().int().optional(),
+  arrivals24h: z.number().int().optional(),
+  occupancy: z.number().int().optional(),
+  status: HealthStatus.optional(),
+});
+export type SiteState = z.infer<typeof SiteState>;
+
+export const AlertRule = z.enum([
+  'checkpoint_surge',
+  'governorate_influx',
+  'shelter_capacity',
+  'health_post_down',
+  'site_silent',
+  'capacity_exhaustion',
+]);
+export type AlertRule = z.infer<typeof AlertRule>;
+
+export const AlertState = z.enum(['active', 'acknowledged', 'resolved']);
+export type AlertState = z.infer<typeof AlertState>;
+
+export const Severity = z.enum(['warning', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+
+export const Alert = z.object({
+  id: z.string(),
+  rule: AlertRule,
+  severity: Severity,
+  siteId: z.string().optional(),
+  governorate: Pcode,
+  message: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  state: AlertState,
+  raisedAt: z.string(),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+  note: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  /** last change of severity, value or state: lets a client or a CAP feed order updates */
+  updatedAt: z.string(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const AckBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+
+export const Snapshot = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  national: Rollup,
+  governorates: z.array(GovernorateRollup),
+  sites: z.array(SiteState),
+  alerts: z.array(Alert),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const Update = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  governorates: z.array(GovernorateRollup),
+  sites: z.array(SiteState),
+  national: Rollup,
+  alerts: z.array(Alert),
+});
+export type Update = z.infer<typeof Update>;
+
+export const SeriesPoint = z.object({
+  hour: z.string(),
+  arrivals: z.number().int(),
+  occupancy: z.number().int(),
+  capacity: z.number().int(),
+});
+export type SeriesPoint = z.infer<typeof SeriesPoint>;
+
+export const SeriesQuery = z.object({
+  hours: z.coerce.number().int().min(1).max(720).default(24),
+});
+
+// ---- Tokens and roles -------------------------------------------------------------------------
+
+export const Role = z.enum(['viewer', 'analyst', 'reporter', 'coordinator', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const TokenRequest = z
+  .strictObject({
+    role: Role,
+    sites: z.array(SiteId).max(500).optional(),
+    label: z.string().trim().min(1).max(100),
+  })
+  .refine((t) => t.role !== 'reporter' || (t.sites?.length ?? 0) > 0, {
+    message: 'a reporter token must name at least one site',
+    path: ['sites'],
+  });
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---- Geography --------------------------------------------------------------------------------
+
+const Position = z.array(z.number()).min(2).max(3);
+const LinearRing = z.array(Position).min(4);
+export const PolygonGeometry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(LinearRing).min(1) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(LinearRing).min(1)).min(1) }),
+]);
+
+export const GovernorateFeature = z.object({
+  type: z.literal('Feature'),
+  properties: Governorate.extend({ labelLon: z.number(), labelLat: z.number() }),
+  geometry: PolygonGeometry,
+});
+export type GovernorateFeature = z.infer<typeof GovernorateFeature>;
+
+export const GovernorateCollection = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(GovernorateFeature).length(18),
+});
+export type GovernorateCollection = z.infer<typeof GovernorateCollection>;

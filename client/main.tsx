@@ -1,0 +1,35 @@
+// Picks the screen from the address; each screen is its own chunk, so /report never loads the map.
+import { StrictMode, Suspense, lazy } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { i18n, initI18n } from './i18n/index.ts';
+import { adoptTokenFromAddress, chooseLanguage } from './lib/session.ts';
+
+adoptTokenFromAddress();
+initI18n(chooseLanguage());
+
+const OverviewScreen = lazy(() => import('./features/overview/OverviewScreen.tsx').then((m) => ({ default: m.OverviewScreen })));
+const WallScreen = lazy(() => import('./features/wall/WallScreen.tsx').then((m) => ({ default: m.WallScreen })));
+const GovernorateScreen = lazy(() =>
+  import('./features/governorate/GovernorateScreen.tsx').then((m) => ({ default: m.GovernorateScreen })),
+);
+const ReportScreen = lazy(() => import('./features/report/ReportScreen.tsx').then((m) => ({ default: m.ReportScreen })));
+
+function Screen() {
+  const path = window.location.pathname;
+  const governorate = /^\/g\/(IQG\d{2})\/?$/.exec(path);
+  if (path === '/wall') return <WallScreen />;
+  if (path === '/report') return <ReportScreen />;
+  if (governorate) return <GovernorateScreen pcode={governorate[1]} />;
+  return <OverviewScreen />;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <Suspense fallback={null}>
+        <Screen />
+      </Suspense>
+    </I18nextProvider>
+  </StrictMode>,
+);

@@ -8,6 +8,10 @@ export interface Config {
   /** a fixed admin token from the environment; otherwise one is created on the first start */
   adminToken: string | undefined;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE) */
+  databasePoolSize: number;
+  /** with PostgreSQL, how often an instance looks for other instances' writes if no notification came */
+  followIntervalMs: number;
   /** the built dashboard; served when present */
   clientDir: string;
   fixturesDir: string;
@@ -20,6 +24,12 @@ export interface Config {
   corsOrigins: string[];
   /** the address printed for people to open */
   publicUrl: string | undefined;
+  /** failed authentications (HTTP or socket handshake) one client address may make per window before 429 */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+  /** write requests one token may make per window: room for an offline queue's flush, not for a runaway loop */
+  writeLimitPerToken: number;
+  writeLimitWindowMs: number;
 }
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -38,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     adminToken: env.HBM_ADMIN_TOKEN || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 10),
+    followIntervalMs: integer('FOLLOW_INTERVAL_MS', env.FOLLOW_INTERVAL_MS, 1000),
     clientDir: path.resolve(env.CLIENT_DIR || path.join(root, 'dist', 'client')),
     fixturesDir: path.join(root, 'fixtures'),
     retickIntervalMs: integer('RETICK_INTERVAL_MS', env.RETICK_INTERVAL_MS, 30_000),
@@ -45,6 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     publicUrl: env.PUBLIC_URL || undefined,
+    authFailureLimit: integer('AUTH_FAILURE_LIMIT', env.AUTH_FAILURE_LIMIT, 30),
+    authFailureWindowMs: integer('AUTH_FAILURE_WINDOW_MS', env.AUTH_FAILURE_WINDOW_MS, 15 * 60_000),
+    writeLimitPerToken: integer('WRITE_LIMIT_PER_TOKEN', env.WRITE_LIMIT_PER_TOKEN, 600),
+    writeLimitWindowMs: integer('WRITE_LIMIT_WINDOW_MS', env.WRITE_LIMIT_WINDOW_MS, 60_000),
   };
 }
 

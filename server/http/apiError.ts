@@ -87,7 +87,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       apiError = new ApiError(400, 'malformed', 'The request body is not valid JSON.', [
         { field: '(body)', message: 'is not valid JSON' },
       ]);
-    } else if (parserError?.type && parserError.status && parserError.status < 500) {
+    } else if (err instanceof URIError && parserError.status === 400) {
+      // The router could not decode a %-escape in the address (GET /api/alerts/%E0/ack).
+      apiError = new ApiError(400, 'malformed', 'The address holds a malformed %-escape; encode it with encodeURIComponent.', [
+        { field: '(path)', message: 'is not valid percent-encoding' },
+      ]);
+    } else if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+      // The body parser's other refusals (a corrupt gzip body, an unsupported charset) carry their status.
       apiError = new ApiError(parserError.status, 'bad_request', 'The request body could not be read.');
     } else {
       logger.error({ err, requestId, method: req.method, path: req.path }, 'unhandled error');

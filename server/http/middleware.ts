@@ -2,6 +2,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerToken, may, type Authenticator, type Permission, type Principal } from '../auth.ts';
 import { ApiError } from './apiError.ts';
+import type { AuthFailureGuard } from './security.ts';
 
 export function principalOf(res: Response): Principal {
   const principal = res.locals.principal as Principal | undefined;
@@ -9,16 +10,26 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
-/** Every /api route but /api/health needs a known, unrevoked token. */
-export function requireToken(auth: Authenticator): RequestHandler {
+/**
+ * Every /api route but /api/health needs a known, unrevoked token. With a guard, an address that sent
+ * too many unknown tokens is refused (429) before its token is even looked at, so guessing stalls.
+ */
+export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req.get('authorization'));
     if (!token) {
       next(new ApiError(401, 'unauthorized', 'Send a token: Authorization: Bearer <token>.'));
       return;
     }
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const refusal = await guard?.refusal(address);
+    if (refusal) {
+      next(refusal);
+      return;
+    }
     const principal = await auth.authenticate(token);
     if (!principal) {
+      await guard?.failed(address);
       next(new ApiError(401, 'unauthorized', 'This token is unknown or has been revoked.'));
       return;
     }

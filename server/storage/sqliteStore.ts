@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Alert, Site, Thresholds, type StoredReport } from '../../shared/schemas.ts';
 import {
+  AuditEntry,
   ReportConflictError,
   alertSubjectKey,
   reportContent,
@@ -47,6 +48,17 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      revoked_at TEXT
    );`,
+  // The audit log: append-only, newest found by seq. The actor's token id is kept, never its hash.
+  `CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     at TEXT NOT NULL,
+     action TEXT NOT NULL,
+     token_id TEXT NOT NULL,
+     body TEXT NOT NULL
+   );`,
+  // Drill tokens (issue 7): the reports such a token posts are stored as exercise data.
+  `ALTER TABLE tokens ADD COLUMN exercise INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 interface ReportRow {
@@ -70,6 +82,7 @@ interface TokenRow {
   label: string;
   created_at: string;
   revoked_at: string | null;
+  exercise: number;
 }
 
 export function openSqliteStore(dataDir: string): Store {
@@ -123,12 +136,15 @@ export function openSqliteStore(dataDir: string): Store {
     ),
     updateAlert: db.prepare('UPDATE alerts SET state = @state, body = @body WHERE id = @id'),
     insertToken: db.prepare(
-      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at)
-       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt)`,
+      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise)
+       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise)`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
     countTokens: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tokens'),
+    deleteExerciseReports: db.prepare('DELETE FROM reports WHERE exercise = 1'),
+    insertAudit: db.prepare('INSERT INTO audit (id, at, action, token_id, body) VALUES (@id, @at, @action, @tokenId, @body)'),
+    listAudit: db.prepare<[number], { body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ?'),
   };
 
   const appendInTransaction = db.transaction((reports: readonly StoredReport[]): AppendResult => {
@@ -160,6 +176,46 @@ export function openSqliteStore(dataDir: string): Store {
     return result;
   });
 
+  /**
+   * Group commit. With synchronous=FULL every commit waits for an fsync, and one commit per request
+   * made the disk, not the server, the limit (bench/README.md). Writes queued while the event loop is
+   * busy (concurrent requests) commit together in one transaction on the next turn, one fsync for all;
+   * each write's promise settles only after that commit, so nothing is acknowledged before it is
+   * durable. Each write keeps its own savepoint (appendInTransaction nests as one): a batch that
+   * fails rolls back alone and the others commit.
+   */
+  let pendingWrites: { work: () => unknown; resolve: (value: any) => void; reject: (error: unknown) => void }[] = [];
+
+  function flushWrites(): void {
+    const writes = pendingWrites;
+    pendingWrites = [];
+    if (writes.length === 0) return;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.transaction(() => {
+        for (const write of writes) {
+          try {
+            outcomes.push({ ok: true, value: write.work() });
+          } catch (error) {
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      })();
+    } catch (error) {
+      // The commit itself failed: nothing of the group is stored.
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    writes.forEach((write, i) => (outcomes[i].ok ? write.resolve(outcomes[i].value) : write.reject(outcomes[i].value)));
+  }
+
+  function durably<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (pendingWrites.length === 0) setImmediate(flushWrites);
+      pendingWrites.push({ work, resolve, reject });
+    });
+  }
+
   const QUERY_PAGE_SIZE = 1000;
 
   /**
@@ -183,7 +239,8 @@ export function openSqliteStore(dataDir: string): Store {
       params.push(JSON.stringify(query.siteIds));
     }
     if (after) {
-      where.push('(observed_ms > ? OR (observed_ms = ? AND seq > ?))');
+      // The leading `observed_ms >= ?` lets SQLite seek in the index; the OR alone made every page scan from the start.
+      where.push('observed_ms >= ? AND (observed_ms > ? OR seq > ?)');
       params.push(after[0], after[0], after[1]);
     }
     const sql = `SELECT seq, observed_ms, content, received_at, exercise FROM reports
@@ -202,11 +259,12 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async close() {
+      flushWrites();
       db.close();
     },
 
-    async appendReports(reports) {
-      return appendInTransaction(reports);
+    appendReports(reports) {
+      return durably(() => appendInTransaction(reports));
     },
 
     async replayReports(onReport) {
@@ -236,6 +294,10 @@ export function openSqliteStore(dataDir: string): Store {
         if (row) found.push(rowToReport(row));
       }
       return found;
+    },
+
+    async deleteExerciseReports() {
+      return statements.deleteExerciseReports.run().changes;
     },
 
     async countReports(siteId) {
@@ -297,7 +359,12 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async createToken(token) {
-      statements.insertToken.run({ ...token, sites: JSON.stringify(token.sites), revokedAt: token.revokedAt ?? null });
+      statements.insertToken.run({
+        ...token,
+        sites: JSON.stringify(token.sites),
+        revokedAt: token.revokedAt ?? null,
+        exercise: token.exercise ? 1 : 0,
+      });
     },
 
     async findTokenByHash(hash) {
@@ -311,6 +378,7 @@ export function openSqliteStore(dataDir: string): Store {
         label: row.label,
         createdAt: row.created_at,
         ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+        ...(row.exercise ? { exercise: true } : {}),
       };
     },
 
@@ -320,6 +388,23 @@ export function openSqliteStore(dataDir: string): Store {
 
     async countTokens() {
       return statements.countTokens.get()!.n;
+    },
+
+    async appendAudit(entry) {
+      // Committed with the other writes of this turn (group commit, above): one fsync for many requests.
+      await durably(() =>
+        statements.insertAudit.run({
+          id: entry.id,
+          at: entry.at,
+          action: entry.action,
+          tokenId: entry.actor.tokenId,
+          body: JSON.stringify(entry),
+        }),
+      );
+    },
+
+    async listAudit(query) {
+      return statements.listAudit.all(query.limit).map((r) => AuditEntry.parse(JSON.parse(r.body)));
     },
   };
   return store;

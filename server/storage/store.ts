@@ -1,5 +1,6 @@
 // The storage port: ingest and read code see only this. SQL never leaves the storage folder.
-import type { Alert, AlertState, Role, Site, StoredReport, Thresholds } from '../../shared/schemas.ts';
+import { z } from 'zod';
+import { Role, type Alert, type AlertState, type Site, type StoredReport, type Thresholds } from '../../shared/schemas.ts';
 
 export interface AppendResult {
   accepted: string[];
@@ -15,6 +16,44 @@ export interface TokenRecord {
   label: string;
   createdAt: string;
   revokedAt?: string;
+  /** a drill's token: the reports it posts are stored with exercise = true */
+  exercise?: boolean;
+}
+
+/** What an audit entry records: one kind of write each. */
+export const AuditAction = z.enum([
+  'reports.post',
+  'alert.acknowledge',
+  'thresholds.change',
+  'site.put',
+  'token.create',
+  'token.revoke',
+  'exercise.clear',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/**
+ * One write, as the audit log keeps it: who (the token's id, label and role: never the token or its
+ * hash), when (server time of the change), what (the action, its subject and a JSON summary).
+ */
+export const AuditEntry = z.object({
+  /** a UUID made by the server */
+  id: z.string(),
+  at: z.string(),
+  action: AuditAction,
+  actor: z.object({ tokenId: z.string(), label: z.string(), role: Role }),
+  /** the id of what was changed: an alert, a site, a token; absent for a batch of reports */
+  subject: z.string().optional(),
+  /** the request that made the change, to find its log lines */
+  requestId: z.string().optional(),
+  /** the change itself: report ids and counts, the new thresholds, the site, the token's role and sites */
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export interface AuditQuery {
+  /** at most this many entries, newest first */
+  limit: number;
 }
 
 export interface ReportQuery {
@@ -49,6 +88,11 @@ export interface Store {
   /** For each site given, its latest occupancy report observed before `beforeMs`. */
   latestOccupancyBefore(siteIds: readonly string[], beforeMs: number): Promise<StoredReport[]>;
   countReports(siteId?: string): Promise<number>;
+  /**
+   * Deletes every report stored as exercise data (posted with a drill's token) and returns how many.
+   * The one exception to "never deleted": drill data is not a record of anything that happened.
+   */
+  deleteExerciseReports(): Promise<number>;
 
   listSites(): Promise<Site[]>;
   putSite(site: Site): Promise<void>;
@@ -71,6 +115,41 @@ export interface Store {
   /** Returns false when no such token exists. */
   revokeToken(id: string, at: string): Promise<boolean>;
   countTokens(): Promise<number>;
+
+  /** Appends one audit entry durably. Entries are never changed or deleted through the API. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The latest entries in the order they were appended, newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Present when several server instances share the store (PostgreSQL): how each follows the others' writes. */
+  readonly shared?: SharedLog;
+}
+
+/** Where a follower stands in a shared log: opaque outside the store that made it. */
+export interface LogPosition {
+  readonly opaque: unknown;
+}
+
+/** What another instance may have changed, as a shared store's notifications say. */
+export type SharedChange = 'reports' | 'alerts' | 'settings' | 'tokens' | 'reset';
+
+/**
+ * The report log as several instances see it. Positions make reading exact (each stored report is
+ * given once, none is skipped however commits interleave); notifications only make it prompt.
+ */
+export interface SharedLog {
+  /** Replays every stored report in storage order, as replayReports, and returns the position after them. */
+  replay(onReport: (report: StoredReport) => void): Promise<LogPosition>;
+  /**
+   * The reports that became visible since `position`, each given exactly once across calls, and the
+   * next position; `rewritten` when reports were deleted since (exercise data cleared): replay instead.
+   */
+  readAfter(position: LogPosition): Promise<{ reports: StoredReport[]; position: LogPosition; rewritten: boolean }>;
+  /**
+   * Calls `onChange` soon after any instance writes (and once after each reconnection, since
+   * notifications may have been missed meanwhile). A hint: it can be lost, so followers poll too.
+   */
+  subscribe(onChange: (change: SharedChange, payload: string) => void): void;
 }
 
 /** A report id reused with other content: the client has a bug, and the batch is refused whole. */

@@ -1,0 +1,161 @@
+// What guards the edge: security headers, CORS, and rate limits on failed sign-ins and on writes.
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, MemoryStore, rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Config } from '../config.ts';
+import type { Principal } from '../auth.ts';
+import { ApiError } from './apiError.ts';
+
+/**
+ * Helmet with a Content-Security-Policy that allows only the dashboard's own origin, plus what the
+ * map needs: its Socket.IO connection back to this server (ws:, wss:), MapLibre's web workers, which
+ * it starts from blob: URLs, and the data:/blob: images it makes for icons and glyphs. MapLibre and
+ * React set styles through the CSSOM (element.style), which CSP does not restrict, so style-src
+ * needs no 'unsafe-inline'.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ['blob:'],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Browsers ignore HSTS over plain HTTP (field networks); behind HTTPS it pins this host only,
+    // not the sibling subdomains of an organisation's domain.
+    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: false },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+/**
+ * CORS, closed by default: without configured origins no CORS header is ever sent, so browsers keep
+ * other sites from reading the API. A listed origin (exact match) may call it with a bearer token.
+ */
+export function corsPolicy(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    if (allowed.size === 0) {
+      next();
+      return;
+    }
+    res.vary('Origin');
+    const origin = req.get('origin');
+    if (!origin || !allowed.has(origin)) {
+      next();
+      return;
+    }
+    res.set('Access-Control-Allow-Origin', origin);
+    res.set('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
+    if (req.method === 'OPTIONS') {
+      res.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
+      res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      res.set('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+function secondsUntil(resetTime: Date | undefined, windowMs: number): number {
+  const ms = resetTime ? resetTime.getTime() - Date.now() : windowMs;
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Counts failed authentications per client address, over HTTP and socket handshakes alike. */
+export interface AuthFailureGuard {
+  /** The 429 to answer when this address has failed too often, whatever token it sends now. */
+  refusal(address: string): Promise<ApiError | undefined>;
+  /** Counts one failed authentication from this address. */
+  failed(address: string): Promise<void>;
+}
+
+export function createAuthFailureGuard(config: Pick<Config, 'authFailureLimit' | 'authFailureWindowMs'>): AuthFailureGuard {
+  const counts = new MemoryStore();
+  counts.init({ windowMs: config.authFailureWindowMs } as Options);
+  // An IPv6 client controls a whole /56: counting per address would let it rotate through them.
+  const keyOf = (address: string) => ipKeyGenerator(address);
+  /** Seconds until this address may try again; 0 when it may try now. */
+  async function retryAfterSeconds(address: string): Promise<number> {
+    const hits = await counts.get(keyOf(address));
+    if (!hits || hits.totalHits < config.authFailureLimit) return 0;
+    return secondsUntil(hits.resetTime, config.authFailureWindowMs);
+  }
+  return {
+    async refusal(address) {
+      const seconds = await retryAfterSeconds(address);
+      return seconds > 0 ? tooManyFailures(seconds) : undefined;
+    },
+    async failed(address) {
+      await counts.increment(keyOf(address));
+    },
+  };
+}
+
+function tooManyFailures(retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    429,
+    'rate_limited',
+    `Too many requests with an unknown token from this address: wait ${retryAfterSeconds} seconds, then send a valid token.`,
+    { retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * The client address of a Socket.IO handshake, by the rule Express applies with `trust proxy`
+ * 'loopback': behind a reverse proxy on the same host, the address that proxy saw last.
+ */
+export function handshakeAddress(handshake: { address: string; headers: Record<string, string | string[] | undefined> }): string {
+  const forwarded = handshake.headers['x-forwarded-for'];
+  if (!LOOPBACK.has(handshake.address) || typeof forwarded !== 'string') return handshake.address;
+  const hops = forwarded.split(',').map((s) => s.trim()).filter(Boolean);
+  return hops[hops.length - 1] ?? handshake.address;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Writes per token and window. Counted by request, not by report: a batch carries up to 500
+ * reports, so the default (600 a minute) lets an offline queue flush hundreds of reports one by
+ * one, or many thousands in batches, while a client stuck in a loop is stopped within a minute.
+ */
+export function writeLimit(config: Pick<Config, 'writeLimitPerToken' | 'writeLimitWindowMs'>): RequestHandler {
+  return rateLimit({
+    windowMs: config.writeLimitWindowMs,
+    limit: config.writeLimitPerToken,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skip: (req) => READ_METHODS.has(req.method),
+    // Runs after authentication: the token, not the address, is the client (many phones share a NAT).
+    keyGenerator: (_req, res) => (res.locals.principal as Principal).tokenId,
+    handler: (req, _res, next) => {
+      const seconds = secondsUntil((req as AugmentedRequest).rateLimit?.resetTime, config.writeLimitWindowMs);
+      next(
+        new ApiError(
+          429,
+          'rate_limited',
+          `This token sent more than ${config.writeLimitPerToken} changes in ${Math.round(config.writeLimitWindowMs / 1000)} seconds: wait ${seconds} seconds. Send queued reports in batches of up to 500.`,
+          { retryAfterSeconds: seconds },
+          { 'Retry-After': String(seconds) },
+        ),
+      );
+    },
+  });
+}

@@ -19,8 +19,13 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-export function loadFixtures(dir: string): Fixtures {
-  const governorateShapes = GovernorateCollection.parse(readJson(path.join(dir, 'governorates.geojson')));
+/** Where `npm run boundaries:import` writes an official COD-AB release; preferred over the fixture. */
+export const BOUNDARIES_FILE = 'boundaries.geojson';
+
+export function loadFixtures(dir: string, dataDir?: string): Fixtures {
+  const imported = dataDir ? path.join(dataDir, BOUNDARIES_FILE) : undefined;
+  const shapesFile = imported && fs.existsSync(imported) ? imported : path.join(dir, 'governorates.geojson');
+  const governorateShapes = GovernorateCollection.parse(readJson(shapesFile));
   const context: Record<string, unknown> = {};
   for (const layer of CONTEXT_LAYERS) {
     const file = path.join(dir, 'context', `${layer}.geojson`);

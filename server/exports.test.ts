@@ -1,0 +1,260 @@
+// Exchange formats end to end: HXL CSV, the CAP feed, a drill through the real API, and clearing it.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HXL_HASHTAG_ROW, HXL_HEADER_ROW } from '../shared/hxl.ts';
+import type { Scenario } from '../shared/scenario.ts';
+import { isoSeconds } from '../shared/time.ts';
+import { capProblems, child, children, parseXml, textOf, type XmlElement } from '../shared/testing/capCheck.ts';
+import { runDrill } from '../scripts/drill.ts';
+import { parseCsv } from '../scripts/sitesImport.ts';
+import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from './testing/harness.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+let running: Running[] = [];
+
+async function start() {
+  // The real clock: a drill stamps reports with the time it posts them.
+  const server = await startServer();
+  running.push(server);
+  return server;
+}
+
+afterEach(async () => {
+  for (const server of running) await server.stop();
+  running = [];
+});
+
+const minutesAgo = (m: number) => isoSeconds(Date.now() - m * 60_000);
+
+async function getText(server: Running, urlPath: string, token: string) {
+  const response = await fetch(server.url + urlPath, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The CSV's data rows as objects keyed by HXL hashtag. */
+function csvRecords(text: string): Record<string, string>[] {
+  const rows = parseCsv(text);
+  expect(rows[0]).toEqual(HXL_HEADER_ROW);
+  expect(rows[1]).toEqual(HXL_HASHTAG_ROW);
+  return rows.slice(2).map((r) => Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, r[i]])));
+}
+
+function capMessages(feedXml: string): XmlElement[] {
+  const feed = parseXml(feedXml);
+  expect(feed.name).toBe('feed');
+  return children(feed, 'entry').map((e) => child(child(e, 'content')!, 'alert')!);
+}
+
+const param = (alert: XmlElement, name: string) =>
+  children(children(alert, 'info')[0], 'parameter').find((p) => textOf(p, 'valueName') === name)?.children[1].text;
+
+describe('GET /api/export/reports.csv', () => {
+  it('streams every report in the range as RFC 4180 CSV with an HXL row, Arabic intact', async () => {
+    const server = await start();
+    const reporter = await server.tokenFor('reporter', ['ibrahim-khalil', 'domiz-1-clinic']);
+    const viewer = await server.tokenFor('viewer');
+    // 2,400 reports: more than two of the store's pages, so paging and order are exercised.
+    const reports = Array.from({ length: 2400 }, (_, i) => ({
+      id: randomUUID(),
+      siteId: 'ibrahim-khalil',
+      observedAt: isoSeconds(Date.now() - (2400 - i) * 30_000),
+      kind: 'arrivals',
+      arrivals: i,
+      periodMinutes: 1,
+    }));
+    for (let i = 0; i < reports.length; i += 500) {
+      expect((await server.request('POST', '/api/reports', reporter, { reports: reports.slice(i, i + 500) })).status).toBe(201);
+    }
+    const note = 'لا يوجد أنسولين, "urgent"\nsecond line';
+    await server.request('POST', '/api/reports', reporter, {
+      id: randomUUID(), siteId: 'domiz-1-clinic', observedAt: minutesAgo(0), kind: 'health', status: 'limited', note,
+    });
+
+    const all = await getText(server, '/api/export/reports.csv', viewer);
+    expect(all.status).toBe(200);
+    expect(all.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect(all.headers.get('content-disposition')).toMatch(/^attachment; filename="?amina-reports-start-\d{8}T\d{4}Z\.csv"?$/);
+    expect(all.text).toContain('\r\n');
+    // streamed in chunks, so the size is not known (nor held) before the last row
+    expect(all.headers.get('transfer-encoding')).toBe('chunked');
+    const records = csvRecords(all.text);
+    expect(records).toHaveLength(2401);
+    expect(records.slice(0, 2400).map((r) => Number(r['#affected+arrivals+ind']))).toEqual(reports.map((_, i) => i));
+    expect(records[0]).toMatchObject({
+      '#loc+code': 'ibrahim-khalil',
+      '#loc+name+i_ar': 'إبراهيم الخليل',
+      '#adm1+code': 'IQG09',
+      '#adm1+name+i_ar': 'دهوك',
+      '#loc+type': 'checkpoint',
+      '#meta+exercise': 'false',
+    });
+    expect(records[2400]).toMatchObject({ '#status+code': 'limited', '#description': note, '#loc+name+i_ar': 'عيادة مخيم دوميز 1' });
+
+    const from = reports[1000].observedAt;
+    const to = reports[1100].observedAt;
+    const ranged = await getText(server, `/api/export/reports.csv?from=${from}&to=${to}`, viewer);
+    expect(csvRecords(ranged.text).map((r) => r['#meta+id'])).toEqual(reports.slice(1000, 1100).map((r) => r.id));
+  });
+
+  it('names a bad range field, and lets no reporter or stranger read', async () => {
+    const server = await start();
+    const viewer = await server.tokenFor('viewer');
+    const bad = await server.request('GET', '/api/export/reports.csv?from=yesterday', viewer);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'from' })]);
+    const backwards = await server.request('GET', '/api/export/reports.csv?from=2026-11-28T12:00:00Z&to=2026-11-28T11:00:00Z', viewer);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.details[0].field).toBe('to');
+    const badTo = await server.request('GET', '/api/export/reports.csv?to=2026-02-30T00:00:00Z', viewer);
+    expect(badTo.body.error.details[0].field).toBe('to');
+    const reporter = await server.tokenFor('reporter', ['domiz-1']);
+    expect((await server.request('GET', '/api/export/reports.csv', reporter)).status).toBe(403);
+    expect((await server.request('GET', '/api/export/alerts.cap', reporter)).status).toBe(403);
+    expect((await server.request('GET', '/api/export/alerts.cap', null)).status).toBe(401);
+  });
+});
+
+describe('GET /api/export/alerts.cap', () => {
+  it('gives every open alert, an acknowledgement and a resolution as valid CAP 1.2 messages', async () => {
+    const server = await start();
+    const reporter = await server.tokenFor('reporter', ['peshkhabour-health', 'domiz-1', 'kawergosk-clinic']);
+    const analyst = await server.tokenFor('analyst');
+    const post = (body: object) => server.request('POST', '/api/reports', reporter, { id: randomUUID(), observedAt: minutesAgo(1), ...body });
+    await post({ siteId: 'peshkhabour-health', kind: 'health', status: 'closed' });
+    await post({ siteId: 'domiz-1', kind: 'occupancy', occupancy: 25_000 });
+    await post({ siteId: 'kawergosk-clinic', kind: 'health', status: 'limited' });
+    const alerts = (await server.request('GET', '/api/alerts?state=active', analyst)).body;
+    const shelter = alerts.find((a: any) => a.rule === 'shelter_capacity');
+    expect((await server.request('POST', `/api/alerts/${shelter.id}/ack`, analyst, { note: 'tents & water sent' })).status).toBe(200);
+    await server.request('POST', '/api/reports', reporter, { id: randomUUID(), observedAt: minutesAgo(0), siteId: 'kawergosk-clinic', kind: 'health', status: 'operational' });
+
+    const feed = await getText(server, '/api/export/alerts.cap', analyst);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const messages = capMessages(feed.text);
+    expect(messages).toHaveLength(3);
+    for (const m of messages) {
+      expect(capProblems(m)).toEqual([]);
+      expect(textOf(m, 'status')).toBe('Actual');
+      expect(children(m, 'info').map((i) => textOf(i, 'language'))).toEqual(['en', 'ar', 'ckb']);
+      expect(textOf(m, 'sender')).toBe('amina@127.0.0.1');
+    }
+    const bySite = new Map(messages.map((m) => [param(m, 'siteId'), m]));
+    const closed = bySite.get('peshkhabour-health')!;
+    expect(param(closed, 'rule')).toBe('health_post_down');
+    expect(textOf(closed, 'msgType')).toBe('Alert');
+    expect(textOf(children(closed, 'info')[0], 'severity')).toBe('Severe');
+    expect(textOf(children(closed, 'info')[1], 'headline')).toBe('النقطة الصحية في منفذ فيشخابور: النقطة الصحية مغلقة');
+    // Peshkhabour has no coordinate: the area is its governorate's p-code alone.
+    const area = child(children(closed, 'info')[0], 'area')!;
+    expect(child(area, 'circle')).toBeUndefined();
+    expect(textOf(child(area, 'geocode')!, 'value')).toBe('IQG09');
+
+    const ack = bySite.get('domiz-1')!;
+    expect(textOf(ack, 'msgType')).toBe('Ack');
+    expect(textOf(ack, 'references')).toMatch(new RegExp(`^amina@127\\.0\\.0\\.1,amina-${shelter.id}-\\d{8}T\\d{6}Z,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d-00:00$`));
+    expect(textOf(children(ack, 'info')[0], 'description')).toContain('tents & water sent');
+    expect(textOf(child(children(ack, 'info')[0], 'area')!, 'circle')).toBe('36.782322,42.891424 1');
+
+    const cancel = bySite.get('kawergosk-clinic')!;
+    expect(textOf(cancel, 'msgType')).toBe('Cancel');
+    expect(textOf(children(cancel, 'info')[0], 'urgency')).toBe('Past');
+  });
+});
+
+/** A short scenario: three minutes of a crossing, a shelter filling and a clinic going to limited. */
+const SHORT: Scenario = {
+  name: 'test-short',
+  title: 'SYNTHETIC: test drill',
+  synthetic: true,
+  description: 'Synthetic test data.',
+  durationMinutes: 120,
+  events: [
+    { atMinute: 0, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 400, periodMinutes: 60 },
+    { atMinute: 0, siteId: 'domiz-1', kind: 'occupancy', occupancy: 24_000 },
+    { atMinute: 60, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 700, periodMinutes: 60, households: 150 },
+    { atMinute: 60, siteId: 'domiz-1-clinic', kind: 'health', status: 'limited', note: 'drill: vaccine stock low' },
+    { atMinute: 120, siteId: 'domiz-1', kind: 'occupancy', occupancy: 26_000 },
+  ],
+};
+
+describe('a preparedness drill', () => {
+  it('replays a scenario through the API as exercise data, which is cleared without touching real data', async () => {
+    const server = await start();
+    const viewer = await server.tokenFor('viewer');
+    const realReporter = await server.tokenFor('reporter', ['ibrahim-khalil', 'kawergosk-clinic']);
+    const real = { id: randomUUID(), siteId: 'ibrahim-khalil', observedAt: minutesAgo(5), kind: 'arrivals', arrivals: 321, periodMinutes: 60 };
+    await server.request('POST', '/api/reports', realReporter, real);
+    await server.request('POST', '/api/reports', realReporter, { id: randomUUID(), siteId: 'kawergosk-clinic', observedAt: minutesAgo(5), kind: 'health', status: 'closed' });
+
+    const lines: string[] = [];
+    // 120 scenario minutes at 7,200× take one second.
+    const result = await runDrill({ url: server.url, adminToken: ADMIN_TOKEN, scenario: SHORT, speed: 7200, log: (l) => lines.push(l) });
+    expect(result).toEqual({ posted: 5, duplicate: 0, failed: 0, tokensRevoked: 3 });
+    expect(lines.some((l) => l.includes('+1h00 domiz-1-clinic: limited'))).toBe(true);
+
+    const csv = csvRecords((await getText(server, '/api/export/reports.csv', viewer)).text);
+    expect(csv).toHaveLength(7);
+    const drill = csv.filter((r) => r['#meta+exercise'] === 'true');
+    expect(drill.map((r) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
+    for (const r of drill) expect(Date.parse(r['#date+occurred'])).toBeLessThanOrEqual(Date.now());
+    // An hour of scenario played in half a second is stamped as a one-minute period.
+    expect(drill.filter((r) => r['#meta+type'] === 'arrivals').map((r) => r['#meta+period_minutes'])).toEqual(['1', '1']);
+
+    const snapshot = (await server.request('GET', '/api/snapshot', viewer)).body;
+    expect(snapshot.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBe(26_000);
+    const messages = capMessages((await getText(server, '/api/export/alerts.cap', viewer)).text);
+    const status = new Map(messages.map((m) => [param(m, 'siteId'), textOf(m, 'status')]));
+    expect(status.get('domiz-1-clinic')).toBe('Exercise');
+    expect(status.get('domiz-1')).toBe('Exercise');
+    expect(status.get('kawergosk-clinic')).toBe('Actual');
+    for (const m of messages) expect(capProblems(m)).toEqual([]);
+    const exerciseHeadline = textOf(children(messages.find((m) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0], 'headline');
+    expect(exerciseHeadline).toMatch(/^EXERCISE: /);
+
+    // The drill revoked each token it made.
+    const audit = (await server.request('GET', '/api/audit?limit=100', ADMIN_TOKEN)).body as any[];
+    expect(audit.filter((e) => e.action === 'token.revoke')).toHaveLength(3);
+
+    const analyst = await server.tokenFor('analyst');
+    const exerciseViewer = await server.request('POST', '/api/tokens', ADMIN_TOKEN, { role: 'viewer', label: 'x', exercise: true });
+    expect(exerciseViewer.status).toBe(400);
+    expect(exerciseViewer.body.error.details[0].field).toBe('exercise');
+    expect((await server.request('DELETE', '/api/exercise', analyst)).status).toBe(403);
+    const cleared = await server.request('DELETE', '/api/exercise', ADMIN_TOKEN);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toEqual({ deleted: 5 });
+
+    const after = csvRecords((await getText(server, '/api/export/reports.csv', viewer)).text);
+    expect(after.map((r) => r['#meta+exercise'])).toEqual(['false', 'false']);
+    expect(after.map((r) => r['#meta+id'])).toContain(real.id);
+    const rebuilt = (await server.request('GET', '/api/snapshot', viewer)).body;
+    expect(rebuilt.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBeUndefined();
+    expect(rebuilt.national.arrivals24h).toBe(321);
+    expect(rebuilt.alerts.map((a: any) => a.siteId)).toEqual(['kawergosk-clinic']);
+    const afterFeed = capMessages((await getText(server, '/api/export/alerts.cap', viewer)).text);
+    expect(afterFeed.map((m) => [param(m, 'siteId'), textOf(m, 'status')])).toEqual([['kawergosk-clinic', 'Actual']]);
+    const clearedEntry = ((await server.request('GET', '/api/audit?limit=1', ADMIN_TOKEN)).body as any[])[0];
+    expect(clearedEntry).toMatchObject({ action: 'exercise.clear', details: { deleted: 5 } });
+  });
+
+  it('runs from the command line with the shipped scenario format', async () => {
+    const server = await start();
+    const dir = tempDataDir();
+    const file = path.join(dir, 'scenario.json');
+    fs.writeFileSync(file, JSON.stringify({ ...SHORT, events: SHORT.events.slice(0, 2) }));
+    const { stdout } = await promisify(execFile)(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      ['scripts/drill.ts', file, '--speed', '100000', '--url', server.url, '--admin-token', ADMIN_TOKEN],
+      { cwd: root },
+    );
+    expect(stdout).toContain('Done: 2 reports stored, 0 failed; 2 drill tokens revoked.');
+    const bad = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/drill.ts', file, '--speed', 'fast', '--url', server.url, '--admin-token', ADMIN_TOKEN], { cwd: root }).catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--speed must be a positive number');
+  });
+});

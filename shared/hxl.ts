@@ -1,0 +1,63 @@
+// Reports as HXL-tagged CSV rows (Humanitarian Exchange Language, hxlstandard.org): pure row builders.
+import type { Governorate, Site, StoredReport } from './schemas.ts';
+
+interface Column {
+  header: string;
+  hashtag: string;
+  value(r: StoredReport, site: Site | undefined, governorate: Governorate | undefined): string | number | undefined;
+  /** free text a person typed or a name: guarded against spreadsheet formula injection */
+  text?: boolean;
+}
+
+const field = <K extends string>(r: StoredReport, key: K): number | string | undefined =>
+  (r as unknown as Record<string, number | string | undefined>)[key];
+
+/**
+ * The export's columns, in order. Hashtags follow the HXL 1.1 core schema; `+i_en` / `+i_ar` mark
+ * the language of a name, as HXL's attribute convention for languages does.
+ */
+export const HXL_COLUMNS: readonly Column[] = [
+  { header: 'Observed at', hashtag: '#date+occurred', value: (r) => r.observedAt },
+  { header: 'Received at', hashtag: '#date+reported', value: (r) => r.receivedAt },
+  { header: 'Report id', hashtag: '#meta+id', value: (r) => r.id },
+  { header: 'Report kind', hashtag: '#meta+type', value: (r) => r.kind },
+  { header: 'Site id', hashtag: '#loc+code', value: (r) => r.siteId },
+  { header: 'Site name', hashtag: '#loc+name+i_en', value: (_r, s) => s?.nameEn, text: true },
+  { header: 'Site name (Arabic)', hashtag: '#loc+name+i_ar', value: (_r, s) => s?.nameAr, text: true },
+  { header: 'Site type', hashtag: '#loc+type', value: (_r, s) => s?.kind },
+  { header: 'Governorate p-code', hashtag: '#adm1+code', value: (_r, s, g) => g?.pcode ?? s?.governorate },
+  { header: 'Governorate', hashtag: '#adm1+name+i_en', value: (_r, _s, g) => g?.nameEn, text: true },
+  { header: 'Governorate (Arabic)', hashtag: '#adm1+name+i_ar', value: (_r, _s, g) => g?.nameAr, text: true },
+  { header: 'Latitude', hashtag: '#geo+lat', value: (_r, s) => s?.lat ?? undefined },
+  { header: 'Longitude', hashtag: '#geo+lon', value: (_r, s) => s?.lon ?? undefined },
+  { header: 'Period (minutes)', hashtag: '#meta+period_minutes', value: (r) => field(r, 'periodMinutes') },
+  { header: 'Arrivals', hashtag: '#affected+arrivals+ind', value: (r) => field(r, 'arrivals') },
+  { header: 'Arriving households', hashtag: '#affected+arrivals+hh', value: (r) => field(r, 'households') },
+  { header: 'Departures', hashtag: '#affected+departures+ind', value: (r) => field(r, 'departures') },
+  { header: 'Persons sheltered', hashtag: '#population+ind', value: (r) => field(r, 'occupancy') },
+  { header: 'Shelter capacity', hashtag: '#capacity+num', value: (r, s) => (r.kind === 'occupancy' ? s?.capacity : undefined) },
+  { header: 'Health post status', hashtag: '#status+code', value: (r) => field(r, 'status') },
+  { header: 'Note', hashtag: '#description', value: (r) => field(r, 'note'), text: true },
+  { header: 'Exercise data', hashtag: '#meta+exercise', value: (r) => (r.exercise ? 'true' : 'false') },
+];
+
+export const HXL_HEADER_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.header);
+export const HXL_HASHTAG_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.hashtag);
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or return before one) as a formula.
+ * A leading apostrophe makes it text; only free-text columns get it, numbers and codes never do.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** One report as a row of cells, in HXL_COLUMNS order; a missing value is an empty cell. */
+export function hxlRow(report: StoredReport, site: Site | undefined, governorate: Governorate | undefined): string[] {
+  return HXL_COLUMNS.map((column) => {
+    const value = column.value(report, site, governorate);
+    if (value === undefined) return '';
+    const text = String(value);
+    return column.text ? neutraliseFormula(text) : text;
+  });
+}

@@ -4,16 +4,21 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { Server } from 'socket.io';
+import { createAuditLog } from './audit.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import type { Config } from './config.ts';
 import { loadFixtures, type Fixtures } from './fixtures.ts';
 import { ApiError, errorHandler } from './http/apiError.ts';
+import { auditRoutes } from './http/auditRoutes.ts';
+import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
+import { corsPolicy, createAuthFailureGuard, securityHeaders, writeLimit } from './http/security.ts';
 import { writeRoutes } from './http/writeRoutes.ts';
 import { createLivePicture, systemClock, type Clock, type LivePicture } from './livePicture.ts';
+import { createLogFollower, createLogReader } from './logFollower.ts';
 import { registerRealtime, type AminaServer } from './realtime.ts';
 import type { Store } from './storage/store.ts';
 
@@ -44,19 +49,42 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** The app's logger: JSON lines to stdout, or to `destination` (tests read what would be logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     // Tokens travel in these; they must never reach a log file.
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: '[redacted]' },
-  });
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        '*.authorization',
+        'req.headers.cookie',
+        'token',
+        '*.token',
+        'auth.token',
+        'handshake.auth',
+        'adminToken',
+        '*.adminToken',
+        // A connection string may carry a password.
+        'databaseUrl',
+        '*.databaseUrl',
+        'secret',
+        '*.secret',
+        'password',
+        '*.password',
+      ],
+      censor: '[redacted]',
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, store } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir);
+  const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir, config.dataDir);
 
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
   const auth = createAuthenticator(store, config.adminToken);
@@ -65,7 +93,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
   }
 
-  const live = createLivePicture({ store, clock, governorates: fixtures.governorates });
+  // With a shared store, the picture is folded from the log that every instance writes to.
+  const reader = store.shared ? createLogReader(store.shared) : undefined;
+  const live = createLivePicture({ store, clock, governorates: fixtures.governorates, reader });
   await live.load();
 
   const app = express();
@@ -75,30 +105,60 @@ export async function createApp(options: AppOptions): Promise<App> {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    // Read now: routers mounted below rewrite req.url, so at 'finish' the path would lack its /api prefix.
+    const requestPath = req.path;
     res.on('finish', () => {
+      // The token's id names the client in the log; the token itself never reaches it.
+      const tokenId = (res.locals.principal as { tokenId?: string } | undefined)?.tokenId;
       logger.info(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          requestId,
+          method: req.method,
+          path: requestPath,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ...(tokenId ? { tokenId } : {}),
+        },
         'request',
       );
     });
     next();
   });
+  app.use(securityHeaders());
 
   const httpServer = http.createServer(app);
   const io: AminaServer = new Server(httpServer, {
     serveClient: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
   });
-  const realtime = registerRealtime(io, { auth, live });
+  const guard = createAuthFailureGuard(config);
+  const audit = createAuditLog({ store, clock });
+  const realtime = registerRealtime(io, { auth, live, guard });
+  const follower = store.shared
+    ? createLogFollower({
+        log: store.shared,
+        store,
+        live,
+        logger,
+        pollIntervalMs: config.followIntervalMs,
+        disconnectToken: realtime.disconnectToken,
+        recheckConnections: realtime.recheckConnections,
+      })
+    : undefined;
+  follower?.start();
 
   const api = express.Router();
+  api.use(corsPolicy(config.corsOrigins));
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok', storage: store.kind, version: VERSION });
   });
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
-  api.use(requireToken(auth));
+  api.use(requireToken(auth, guard));
+  api.use(writeLimit(config));
   api.use(readRoutes({ store, live, clock, fixtures }));
-  api.use(writeRoutes({ store, live, clock, auth, disconnectToken: realtime.disconnectToken }));
+  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl }));
+  api.use(writeRoutes({ store, live, clock, auth, disconnectToken: realtime.disconnectToken, audit }));
+  api.use(auditRoutes({ store }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
   });
@@ -136,8 +196,13 @@ export async function createApp(options: AppOptions): Promise<App> {
         // Stop taking connections; requests in flight run to their end before the server closes.
         const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
+        // A keep-alive connection whose request was in flight turns idle once answered: close it then,
+        // rather than waiting for the client's keep-alive timeout.
+        const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
         io.local.disconnectSockets(true);
         await serverClosed;
+        clearInterval(sweep);
+        await follower?.stop();
         await live.exclusive(async () => undefined);
         await store.close();
       })();

@@ -10,6 +10,8 @@ export interface Principal {
   /** the sites a reporter may post for; empty for other roles */
   sites: readonly string[];
   label: string;
+  /** a drill's token: its reports are stored as exercise data */
+  exercise?: boolean;
 }
 
 /** How much each role may do; a role may do all that a lower one may (the reporter stands apart). */
@@ -46,7 +48,7 @@ export function newTokenSecret(): string {
 
 export interface Authenticator {
   authenticate(token: string | undefined): Promise<Principal | undefined>;
-  issue(request: { role: Role; sites?: string[]; label: string }, nowIso: string): Promise<{ token: string; id: string }>;
+  issue(request: { role: Role; sites?: string[]; label: string; exercise?: boolean }, nowIso: string): Promise<{ token: string; id: string }>;
 }
 
 export const ENV_ADMIN_TOKEN_ID = 'env-admin';
@@ -64,7 +66,13 @@ export function createAuthenticator(store: Store, envAdminToken: string | undefi
       // The lookup is by the SHA-256 of a 256-bit secret: its timing reveals nothing usable.
       const record = await store.findTokenByHash(hash);
       if (!record || record.revokedAt) return undefined;
-      return { tokenId: record.id, role: record.role, sites: record.sites, label: record.label };
+      return {
+        tokenId: record.id,
+        role: record.role,
+        sites: record.sites,
+        label: record.label,
+        ...(record.exercise ? { exercise: true } : {}),
+      };
     },
 
     async issue(request, nowIso) {
@@ -76,6 +84,7 @@ export function createAuthenticator(store: Store, envAdminToken: string | undefi
         sites: request.role === 'reporter' ? (request.sites ?? []) : [],
         label: request.label,
         createdAt: nowIso,
+        ...(request.exercise ? { exercise: true } : {}),
       };
       await store.createToken(record);
       return { token, id: record.id };

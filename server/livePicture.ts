@@ -12,7 +12,9 @@ import {
 } from '../shared/projection.ts';
 import type { Alert, Governorate, Site, Snapshot, StoredReport, Thresholds, Update } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
-import type { Store } from './storage/store.ts';
+import { DEFAULT_CAPACITY_EXHAUSTION } from '../shared/forecast.ts';
+import type { LogReader } from './logFollower.ts';
+import { StoreUnavailableError, type Store } from './storage/store.ts';
 
 export interface Clock {
   now(): number;
@@ -23,6 +25,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface LivePicture {
   /** Loads sites, thresholds and open alerts, and replays the whole log. */
   load(): Promise<void>;
+  /** Replays the log again after reports were removed (exercise data cleared), then re-evaluates and emits. */
+  rebuild(): Promise<void>;
   /** Folds newly stored reports in, re-evaluates, and emits an update. */
   applyReports(reports: readonly StoredReport[]): Promise<void>;
   /** Re-evaluates at the clock's time: windows slide and silence grows without new reports. */
@@ -41,15 +45,29 @@ export interface LivePicture {
   onUpdate(listener: (update: Update) => void): void;
   /** Runs `task` alone: ingest, ticks and acknowledgements never interleave. */
   exclusive<T>(task: () => Promise<T>): Promise<T>;
+  /** With a shared log: folds what any instance stored since the last read (a rewritten log is replayed). */
+  follow(): Promise<void>;
+  /** With a shared log: takes the open alerts as stored, changed by any instance, and emits what differs. */
+  reloadAlerts(): Promise<void>;
 }
 
 export interface LivePictureDeps {
   store: Store;
   clock: Clock;
   governorates: readonly Governorate[];
+  /**
+   * With a store shared by several instances: reports are folded only as read from the log, never
+   * from the caller's copy, so each is counted once whichever instance stored it.
+   */
+  reader?: LogReader;
 }
 
-export function createLivePicture({ store, clock, governorates }: LivePictureDeps): LivePicture {
+/** JSON with sorted keys: one alert written by two instances compares equal whatever its key order. */
+function canonicalJson(value: object): string {
+  return JSON.stringify(value, Object.keys(value).sort());
+}
+
+export function createLivePicture({ store, clock, governorates, reader }: LivePictureDeps): LivePicture {
   const pcodes = governorates.map((g) => g.pcode);
   const governorateNames = new Map(governorates.map((g) => [g.pcode, g.nameEn]));
   let sites: Site[] = [];
@@ -80,6 +98,42 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
     addReportToLog(log, report);
   }
 
+  function replay(): Promise<unknown> {
+    return reader ? reader.replay(fold) : store.replayReports(fold);
+  }
+
+  let queuedFollow: Promise<void> | undefined;
+
+  /**
+   * Queues one read of the shared log; callers that come before it starts share it, since its
+   * snapshot is taken after their commits. Under a burst of posts this is one read, not one each.
+   */
+  function followSoon(): Promise<void> {
+    queuedFollow ??= exclusive(async () => {
+      queuedFollow = undefined;
+      await followLog();
+    });
+    return queuedFollow;
+  }
+
+  /** Folds what the shared log holds beyond this instance's position; says whether there was anything. */
+  async function readLog(): Promise<boolean> {
+    if (!reader) return false;
+    const read = await reader.readNew();
+    if (read === 'rebuild') {
+      logs.clear();
+      await replay();
+      return true;
+    }
+    for (const report of read) fold(report);
+    return read.length > 0;
+  }
+
+  /** Reads the shared log on from where this instance stands; call inside `exclusive` only. */
+  async function followLog(): Promise<void> {
+    if (await readLog()) await refresh();
+  }
+
   async function raise(condition: AlertCondition, nowIso: string): Promise<Alert> {
     const alert: Alert = { id: randomUUID(), ...condition, state: 'active', raisedAt: nowIso, updatedAt: nowIso };
     // The store returns the alert that is open already if another instance raised it first.
@@ -92,7 +146,8 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
     const nowIso = isoSeconds(nowMs);
     for (const log of logs.values()) pruneSiteLog(log, nowMs);
 
-    const draft = computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs);
+    const forecastSettings = thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
+    const draft = computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs, forecastSettings);
     const conditions = evaluateConditions({
       sites,
       states: new Map(draft.sites.map((s) => [s.id, s])),
@@ -116,7 +171,7 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
     }
 
     const next = changedAlerts.length
-      ? computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs)
+      ? computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs, forecastSettings)
       : draft;
     const first = picture === null;
     const diff = diffPictures(picture, next);
@@ -144,16 +199,59 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
       setSites(await store.listSites());
       thresholds = await store.getThresholds();
       logs.clear();
-      await store.replayReports(fold);
+      await replay();
       openAlerts.clear();
       for (const alert of await store.listAlerts(['active', 'acknowledged'])) openAlerts.set(alert.id, alert);
       await exclusive(() => refresh());
     },
 
+    rebuild() {
+      return exclusive(async () => {
+        logs.clear();
+        await replay();
+        await refresh();
+      });
+    },
+
     applyReports(reports) {
+      // The reports are stored already: if reading them back fails, the follower's next poll folds them.
+      if (reader) {
+        return followSoon().catch((err: unknown) => {
+          if (!(err instanceof StoreUnavailableError)) throw err;
+        });
+      }
       return exclusive(async () => {
         for (const report of reports) fold(report);
         await refresh();
+      });
+    },
+
+    follow() {
+      return followSoon();
+    },
+
+    reloadAlerts() {
+      return exclusive(async () => {
+        const stored = await store.listAlerts(['active', 'acknowledged']);
+        const storedIds = new Set(stored.map((a) => a.id));
+        const changed: Alert[] = [];
+        for (const alert of stored) {
+          const known = openAlerts.get(alert.id);
+          if (!known || canonicalJson(known) !== canonicalJson(alert)) {
+            openAlerts.set(alert.id, alert);
+            changed.push(alert);
+          }
+        }
+        for (const id of [...openAlerts.keys()].filter((known) => !storedIds.has(known))) {
+          openAlerts.delete(id);
+          // resolved by another instance: dashboards here see it resolve too
+          const resolved = await store.getAlert(id);
+          if (resolved) changed.push(resolved);
+        }
+        // Reports read after the alerts: the picture is at least as new as the reports that changed
+        // them, so this instance never undoes another's alert from a picture that lags behind it.
+        const folded = await readLog();
+        if (changed.length > 0 || folded) await refresh(changed);
       });
     },
 
@@ -169,7 +267,10 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
         national: picture.national,
         governorates: picture.governorates,
         sites: picture.sites,
-        alerts: [...openAlerts.values()].sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : a.raisedAt > b.raisedAt ? -1 : 0)),
+        // newest first; ties by id, so that every instance lists the same alerts in the same order
+        alerts: [...openAlerts.values()].sort((a, b) =>
+          a.raisedAt !== b.raisedAt ? (a.raisedAt < b.raisedAt ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0,
+        ),
       };
     },
 

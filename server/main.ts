@@ -11,7 +11,7 @@ const app = await createApp({ config, store });
 async function openStore() {
   if (config.databaseUrl) {
     const { openPostgresStore } = await import('./storage/postgresStore.ts');
-    return openPostgresStore(config.databaseUrl);
+    return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   }
   return openSqliteStore(config.dataDir);
 }

@@ -2,6 +2,7 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../shared/events.ts';
 import { may, type Authenticator } from './auth.ts';
+import { handshakeAddress, type AuthFailureGuard } from './http/security.ts';
 import type { LivePicture } from './livePicture.ts';
 
 export type AminaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -11,17 +12,44 @@ const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 export interface RealtimeDeps {
   auth: Authenticator;
   live: LivePicture;
+  /** counts failed handshakes with the same per-address budget as the HTTP API */
+  guard?: AuthFailureGuard;
 }
 
-export function registerRealtime(io: AminaServer, { auth, live }: RealtimeDeps) {
+/** A handshake refusal; `data` reaches the client's connect_error as `err.data`. */
+function refused(message: string, data: Record<string, unknown>): Error & { data: Record<string, unknown> } {
+  return Object.assign(new Error(message), { data });
+}
+
+export function registerRealtime(io: AminaServer, { auth, live, guard }: RealtimeDeps) {
   io.use(async (socket, next) => {
+    const address = handshakeAddress(socket.handshake);
+    const limited = await guard?.refusal(address);
+    if (limited) return next(refused(`rate_limited: ${limited.message}`, { code: 'rate_limited', ...(limited.details as object) }));
     const token: unknown = socket.handshake.auth?.token;
-    const principal = typeof token === 'string' ? await auth.authenticate(token) : undefined;
-    if (!principal) return next(new Error('unauthorized: send a valid token as auth: { token }'));
+    let principal;
+    try {
+      principal = typeof token === 'string' ? await auth.authenticate(token) : undefined;
+    } catch {
+      // A rejected promise here would escape Socket.IO and end the process: refuse, let the client retry.
+      return next(refused('unavailable: the server cannot check tokens right now; try again shortly', { code: 'unavailable' }));
+    }
+    if (!principal) {
+      if (typeof token === 'string' && token) await guard?.failed(address);
+      return next(new Error('unauthorized: send a valid token as auth: { token }'));
+    }
     // Reporters post reports; the live picture is for roles that may read everything.
     if (!may(principal, 'read')) return next(new Error('forbidden: this token may not read the live picture'));
     socket.data.tokenId = principal.tokenId;
     socket.data.role = principal.role;
+    // Join the token's room, then look once more: a revocation that landed between the lookup above
+    // and the join found no socket of this token to close; one after it finds this socket in the room.
+    await socket.join(tokenRoom(principal.tokenId));
+    const still = await auth.authenticate(token as string).catch(() => undefined);
+    if (!still) {
+      await socket.leave(tokenRoom(principal.tokenId));
+      return next(new Error('unauthorized: send a valid token as auth: { token }'));
+    }
     next();
   });
 
@@ -41,6 +69,23 @@ export function registerRealtime(io: AminaServer, { auth, live }: RealtimeDeps) 
   return {
     disconnectToken(tokenId: string) {
       io.in(tokenRoom(tokenId)).disconnectSockets(true);
+    },
+
+    /**
+     * Closes this instance's connections whose token no longer authenticates: catches a revocation
+     * made on another instance whose notification was lost. A store that cannot answer closes nothing.
+     */
+    async recheckConnections() {
+      const byToken = new Map<string, { disconnect(close: boolean): void }[]>();
+      for (const socket of io.of('/').sockets.values()) {
+        const token: unknown = socket.handshake.auth?.token;
+        if (typeof token !== 'string') continue;
+        byToken.set(token, [...(byToken.get(token) ?? []), socket]);
+      }
+      for (const [token, sockets] of byToken) {
+        if (await auth.authenticate(token)) continue;
+        for (const socket of sockets) socket.disconnect(true);
+      }
     },
   };
 }

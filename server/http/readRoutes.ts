@@ -32,7 +32,8 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
   });
 
   router.get('/context/:layer', allow('read'), (req, res) => {
-    const layer = fixtures.context[String(req.params.layer)];
+    // Own keys only: /api/context/__proto__ must not answer Object.prototype.
+    const layer = Object.hasOwn(fixtures.context, String(req.params.layer)) ? fixtures.context[String(req.params.layer)] : undefined;
     if (!layer) throw notFound(`Map layer "${String(req.params.layer)}"`);
     res.set('Cache-Control', 'private, max-age=86400').json(layer);
   });
@@ -61,6 +62,12 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
 
   router.get('/thresholds', allow('read'), (_req, res) => {
     res.json(live.thresholds());
+  });
+
+  // Any valid token may ask who it is: screens hide what the role may not do.
+  router.get('/me', (_req, res) => {
+    const { role, label, sites } = principalOf(res);
+    res.json({ role, label, sites: [...sites] });
   });
 
   return router;

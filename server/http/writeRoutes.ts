@@ -1,7 +1,8 @@
 // Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest } from '../../shared/schemas.ts';
 import { isoSeconds } from '../../shared/time.ts';
+import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
 import { ingestReports, type IngestDeps } from '../ingest.ts';
 import type { Store } from '../storage/store.ts';
@@ -13,6 +14,7 @@ export interface WriteDeps extends IngestDeps {
   store: Store;
   /** closes the live connections of a revoked token, on every instance */
   disconnectToken: (tokenId: string) => void;
+  audit: AuditLog;
 }
 
 function isBatch(body: unknown): boolean {
@@ -20,15 +22,28 @@ function isBatch(body: unknown): boolean {
 }
 
 export function writeRoutes(deps: WriteDeps): Router {
-  const { store, live, clock, auth, disconnectToken } = deps;
+  const { store, live, clock, auth, disconnectToken, audit } = deps;
   const router = Router();
+
+  // Called once the change has committed: the Store's writes are separate transactions, so the entry
+  // follows its change rather than sharing its transaction (see audit.ts).
+  const record = (res: Response, event: Omit<AuditEvent, 'requestId'>) =>
+    audit.record(principalOf(res), { ...event, requestId: String(res.getHeader('x-request-id') ?? '') });
 
   router.post('/reports', allow('report'), async (req, res) => {
     const batch = isBatch(req.body);
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
-    const result = await ingestReports(reports, principalOf(res), deps, { batch });
+    // A drill's token stores its reports as exercise data, which DELETE /api/exercise clears.
+    const result = await ingestReports(reports, principalOf(res), deps, { batch, exercise: principalOf(res).exercise });
+    // A post of duplicates only changes nothing, so it leaves no entry.
+    if (result.accepted.length > 0) {
+      await record(res, {
+        action: 'reports.post',
+        details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
+      });
+    }
     res.status(201).json(result);
   });
 
@@ -50,6 +65,11 @@ export function writeRoutes(deps: WriteDeps): Router {
     const principal = principalOf(res);
     const alert = await live.acknowledge(String(req.params.id), principal.label, body.data.note || undefined);
     if (alert) {
+      await record(res, {
+        action: 'alert.acknowledge',
+        subject: alert.id,
+        details: { rule: alert.rule, governorate: alert.governorate, ...(alert.siteId ? { siteId: alert.siteId } : {}), note: alert.note ?? null },
+      });
       res.json(alert);
       return;
     }
@@ -61,8 +81,10 @@ export function writeRoutes(deps: WriteDeps): Router {
   router.put('/thresholds', allow('set_thresholds'), async (req, res) => {
     const parsed = Thresholds.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, 'thresholds');
+    const previous = live.thresholds();
     await store.putThresholds(parsed.data);
     await live.setThresholds(parsed.data);
+    await record(res, { action: 'thresholds.change', details: { previous, thresholds: parsed.data } });
     res.json(parsed.data);
   });
 
@@ -83,6 +105,7 @@ export function writeRoutes(deps: WriteDeps): Router {
     }
     await store.putSite(site);
     await live.putSite(site);
+    await record(res, { action: 'site.put', subject: site.id, details: { created: !existing, site } });
     res.status(existing ? 200 : 201).json(site);
   });
 
@@ -98,12 +121,20 @@ export function writeRoutes(deps: WriteDeps): Router {
         unknown.map((id) => ({ field: 'sites', message: `no site has the id "${id}"` })),
       );
     }
-    res.status(201).json(await auth.issue(parsed.data, isoSeconds(clock.now())));
+    const issued = await auth.issue(parsed.data, isoSeconds(clock.now()));
+    // The new token's id, role, sites and label; the secret itself is answered once and kept nowhere.
+    await record(res, {
+      action: 'token.create',
+      subject: issued.id,
+      details: { role: parsed.data.role, label: parsed.data.label, sites: parsed.data.role === 'reporter' ? (parsed.data.sites ?? []) : [] },
+    });
+    res.status(201).json(issued);
   });
 
   router.delete('/tokens/:id', allow('administer'), async (req, res) => {
     if (!(await store.revokeToken(String(req.params.id), isoSeconds(clock.now())))) throw notFound(`Token "${String(req.params.id)}"`);
     disconnectToken(String(req.params.id));
+    await record(res, { action: 'token.revoke', subject: String(req.params.id), details: {} });
     res.status(204).end();
   });
 

@@ -74,7 +74,32 @@ export async function ingestReports(
   if (result.accepted.length > 0) {
     // A batch may carry the same report twice; it was stored once and is counted once.
     const pending = new Set(result.accepted);
-    await deps.live.applyReports(stored.filter((r) => pending.delete(r.id)));
+    await applyTogether(deps.live, stored.filter((r) => pending.delete(r.id)));
   }
   return result;
+}
+
+/** Reports of concurrent requests, waiting to be folded into one live picture together. */
+const gatherings = new WeakMap<LivePicture, { reports: StoredReport[]; applied: Promise<void> }>();
+
+/**
+ * Folds the reports in together with those of every request whose commit settled in the same turn
+ * (the SQLite store commits concurrent requests as one group): one projection, one alert pass and
+ * one update for all of them, where one each made the projection the cost of ingest under load
+ * (bench/README.md). It waits one turn of the event loop at most, and resolves once the reports are
+ * in the picture and the update is out.
+ */
+function applyTogether(live: LivePicture, reports: StoredReport[]): Promise<void> {
+  let gathering = gatherings.get(live);
+  if (!gathering) {
+    const gathered: StoredReport[] = [];
+    const applied = new Promise((resolve) => setImmediate(resolve)).then(() => {
+      gatherings.delete(live);
+      return live.applyReports(gathered);
+    });
+    gathering = { reports: gathered, applied };
+    gatherings.set(live, gathering);
+  }
+  gathering.reports.push(...reports);
+  return gathering.applied;
 }

@@ -163,8 +163,11 @@ export function createLivePicture({ store, clock, governorates, reader }: LivePi
       openAlerts.set(alert.id, alert);
       changedAlerts.push(alert);
     }
-    for (const alert of [...changes.change, ...changes.resolve]) {
-      await store.updateAlert(alert);
+    const updated = [...changes.change, ...changes.resolve];
+    // Written together, not one after another: in a surge every report moves several alerts, and a
+    // store that commits concurrent writes as one (SQLite's group commit) then syncs once for all.
+    await Promise.all(updated.map((alert) => store.updateAlert(alert)));
+    for (const alert of updated) {
       if (alert.state === 'resolved') openAlerts.delete(alert.id);
       else openAlerts.set(alert.id, alert);
       changedAlerts.push(alert);

@@ -355,7 +355,8 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async updateAlert(alert) {
-      statements.updateAlert.run({ id: alert.id, state: alert.state, body: JSON.stringify(alert) });
+      // Group-committed (above): the alerts a surge moves in one refresh share one fsync.
+      await durably(() => statements.updateAlert.run({ id: alert.id, state: alert.state, body: JSON.stringify(alert) }));
     },
 
     async createToken(token) {

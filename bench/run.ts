@@ -1,0 +1,147 @@
+// `npm run bench`: Amina against a bare Express + better-sqlite3 + Socket.IO baseline, measured in
+// turns (A, B, A, B) on the same machine, so that the ratios hold even when the machine is busy.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureFanout } from './fanout.ts';
+import { measureIngest } from './ingest.ts';
+import { measureMemory } from './memory.ts';
+import type { SystemName } from './protocol.ts';
+import { evaluateGoals, formatTable, type Figure, type Results } from './results.ts';
+import { measureStartup, seedStore } from './startup.ts';
+import { median } from './stats.ts';
+import { withSystem, type SystemOptions } from './system.ts';
+
+const SCENARIOS = ['ingest', 'fanout', 'memory', 'startup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    out: { type: 'string', default: path.join(import.meta.dirname, 'results.json') },
+  },
+});
+
+const quick = flags.quick;
+const settings = {
+  quick,
+  rounds: Number(flags.rounds ?? (quick ? 2 : 3)),
+  ingest: { connections: 16, durationS: quick ? 3 : 10, warmupS: quick ? 1 : 2 },
+  fanout: { dashboards: 200, posts: quick ? 30 : 200, warmupPosts: quick ? 5 : 10 },
+  memorySockets: 1000,
+  startupReports: quick ? 100_000 : 1_000_000,
+  logLevel: flags['log-level'],
+};
+const only = new Set<Scenario>(
+  flags.only ? (flags.only.split(',').map((s) => s.trim()) as Scenario[]) : SCENARIOS,
+);
+for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}": use ${SCENARIOS.join(', ')}`);
+if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('--rounds takes a whole number ≥ 1');
+if (flags.profile) fs.mkdirSync(flags.profile, { recursive: true });
+
+const profile: Pick<SystemOptions, 'cpuProfDir'> = flags.profile ? { cpuProfDir: path.resolve(flags.profile) } : {};
+const serveOptions = (name: SystemName): SystemOptions => ({
+  ...profile,
+  args: name === 'amina' ? [settings.logLevel] : [],
+});
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Runs `measure` against a fresh Amina, then a fresh baseline, `rounds` times: A, B, A, B. */
+async function alternate<T>(scenario: string, measure: (name: SystemName) => Promise<T>): Promise<Record<SystemName, T[]>> {
+  const rounds: Record<SystemName, T[]> = { amina: [], baseline: [] };
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const name of ['amina', 'baseline'] as const) {
+      const started = performance.now();
+      rounds[name].push(await measure(name));
+      log(`  ${scenario} round ${round} ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }
+  return rounds;
+}
+
+function figure(
+  id: string,
+  label: string,
+  unit: string,
+  better: Figure['better'],
+  rounds: Record<SystemName, number[]>,
+): Figure {
+  const amina = median(rounds.amina);
+  const baseline = median(rounds.baseline);
+  return { id, label, unit, better, amina, baseline, ratio: amina / baseline, rounds };
+}
+
+function pick<T>(rounds: Record<SystemName, T[]>, value: (t: T) => number): Record<SystemName, number[]> {
+  return { amina: rounds.amina.map(value), baseline: rounds.baseline.map(value) };
+}
+
+const benchStarted = performance.now();
+const figures: Figure[] = [];
+const checks: Record<string, number> = {};
+
+if (only.has('ingest')) {
+  log(`ingest: ${settings.ingest.connections} connections, ${settings.ingest.durationS} s per run`);
+  const rounds = await alternate('ingest', (name) =>
+    withSystem(name, serveOptions(name), (system) => measureIngest(system, settings.ingest)),
+  );
+  figures.push(figure('ingest.requestsPerSecond', 'ingest', 'req/s', 'higher', pick(rounds, (r) => r.requestsPerSecond)));
+  figures.push(figure('ingest.p99', 'ingest latency p99', 'ms', 'lower', pick(rounds, (r) => r.p99Ms)));
+}
+
+if (only.has('fanout')) {
+  log(`fan-out: ${settings.fanout.dashboards} dashboards, ${settings.fanout.posts} posts per run`);
+  const rounds = await alternate('fan-out', (name) =>
+    withSystem(name, serveOptions(name), (system) => measureFanout(system, settings.fanout)),
+  );
+  for (const p of ['p50', 'p95', 'p99'] as const) {
+    figures.push(figure(`fanout.${p}`, `fan-out ${p}`, 'ms', 'lower', pick(rounds, (r) => r[`${p}Ms`])));
+  }
+  checks.fanoutMissed = Math.max(...rounds.amina.map((r) => r.missed), ...rounds.baseline.map((r) => r.missed));
+}
+
+if (only.has('memory')) {
+  log(`memory: ${settings.memorySockets} dashboards`);
+  const rounds = await alternate('memory', (name) =>
+    withSystem(name, serveOptions(name), (system) => measureMemory(system, settings.memorySockets)),
+  );
+  figures.push(figure('memory.heapPerSocket', 'heap per dashboard', 'KiB', 'lower', pick(rounds, (r) => r.heapPerSocketBytes / 1024)));
+  figures.push(figure('memory.rssPerSocket', 'rss per dashboard', 'KiB', 'lower', pick(rounds, (r) => r.rssPerSocketBytes / 1024)));
+}
+
+if (only.has('startup')) {
+  log(`start-up: writing ${settings.startupReports.toLocaleString('en-US')} reports`);
+  const seeding = performance.now();
+  const dataDir = await seedStore(settings.startupReports, Date.now());
+  log(`  written in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  try {
+    const rounds = await alternate('start-up', (name) => measureStartup(name, dataDir, profile));
+    for (const r of [...rounds.amina, ...rounds.baseline]) {
+      if (r.reports !== settings.startupReports) throw new Error(`start-up read ${r.reports} reports, not ${settings.startupReports}`);
+    }
+    figures.push(figure('startup.rebuild', `rebuild from ${settings.startupReports.toLocaleString('en-US')} reports`, 'ms', 'lower', pick(rounds, (r) => r.startMs)));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results: Results = {
+  generatedAt: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() },
+  settings,
+  durationS: (performance.now() - benchStarted) / 1000,
+  figures,
+  goals: evaluateGoals(figures, settings.startupReports, checks),
+};
+
+fs.writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(formatTable(results));
+process.stdout.write(`\nwritten to ${path.relative(process.cwd(), flags.out)} in ${results.durationS.toFixed(0)} s\n`);
+process.exitCode = results.goals.every((g) => g.pass) ? 0 : 1;

@@ -1,14 +1,26 @@
 // Builds the dashboard into dist/client; the server serves it. In development, /api and the socket go to the server.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { reportOfflinePlugins } from './client/features/report/offlineShell.ts';
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [react(), ...reportOfflinePlugins()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      output: {
+        // The map and the charts in chunks of their own: cached across releases, loaded only by the screens that draw them.
+        manualChunks(id: string) {
+          if (/node_modules\/(react|react-dom|scheduler|use-sync-external-store)\//.test(id)) return 'react';
+          if (id.includes('node_modules/maplibre-gl/')) return 'maplibre';
+          if (/node_modules\/(recharts|d3-|victory-vendor|decimal\.js-light)/.test(id)) return 'recharts';
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     proxy: {

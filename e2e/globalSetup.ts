@@ -8,5 +8,7 @@ export default function buildClient(): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }

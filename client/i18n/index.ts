@@ -7,7 +7,16 @@ export type Strings = Record<string, string>;
 
 export const i18n = i18next.createInstance();
 
+/** Strings registered before i18next is initialised (a module imported early): added at init. */
+const pending: { namespace: string; strings: Record<Language, Strings> }[] = [];
+
 export function initI18n(lang: Language): void {
+  startI18n(lang);
+  applyDocumentLanguage(lang);
+}
+
+/** i18next alone, without touching the page (tests run it in Node). */
+export function startI18n(lang: Language): void {
   void i18n.use(initReactI18next).init({
     lng: lang,
     fallbackLng: 'en',
@@ -16,7 +25,7 @@ export function initI18n(lang: Language): void {
     resources: {},
     initAsync: false,
   });
-  applyDocumentLanguage(lang);
+  for (const { namespace, strings } of pending.splice(0)) registerStrings(namespace, strings);
 }
 
 /** Lays the whole page out for the language: Arabic and Kurdish right to left. */
@@ -27,6 +36,10 @@ export function applyDocumentLanguage(lang: Language): void {
 
 /** Adds a feature's strings in the three languages, under its own namespace. */
 export function registerStrings(namespace: string, strings: Record<Language, Strings>): void {
+  if (!i18n.isInitialized) {
+    pending.push({ namespace, strings });
+    return;
+  }
   for (const lang of Object.keys(strings) as Language[]) {
     i18n.addResourceBundle(lang, namespace, strings[lang], true, true);
   }

@@ -1,4 +1,62 @@
-// Placeholder until the screen lands; replaced by its feature's issue.
+// `/`: the national picture: headline numbers, the map, governorates by pressure, the alert list.
+import { useMemo, useState } from 'react';
+import { AboutPanel } from '../../components/AboutPanel.tsx';
+import { AlertList } from '../../components/AlertList.tsx';
+import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
+import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
+import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
+import { MapView } from '../../components/map/MapView.tsx';
+import { Page } from '../../components/Page.tsx';
+import { PressureRanking } from '../../components/PressureRanking.tsx';
+import { useFormat } from '../../components/format.ts';
+import { useNow } from '../../components/useNow.ts';
+import { useDashboard } from '../../store/store.ts';
+
+/** No report anywhere for this long, and the page says the numbers may be out of date. */
+const STALE_AFTER_MS = 60 * 60_000;
+
+function OverviewBody() {
+  const { t } = useFormat();
+  const nowMs = useNow(15_000);
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const national = useDashboard((s) => s.national);
+  const alerts = useDashboard((s) => s.alerts);
+  const counts = useMemo(() => {
+    const list = Object.values(alerts);
+    return { active: list.filter((a) => a.state === 'active').length, acknowledged: list.filter((a) => a.state === 'acknowledged').length };
+  }, [alerts]);
+  const openGovernorate = (pcode: string) => window.location.assign(`/g/${pcode}${window.location.search}`);
+  return (
+    <>
+      <header className="topbar">
+        <h1>
+          {t('appName')} · {t('overview')}
+        </h1>
+        <div className="topbar-tools">
+          <LanguageSwitcher />
+          <button type="button" onClick={() => setAboutOpen(true)} data-testid="about-open">
+            {t('about')}
+          </button>
+        </div>
+      </header>
+      <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
+      <HeadlineNumbers rollup={national} activeAlerts={counts.active} acknowledgedAlerts={counts.acknowledged} nowMs={nowMs} />
+      <div className="overview-grid">
+        <MapView onSelectGovernorate={openGovernorate} />
+        <div className="side">
+          <AlertList nowMs={nowMs} />
+        </div>
+      </div>
+      <PressureRanking />
+      {aboutOpen ? <AboutPanel onClose={() => setAboutOpen(false)} /> : null}
+    </>
+  );
+}
+
 export function OverviewScreen() {
-  return <main>Overview</main>;
+  return (
+    <Page className="screen overview">
+      <OverviewBody />
+    </Page>
+  );
 }

@@ -1,0 +1,116 @@
+// Open alerts, most urgent first, in the chosen language; analysts and above may acknowledge.
+import { useMemo, useState } from 'react';
+import type { Alert, Role } from '../../shared/schemas.ts';
+import { acknowledgeAlert } from '../lib/alerts.ts';
+import { ApiRequestError } from '../lib/api.ts';
+import { sortAlerts } from '../store/derive.ts';
+import { useDashboard } from '../store/store.ts';
+import { alertText } from './alertText.ts';
+import { useFormat } from './format.ts';
+import { useGovernorates } from './useDashboardFeed.ts';
+
+const MAY_ACKNOWLEDGE: readonly Role[] = ['analyst', 'coordinator', 'admin'];
+
+interface Props {
+  /** only this governorate's alerts */
+  governorate?: string;
+  /** show the acknowledge button to roles that may use it */
+  acknowledgeable?: boolean;
+  nowMs: number;
+  limit?: number;
+}
+
+export function AlertList({ governorate, acknowledgeable = false, nowMs, limit }: Props) {
+  const { t } = useFormat();
+  const alertsById = useDashboard((s) => s.alerts);
+  const role = useDashboard((s) => s.role);
+  const alerts = useMemo(() => {
+    const open = sortAlerts(Object.values(alertsById).filter((a) => !governorate || a.governorate === governorate));
+    return limit ? open.slice(0, limit) : open;
+  }, [alertsById, governorate, limit]);
+  const mayAcknowledge = acknowledgeable && role !== null && MAY_ACKNOWLEDGE.includes(role);
+  return (
+    <section className="alerts" aria-labelledby="alerts-heading">
+      <h2 id="alerts-heading">{t('alerts')}</h2>
+      {alerts.length === 0 ? (
+        <p className="empty">{t('noAlerts')}</p>
+      ) : (
+        <ul className="alert-list" data-testid="alert-list">
+          {alerts.map((alert) => (
+            <AlertItem key={alert.id} alert={alert} nowMs={nowMs} mayAcknowledge={mayAcknowledge} />
+          ))}
+        </ul>
+      )}
+      {acknowledgeable && role === 'viewer' && alerts.some((a) => a.state === 'active') ? (
+        <p className="hint">{t('ackForbidden')}</p>
+      ) : null}
+    </section>
+  );
+}
+
+function AlertItem({ alert, nowMs, mayAcknowledge }: { alert: Alert; nowMs: number; mayAcknowledge: boolean }) {
+  const { t, format } = useFormat();
+  const sites = useDashboard((s) => s.sites);
+  const governorates = useGovernorates();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await acknowledgeAlert(alert.id, note);
+      setOpen(false);
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 403) setProblem(t('ackForbidden'));
+      else if (error instanceof ApiRequestError && error.status === 409) setProblem(t('ackResolved'));
+      else setProblem(t('ackFailed', { message: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className={`alert alert-${alert.severity} alert-${alert.state}`} data-testid="alert" data-alert-id={alert.id}>
+      <div className="alert-head">
+        <span className={`badge badge-${alert.severity}`}>{t(`severity_${alert.severity}`)}</span>
+        <span className="alert-text">{alertText(alert, t, format, sites, governorates)}</span>
+      </div>
+      <div className="alert-meta">
+        <span>{t('raised', { age: format.age(alert.raisedAt, nowMs) })}</span>
+        <span className="alert-state">{t(`state_${alert.state}`)}</span>
+        {alert.acknowledgedBy ? <span>{t('acknowledgedBy', { who: alert.acknowledgedBy })}</span> : null}
+        {alert.note ? <q>{alert.note}</q> : null}
+      </div>
+      {mayAcknowledge && alert.state === 'active' && !open ? (
+        <button type="button" className="ack-button" onClick={() => setOpen(true)}>
+          {t('acknowledge')}
+        </button>
+      ) : null}
+      {open ? (
+        <form className="ack-form" onSubmit={(e) => void submit(e)}>
+          <label>
+            {t('ackNote')}
+            <textarea value={note} maxLength={500} rows={2} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          <div className="ack-actions">
+            <button type="submit" disabled={busy}>
+              {t('ackSend')}
+            </button>
+            <button type="button" onClick={() => setOpen(false)} disabled={busy}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {problem ? (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,30 @@
+// Switches the language in place: the page turns right to left for Arabic and Kurdish.
+import { applyDocumentLanguage, i18n } from '../i18n/index.ts';
+import { LANGUAGES, rememberLanguage, type Language } from '../lib/session.ts';
+import { useFormat } from './format.ts';
+
+const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
+
+export function LanguageSwitcher() {
+  const { t, lang } = useFormat();
+  const choose = (next: Language) => {
+    rememberLanguage(next);
+    const url = new URL(window.location.href);
+    url.searchParams.set('lang', next);
+    history.replaceState(history.state, '', url);
+    applyDocumentLanguage(next);
+    void i18n.changeLanguage(next);
+  };
+  return (
+    <label className="language-switcher">
+      <span>{t('language')}</span>
+      <select value={lang} onChange={(e) => choose(e.target.value as Language)} data-testid="language">
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {NATIVE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, Governorate, Site } from '../../shared/schemas.ts';
+import { i18n, startI18n } from '../i18n/index.ts';
+import { alertText } from './alertText.ts';
+import { makeFormat, placeName } from './format.ts';
+import { NS } from './strings.ts';
+
+const sites: Record<string, Site> = {
+  gawilan: { id: 'gawilan', kind: 'shelter', nameEn: 'Gawilan camp', nameAr: 'مخيم كويلان', nameCkb: 'کەمپی گەویلان', governorate: 'IQG15', lon: 43.6, lat: 36.6, capacity: 1000 },
+  safwan: { id: 'safwan', kind: 'checkpoint', nameEn: 'Safwan', nameAr: 'صفوان', governorate: 'IQG02', lon: 47.7, lat: 30.1 },
+};
+const governorates: Record<string, Governorate> = { IQG09: { pcode: 'IQG09', nameEn: 'Duhok', nameAr: 'دهوك', nameCkb: 'دهۆک' } };
+const alert = (rule: Alert['rule'], value: number, threshold: number, siteId?: string, governorate = 'IQG15'): Alert => ({
+  id: 'a',
+  rule,
+  severity: 'warning',
+  siteId,
+  governorate,
+  message: 'the server’s English sentence',
+  value,
+  threshold,
+  state: 'active',
+  raisedAt: '2026-11-28T10:00:00Z',
+  updatedAt: '2026-11-28T10:00:00Z',
+});
+
+beforeAll(() => {
+  // as main.tsx does, without the page: the strings registered on import are added at init
+  startI18n('en');
+});
+
+describe('alertText', () => {
+  it.each([
+    ['en', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'Safwan: 1,200 arrivals in the last hour (threshold 1,000)'],
+    ['en', alert('shelter_capacity', 950, 900, 'gawilan'), 'Gawilan camp: 950 sheltered, 95% of capacity 1,000'],
+    ['en', alert('health_post_down', 2, 2, 'gawilan'), 'Gawilan camp: health post closed'],
+    ['en', alert('governorate_influx', 6000, 5000, undefined, 'IQG09'), 'Duhok: 6,000 arrivals in 24 h (threshold 5,000)'],
+    ['en', alert('site_silent', 7, 6, 'safwan'), 'Safwan: no report for 7 h (expected within 6 h)'],
+    ['ar', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'صفوان: ١٬٢٠٠ وافد في الساعة الأخيرة (الحد ١٬٠٠٠)'],
+    ['ar', alert('health_post_down', 1, 1, 'gawilan'), 'مخيم كويلان: النقطة الصحية تعمل جزئياً'],
+    ['ckb', alert('health_post_down', 2, 2, 'gawilan'), 'کەمپی گەویلان: خاڵی تەندروستی داخراوە'],
+    // no Kurdish name: the Arabic one
+    ['ckb', alert('site_silent', 7, 6, 'safwan'), 'صفوان: ٧ کاتژمێرە ڕاپۆرت نییە (چاوەڕوانکراو لە ماوەی ٦ کاتژمێر)'],
+  ] as const)('%s: %s', (lang, a, expected) => {
+    const t = i18n.getFixedT(lang, NS);
+    expect(alertText(a, t, makeFormat(lang), sites, governorates)).toBe(expected);
+  });
+});
+
+describe('placeName', () => {
+  it.each([
+    ['en', sites.gawilan, 'Gawilan camp'],
+    ['ar', sites.gawilan, 'مخيم كويلان'],
+    ['ckb', sites.gawilan, 'کەمپی گەویلان'],
+    ['ckb', sites.safwan, 'صفوان'],
+  ] as const)('%s', (lang, place, expected) => {
+    expect(placeName(place, lang)).toBe(expected);
+  });
+});

@@ -1,0 +1,32 @@
+// An alert's sentence in the chosen language, built from its rule, value and threshold (the
+// server's `message` is English only).
+import type { TFunction } from 'i18next';
+import type { Alert, Governorate, Site } from '../../shared/schemas.ts';
+import { placeName, type Format } from './format.ts';
+
+export function alertText(
+  alert: Alert,
+  t: TFunction,
+  format: Format,
+  sites: Record<string, Site>,
+  governorates: Record<string, Governorate>,
+): string {
+  const site = alert.siteId ? sites[alert.siteId] : undefined;
+  const governorate = governorates[alert.governorate];
+  const subject = site ? placeName(site, format.lang) : governorate ? placeName(governorate, format.lang) : alert.governorate;
+  const values = { subject, value: format.number(alert.value), threshold: format.number(alert.threshold) };
+  switch (alert.rule) {
+    case 'health_post_down':
+      return t(alert.value >= 2 ? 'rule_health_post_down_2' : 'rule_health_post_down_1', values);
+    case 'shelter_capacity': {
+      const capacity = site?.capacity;
+      return t('rule_shelter_capacity', {
+        ...values,
+        capacity: capacity ? format.number(capacity) : '—',
+        percent: capacity ? format.percent(alert.value / capacity) : '—',
+      });
+    }
+    default:
+      return t(`rule_${alert.rule}`, values);
+  }
+}

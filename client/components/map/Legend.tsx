@@ -1,0 +1,76 @@
+// The map's legend: the choropleth's classes (with the metric to choose), the site shapes and colours.
+import { useMemo } from 'react';
+import type { SiteCondition } from '../../store/derive.ts';
+import { useDashboard, type ChoroplethMetric } from '../../store/store.ts';
+import { useFormat, type Format } from '../format.ts';
+import { CONDITION_COLOURS, METRIC_CLASSES, NO_DATA_COLOUR, SITE_CONDITIONS, SITE_KINDS, siteIconDataUrl } from './mapStyle.ts';
+
+const METRICS: readonly ChoroplethMetric[] = ['arrivals24h', 'occupancyRatio', 'openAlerts'];
+
+function classLabel(metric: ChoroplethMetric, index: number, format: Format): string {
+  const { breaks } = METRIC_CLASSES[metric];
+  const show = (v: number) => (metric === 'occupancyRatio' ? format.percent(v) : format.number(v));
+  const low = breaks[index];
+  const high = breaks[index + 1];
+  if (high === undefined) return `≥ ${show(low)}`;
+  if (metric !== 'occupancyRatio' && high - low === 1) return show(low);
+  return `${show(low)} – ${show(metric === 'occupancyRatio' ? high : high - 1)}`;
+}
+
+export function Legend({ interactive }: { interactive: boolean }) {
+  const { t, format } = useFormat();
+  const metric = useDashboard((s) => s.metric);
+  const setMetric = useDashboard((s) => s.setMetric);
+  const icons = useMemo(() => {
+    const out: Record<string, string> = {};
+    for (const kind of SITE_KINDS) out[kind] = siteIconDataUrl(kind, 'unknown', 32);
+    return out;
+  }, []);
+  const { colours } = METRIC_CLASSES[metric];
+  return (
+    <aside className="legend" aria-label={t('legend')} data-testid="legend">
+      {interactive ? (
+        <label className="legend-metric">
+          <span>{t('metric')}</span>
+          <select value={metric} onChange={(e) => setMetric(e.target.value as ChoroplethMetric)} data-testid="metric">
+            {METRICS.map((m) => (
+              <option key={m} value={m}>
+                {t(`metric_${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <h3>{t(`metric_${metric}`)}</h3>
+      )}
+      <ul className="legend-classes">
+        {colours.map((colour, i) => (
+          <li key={colour}>
+            <span className="swatch" style={{ background: colour }} />
+            {classLabel(metric, i, format)}
+          </li>
+        ))}
+        <li>
+          <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
+          {t('noValue')}
+        </li>
+      </ul>
+      <ul className="legend-kinds">
+        {SITE_KINDS.map((kind) => (
+          <li key={kind}>
+            <img src={icons[kind]} alt="" width={16} height={16} />
+            {t(`kind_${kind}`)}
+          </li>
+        ))}
+      </ul>
+      <ul className="legend-conditions">
+        {SITE_CONDITIONS.map((c: SiteCondition) => (
+          <li key={c}>
+            <span className="dot" style={{ background: CONDITION_COLOURS[c] }} />
+            {t(`condition_${c}`)}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

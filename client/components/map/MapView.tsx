@@ -1,0 +1,361 @@
+// The map: created once in a ref; live changes go into source data and feature state, at most once
+// per animation frame, never through a React re-render of the map.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
+import type { Feature, FeatureCollection } from 'geojson';
+import { useEffect, useRef } from 'react';
+import type { GovernorateCollection, Site, SiteState } from '../../../shared/schemas.ts';
+import { directionOf } from '../../lib/session.ts';
+import { metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
+import { useDashboard, type DashboardState } from '../../store/store.ts';
+import { placeName, useFormat, type Format } from '../format.ts';
+import { ATTRIBUTION } from '../strings.ts';
+import { Legend } from './Legend.tsx';
+import { IRAQ_BOUNDS, MAX_BOUNDS, SITE_KINDS, SITE_OUTLINE, baseStyle, fillColour, siteColour, siteShapeSdf } from './mapStyle.ts';
+
+declare global {
+  interface Window {
+    /** the map, for measurements; set only with ?testhooks in the address */
+    aminaMap?: MapLibreMap;
+  }
+}
+
+// The worker is bundled as a file of our own, served by our server.
+setWorkerUrl(workerUrl);
+
+/** The SDF icons' size in canvas pixels (drawn at twice the screen size). */
+const ICON_PIXELS = 48;
+/** Site colours depend on the clock (silence), so they are recomputed this often even without news. */
+const SILENCE_RECHECK_MS = 60_000;
+
+interface Props {
+  /** zoom to this governorate */
+  focus?: string;
+  /** false on the wall: no controls, no clicks */
+  interactive?: boolean;
+  /** larger labels, for reading from afar */
+  large?: boolean;
+  onSelectGovernorate?: (pcode: string) => void;
+}
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** Where the sites are and what kind: changes only with the registry. Their state goes into feature state. */
+function siteFeatures(sites: Record<string, Site>): FeatureCollection {
+  const features: Feature[] = [];
+  for (const site of Object.values(sites)) {
+    // A site without a verified coordinate reports but is not drawn.
+    if (site.lon === null || site.lat === null) continue;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [site.lon, site.lat] },
+      properties: { siteId: site.id, kind: site.kind },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+function governorateBounds(shapes: GovernorateCollection, pcode: string): LngLatBoundsLike | null {
+  const feature = shapes.features.find((f) => f.properties.pcode === pcode);
+  if (!feature) return null;
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+  for (const polygon of polygons) {
+    for (const [lon, lat] of polygon[0]) {
+      w = Math.min(w, lon);
+      e = Math.max(e, lon);
+      s = Math.min(s, lat);
+      n = Math.max(n, lat);
+    }
+  }
+  return [w, s, e, n];
+}
+
+function popupContent(site: Site, state: SiteState | undefined, t: (key: string, values?: Record<string, unknown>) => string, format: Format): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'site-popup';
+  const title = document.createElement('strong');
+  title.textContent = placeName(site, format.lang);
+  const kind = document.createElement('div');
+  kind.textContent = t(`kind_${site.kind}`);
+  const latest = document.createElement('div');
+  if (!state || state.lastReportAt === null) {
+    latest.textContent = t('noReports');
+  } else if (site.kind === 'checkpoint') {
+    latest.textContent = `${t('perHour', { value: format.number(state.arrivals1h ?? 0) })} · ${t('arrivals24h')}: ${format.number(state.arrivals24h ?? 0)}`;
+  } else if (site.kind === 'shelter') {
+    latest.textContent =
+      state.occupancy === undefined
+        ? t('noReports')
+        : `${t('persons', { value: format.number(state.occupancy) })}${site.capacity ? ` ${t('ofCapacity', { capacity: format.number(site.capacity) })}` : ''}`;
+  } else {
+    latest.textContent = state.status ? t(state.status) : t('unknown');
+  }
+  const age = document.createElement('div');
+  age.className = 'age';
+  age.textContent = state?.lastReportAt ? `${t('lastReport')}: ${format.dateTime(state.lastReportAt)} (${format.age(state.lastReportAt, Date.now())})` : '';
+  root.append(title, kind, latest, age);
+  return root;
+}
+
+export function MapView({ focus, interactive = true, large = false, onSelectGovernorate }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const { t, format, lang } = useFormat();
+  // Handlers and words change with renders; the map's listeners read them through refs.
+  const latest = useRef({ t, format, onSelectGovernorate, focus });
+  latest.current = { t, format, onSelectGovernorate, focus };
+  const labelsRef = useRef<Map<string, HTMLElement>>(new Map());
+
+  useEffect(() => {
+    const container = containerRef.current!;
+    const map = new MapLibreMap({
+      container,
+      style: baseStyle(),
+      bounds: IRAQ_BOUNDS,
+      maxBounds: MAX_BOUNDS,
+      interactive,
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      // Symbols appear at once: a fade would redraw the whole map for 300 ms after every live change.
+      fadeDuration: 0,
+    });
+    mapRef.current = map;
+    if (new URLSearchParams(window.location.search).has('testhooks')) window.aminaMap = map;
+    let loaded = false;
+    let frame = 0;
+    const dirty = { governorates: false, context: false, sites: false, siteStates: false, states: false, metric: false };
+    /** each drawn site's condition as last written to feature state, so only changes are written */
+    const shownConditions = new Map<string, SiteCondition>();
+    /** each governorate's choropleth value as last written */
+    const shownValues = new Map<string, number | null>();
+    const markers: Marker[] = [];
+
+    const flush = () => {
+      frame = 0;
+      if (!loaded) return;
+      const s = useDashboard.getState();
+      if (dirty.governorates && s.governorateShapes) {
+        (map.getSource('governorates') as GeoJSONSource).setData(s.governorateShapes as FeatureCollection);
+        for (const m of markers) m.remove();
+        markers.length = 0;
+        labelsRef.current.clear();
+        for (const f of s.governorateShapes.features) {
+          const element = document.createElement('div');
+          element.className = 'governorate-label';
+          element.textContent = placeName(f.properties, latest.current.format.lang);
+          labelsRef.current.set(f.properties.pcode, element);
+          markers.push(new Marker({ element, anchor: 'center' }).setLngLat([f.properties.labelLon, f.properties.labelLat]).addTo(map));
+        }
+        fitFocus();
+        dirty.states = true;
+        // Tests and screenshots wait for this: the shapes are on the map.
+        container.dataset.ready = 'true';
+      }
+      if (dirty.context) {
+        for (const layer of ['neighbours', 'physical', 'outline'] as const) {
+          const data = s.context[layer];
+          if (data) (map.getSource(layer) as GeoJSONSource).setData(data as FeatureCollection);
+        }
+      }
+      if (dirty.sites) {
+        (map.getSource('sites') as GeoJSONSource).setData(siteFeatures(s.sites));
+        dirty.siteStates = true;
+      }
+      if (dirty.siteStates) {
+        // A live change recolours markers through feature state: no re-tiling, no symbol placement.
+        const nowMs = Date.now();
+        for (const site of Object.values(s.sites)) {
+          if (site.lon === null || site.lat === null) continue;
+          const condition = siteCondition(site, s.siteStates[site.id], s.thresholds, nowMs);
+          if (shownConditions.get(site.id) === condition) continue;
+          shownConditions.set(site.id, condition);
+          map.setFeatureState({ source: 'sites', id: site.id }, { condition });
+        }
+      }
+      if (dirty.metric) map.setPaintProperty('governorates-fill', 'fill-color', fillColour(s.metric));
+      if ((dirty.states || dirty.metric) && s.governorateShapes) {
+        for (const f of s.governorateShapes.features) {
+          const pcode = f.properties.pcode;
+          const value = metricValue(s.governorateRollups[pcode], s.metric);
+          // Feature state repaints the whole layer: write only what moved.
+          if (shownValues.has(pcode) && shownValues.get(pcode) === value) continue;
+          shownValues.set(pcode, value);
+          map.setFeatureState({ source: 'governorates', id: pcode }, { value });
+        }
+      }
+      dirty.governorates = dirty.context = dirty.sites = dirty.siteStates = dirty.states = dirty.metric = false;
+    };
+    // Until the person moves the map, it keeps its subject in view, whatever the container's size.
+    let movedByPerson = false;
+    const fitFocus = () => {
+      const shapes = useDashboard.getState().governorateShapes;
+      const focus = latest.current.focus;
+      const bounds = focus ? shapes && governorateBounds(shapes, focus) : IRAQ_BOUNDS;
+      if (bounds) map.fitBounds(bounds, { padding: 40, animate: false });
+    };
+    map.on('movestart', (event) => {
+      if ('originalEvent' in event && event.originalEvent) movedByPerson = true;
+    });
+    map.on('resize', () => {
+      if (!movedByPerson) fitFocus();
+    });
+    const schedule = (part: keyof typeof dirty) => {
+      dirty[part] = true;
+      if (!frame) frame = requestAnimationFrame(flush);
+    };
+
+    const onChange = (s: DashboardState, prev: DashboardState) => {
+      if (s.governorateShapes !== prev.governorateShapes) schedule('governorates');
+      if (s.context !== prev.context) schedule('context');
+      if (s.sites !== prev.sites) schedule('sites');
+      if (s.siteStates !== prev.siteStates || s.thresholds !== prev.thresholds) schedule('siteStates');
+      if (s.governorateRollups !== prev.governorateRollups) schedule('states');
+      if (s.metric !== prev.metric) schedule('metric');
+    };
+    const unsubscribe = useDashboard.subscribe(onChange);
+    const recheck = setInterval(() => schedule('siteStates'), SILENCE_RECHECK_MS);
+
+    map.on('load', () => {
+      const s = useDashboard.getState();
+      for (const kind of SITE_KINDS) map.addImage(`site-${kind}`, siteShapeSdf(kind, ICON_PIXELS), { sdf: true, pixelRatio: 2 });
+      map.addSource('neighbours', { type: 'geojson', data: EMPTY });
+      map.addSource('physical', { type: 'geojson', data: EMPTY });
+      map.addSource('outline', { type: 'geojson', data: EMPTY });
+      map.addSource('governorates', { type: 'geojson', data: EMPTY, promoteId: 'pcode' });
+      map.addSource('sites', { type: 'geojson', data: EMPTY, promoteId: 'siteId' });
+      // Neighbours first, so Iraq is drawn over them: their borders differ from OCHA's by up to ~10 km.
+      map.addLayer({ id: 'neighbours-fill', type: 'fill', source: 'neighbours', paint: { 'fill-color': '#f4f1ea' } });
+      map.addLayer({ id: 'neighbours-line', type: 'line', source: 'neighbours', paint: { 'line-color': '#b8b2a6', 'line-width': 0.8 } });
+      map.addLayer({ id: 'governorates-fill', type: 'fill', source: 'governorates', paint: { 'fill-color': fillColour(s.metric), 'fill-opacity': 0.9 } });
+      map.addLayer({
+        id: 'lakes',
+        type: 'fill',
+        source: 'physical',
+        filter: ['==', ['get', 'kind'], 'lake'],
+        paint: { 'fill-color': '#9cc3dc' },
+      });
+      map.addLayer({
+        id: 'rivers',
+        type: 'line',
+        source: 'physical',
+        filter: ['==', ['get', 'kind'], 'river'],
+        paint: { 'line-color': '#5b9bc8', 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 1, 8, 2.5], 'line-opacity': 0.8 },
+      });
+      map.addLayer({ id: 'governorates-line', type: 'line', source: 'governorates', paint: { 'line-color': '#5d6d7e', 'line-width': 0.8 } });
+      map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#1f2a33', 'line-width': 1.6 } });
+      map.addLayer({
+        id: 'sites',
+        type: 'symbol',
+        source: 'sites',
+        layout: {
+          'icon-image': ['concat', 'site-', ['get', 'kind']],
+          'icon-size': large ? 1.8 : 1,
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': true,
+        },
+        paint: { 'icon-color': siteColour(), 'icon-halo-color': SITE_OUTLINE, 'icon-halo-width': 1.5 },
+      });
+      // Warnings, then critical sites, drawn again on top so that a quiet neighbour never hides them.
+      // Layers cannot filter on feature state, so these show only the sites whose state matches.
+      for (const condition of ['warning', 'critical'] as const) {
+        map.addLayer({
+          id: `sites-${condition}`,
+          type: 'symbol',
+          source: 'sites',
+          layout: {
+            'icon-image': ['concat', 'site-', ['get', 'kind']],
+            'icon-size': large ? 1.8 : 1,
+            'icon-allow-overlap': true,
+            'icon-ignore-placement': true,
+          },
+          paint: {
+            'icon-color': siteColour(),
+            'icon-halo-color': SITE_OUTLINE,
+            'icon-halo-width': 1.5,
+            'icon-opacity': ['case', ['==', ['feature-state', 'condition'], condition], 1, 0],
+          },
+        });
+      }
+      loaded = true;
+      schedule('governorates');
+      schedule('context');
+      schedule('sites');
+      schedule('metric');
+    });
+
+    if (interactive) {
+      map.on('click', (event) => {
+        const site = map.queryRenderedFeatures(event.point, { layers: ['sites'] })[0];
+        if (site) {
+          const id = String(site.properties.siteId);
+          const s = useDashboard.getState();
+          const { t: tr, format: fmt } = latest.current;
+          new Popup({ closeButton: true, maxWidth: '280px' })
+            .setLngLat(event.lngLat)
+            .setDOMContent(popupContent(s.sites[id], s.siteStates[id], (k, v) => tr(k, v) as string, fmt))
+            .addTo(map);
+          return;
+        }
+        const governorate = map.queryRenderedFeatures(event.point, { layers: ['governorates-fill'] })[0];
+        if (governorate) latest.current.onSelectGovernorate?.(String(governorate.properties.pcode));
+      });
+      map.on('mousemove', (event) => {
+        const hit = map.queryRenderedFeatures(event.point, { layers: ['sites', 'governorates-fill'] }).length > 0;
+        map.getCanvas().style.cursor = hit ? 'pointer' : '';
+      });
+    }
+
+    return () => {
+      unsubscribe();
+      clearInterval(recheck);
+      if (frame) cancelAnimationFrame(frame);
+      map.remove();
+      mapRef.current = null;
+    };
+    // Built once per mount: props that change later are applied by the effects below.
+  }, []);
+
+  // Navigation buttons on the reading side's far edge: top right in English, top left in Arabic and Kurdish.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !interactive) return;
+    const control = new NavigationControl({ showCompass: false });
+    map.addControl(control, directionOf(lang) === 'rtl' ? 'top-left' : 'top-right');
+    return () => {
+      // On unmount the map may already be gone (its effect cleans up first).
+      if (mapRef.current === map) map.removeControl(control);
+    };
+  }, [lang, interactive]);
+
+  // Labels follow the language without rebuilding anything.
+  useEffect(() => {
+    const shapes = useDashboard.getState().governorateShapes;
+    for (const f of shapes?.features ?? []) {
+      const label = labelsRef.current.get(f.properties.pcode);
+      if (label) label.textContent = placeName(f.properties, lang);
+    }
+  }, [lang]);
+
+  // A new focus (the wall's rotation, another governorate) moves the camera; the map stays.
+  useEffect(() => {
+    const map = mapRef.current;
+    const shapes = useDashboard.getState().governorateShapes;
+    if (!map || !shapes) return;
+    const bounds = focus ? governorateBounds(shapes, focus) : IRAQ_BOUNDS;
+    if (bounds) map.fitBounds(bounds, { padding: 40, duration: interactive ? 600 : 1500 });
+  }, [focus, interactive]);
+
+  return (
+    <div className={`map-frame${large ? ' map-large' : ''}`}>
+      <div ref={containerRef} className="map" data-testid="map" />
+      <Legend interactive={interactive} />
+      <p className="map-attribution" lang="en" dir="ltr">
+        {ATTRIBUTION}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+// The dashboard's one store, in slices by noun; each slice keeps its actions beside its state.
+import type { StateCreator } from 'zustand';
+import type {
+  Alert,
+  ContextCollection,
+  GovernorateCollection,
+  GovernorateRollup,
+  Role,
+  Rollup,
+  Site,
+  SiteState,
+  Snapshot,
+  Thresholds,
+  Update,
+} from '../../shared/schemas.ts';
+
+export type ChoroplethMetric = 'arrivals24h' | 'occupancyRatio' | 'openAlerts';
+export type ConnectionStatus = 'connecting' | 'live' | 'lost';
+/** Why the dashboard cannot show anything: no token on this device, or one the server refused. */
+export type AuthProblem = 'missing' | 'unauthorized' | null;
+
+export interface GeographySlice {
+  governorateShapes: GovernorateCollection | null;
+  context: { outline: ContextCollection | null; neighbours: ContextCollection | null; physical: ContextCollection | null };
+  setGovernorateShapes(shapes: GovernorateCollection): void;
+  setContextLayer(layer: 'outline' | 'neighbours' | 'physical', collection: ContextCollection): void;
+}
+
+export interface SitesSlice {
+  /** the registry, by id */
+  sites: Record<string, Site>;
+  /** each site's latest state, by id */
+  siteStates: Record<string, SiteState>;
+  setSites(sites: readonly Site[]): void;
+}
+
+export interface PictureSlice {
+  /** seq of the last snapshot or update applied; null before the first */
+  seq: number | null;
+  /** the server's time of the last snapshot or update */
+  at: string | null;
+  national: Rollup | null;
+  governorateRollups: Record<string, GovernorateRollup>;
+  applySnapshot(snapshot: Snapshot): void;
+  applyUpdate(update: Update): void;
+}
+
+export interface AlertsSlice {
+  /** open alerts (active and acknowledged), by id; a resolved one leaves */
+  alerts: Record<string, Alert>;
+  upsertAlerts(alerts: readonly Alert[]): void;
+}
+
+export interface ThresholdsSlice {
+  thresholds: Thresholds | null;
+  setThresholds(thresholds: Thresholds): void;
+}
+
+export interface ConnectionSlice {
+  connection: ConnectionStatus;
+  /** when (device clock, ms) the last snapshot or update arrived */
+  lastMessageAtMs: number | null;
+  setConnection(status: ConnectionStatus): void;
+}
+
+export interface SessionSlice {
+  role: Role | null;
+  authProblem: AuthProblem;
+  setRole(role: Role): void;
+  setAuthProblem(problem: AuthProblem): void;
+}
+
+export interface ViewSlice {
+  metric: ChoroplethMetric;
+  setMetric(metric: ChoroplethMetric): void;
+}
+
+export type DashboardState = GeographySlice &
+  SitesSlice &
+  PictureSlice &
+  AlertsSlice &
+  ThresholdsSlice &
+  ConnectionSlice &
+  SessionSlice &
+  ViewSlice;
+
+type Slice<T> = StateCreator<DashboardState, [], [], T>;
+
+export const geographySlice: Slice<GeographySlice> = (set) => ({
+  governorateShapes: null,
+  context: { outline: null, neighbours: null, physical: null },
+  setGovernorateShapes: (governorateShapes) => set({ governorateShapes }),
+  setContextLayer: (layer, collection) => set((s) => ({ context: { ...s.context, [layer]: collection } })),
+});
+
+export const sitesSlice: Slice<SitesSlice> = (set) => ({
+  sites: {},
+  siteStates: {},
+  setSites: (sites) => set({ sites: Object.fromEntries(sites.map((s) => [s.id, s])) }),
+});
+
+function withoutResolved(current: Record<string, Alert>, changed: readonly Alert[]): Record<string, Alert> {
+  const next = { ...current };
+  for (const alert of changed) {
+    if (alert.state === 'resolved') delete next[alert.id];
+    else next[alert.id] = alert;
+  }
+  return next;
+}
+
+export const pictureSlice: Slice<PictureSlice> = (set) => ({
+  seq: null,
+  at: null,
+  national: null,
+  governorateRollups: {},
+  applySnapshot: (snapshot) =>
+    set({
+      seq: snapshot.seq,
+      at: snapshot.at,
+      national: snapshot.national,
+      governorateRollups: Object.fromEntries(snapshot.governorates.map((g) => [g.pcode, g])),
+      siteStates: Object.fromEntries(snapshot.sites.map((s) => [s.id, s])),
+      alerts: withoutResolved({}, snapshot.alerts),
+      lastMessageAtMs: Date.now(),
+    }),
+  applyUpdate: (update) =>
+    set((s) => {
+      const governorateRollups = { ...s.governorateRollups };
+      for (const g of update.governorates) governorateRollups[g.pcode] = g;
+      const siteStates = { ...s.siteStates };
+      for (const site of update.sites) siteStates[site.id] = site;
+      return {
+        seq: update.seq,
+        at: update.at,
+        national: update.national,
+        governorateRollups,
+        siteStates,
+        alerts: update.alerts.length ? withoutResolved(s.alerts, update.alerts) : s.alerts,
+        lastMessageAtMs: Date.now(),
+      };
+    }),
+});
+
+export const alertsSlice: Slice<AlertsSlice> = (set) => ({
+  alerts: {},
+  upsertAlerts: (alerts) => set((s) => ({ alerts: withoutResolved(s.alerts, alerts) })),
+});
+
+export const thresholdsSlice: Slice<ThresholdsSlice> = (set) => ({
+  thresholds: null,
+  setThresholds: (thresholds) => set({ thresholds }),
+});
+
+export const connectionSlice: Slice<ConnectionSlice> = (set) => ({
+  connection: 'connecting',
+  lastMessageAtMs: null,
+  setConnection: (connection) => set({ connection }),
+});
+
+export const sessionSlice: Slice<SessionSlice> = (set) => ({
+  role: null,
+  authProblem: null,
+  setRole: (role) => set({ role }),
+  setAuthProblem: (authProblem) => set({ authProblem }),
+});
+
+export const viewSlice: Slice<ViewSlice> = (set) => ({
+  metric: 'arrivals24h',
+  setMetric: (metric) => set({ metric }),
+});

@@ -1,0 +1,2 @@
+// Vite's types for asset imports such as `…?url`.
+/// <reference types="vite/client" />

@@ -1,0 +1,433 @@
+// The dashboard screens in Chromium against the real server: each screen in each language, live
+// numbers after a POST, right to left in Arabic and Kurdish, a wall with no controls, nothing fetched
+// from outside, no console errors. Screenshots go to /tmp/amina-shots/ to be looked at.
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startServer, type Running } from '../server/testing/harness.ts';
+import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
+
+const SHOTS = '/tmp/amina-shots';
+/** A screen in Chromium with software WebGL on two shared cores: generous, since nothing here is timed. */
+const SCREEN_TIMEOUT_MS = 120_000;
+const LANGS = ['en', 'ar', 'ckb'] as const;
+const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'dist', 'client');
+
+let server: Running;
+let browser: Browser;
+let viewer: string;
+let analyst: string;
+
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+const HOUR = 3_600_000;
+
+async function post(reports: object[]): Promise<void> {
+  const answer = await server.request('POST', '/api/reports', ADMIN_TOKEN, { reports });
+  if (answer.status !== 201) throw new Error(`reports refused: ${JSON.stringify(answer.body)}`);
+}
+
+const arrivals = (siteId: string, n: number, msAgo: number) => ({
+  id: randomUUID(),
+  siteId,
+  kind: 'arrivals',
+  arrivals: n,
+  periodMinutes: 60,
+  observedAt: ago(msAgo),
+});
+const occupancy = (siteId: string, n: number, msAgo: number) => ({ id: randomUUID(), siteId, kind: 'occupancy', occupancy: n, observedAt: ago(msAgo) });
+const health = (siteId: string, status: string, msAgo: number) => ({ id: randomUUID(), siteId, kind: 'health', status, observedAt: ago(msAgo) });
+
+/** A plausible week: steady arrivals at the big crossings, shelters filling, a clinic closed. */
+async function seedPicture(): Promise<void> {
+  const history: object[] = [];
+  for (let h = 1; h < 7 * 24; h += 3) {
+    history.push(arrivals('ibrahim-khalil', 150 + ((h * 37) % 200), h * HOUR + 10 * 60_000));
+    history.push(arrivals('zurbatiyah', 80 + ((h * 53) % 150), h * HOUR + 20 * 60_000));
+  }
+  for (let d = 6; d >= 0; d--) {
+    history.push(occupancy('gawilan', 19_000 + (6 - d) * 450, d * 24 * HOUR + 2 * HOUR));
+    history.push(occupancy('domiz-1', 23_000 + (6 - d) * 350, d * 24 * HOUR + 3 * HOUR));
+  }
+  await post(history);
+  await post([
+    arrivals('mandali', 1_150, 10 * 60_000),
+    arrivals('al-qaim', 620, 20 * 60_000),
+    arrivals('safwan', 430, 30 * 60_000),
+    arrivals('ibrahim-khalil', 900, 15 * 60_000),
+    occupancy('kawergosk', 6_100, 40 * 60_000),
+    occupancy('basirma', 2_900, 50 * 60_000),
+    occupancy('arbat', 4_700, 35 * 60_000),
+    health('ibrahim-khalil-health', 'operational', 45 * 60_000),
+    health('al-qaim-health', 'limited', 25 * 60_000),
+    health('gawilan-clinic', 'closed', 15 * 60_000),
+    health('kawergosk-clinic', 'operational', 55 * 60_000),
+  ]);
+}
+
+async function open(context: BrowserContext, address: string, token: string | null): Promise<WatchedPage> {
+  const watched = await watchedPage(context, server.url);
+  await watched.page.goto(`${server.url}${address}${token ? `#token=${encodeURIComponent(token)}` : ''}`);
+  return watched;
+}
+
+async function mapReady(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=map][data-ready=true]', { state: 'attached', timeout: 20_000 });
+  // the first frames after the data: icons and fills drawn
+  await page.waitForTimeout(800);
+}
+
+async function figure(page: Page, testId: string): Promise<string> {
+  return (await page.locator(`[data-testid=${testId}] output`).first().textContent()) ?? '';
+}
+
+function expectClean(watched: WatchedPage): void {
+  expect(watched.outsideRequests).toEqual([]);
+  expect(watched.errors).toEqual([]);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  viewer = await server.tokenFor('viewer');
+  analyst = await server.tokenFor('analyst');
+  await seedPicture();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe.each(LANGS)('screens in %s', (lang) => {
+  const rtl = lang !== 'en';
+  let context: BrowserContext;
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  });
+  afterAll(async () => {
+    await context.close();
+  });
+
+  it('overview: numbers, map, ranking and alerts, live after a POST', async () => {
+    const watched = await open(context, `/?lang=${lang}`, viewer);
+    const { page } = watched;
+    await mapReady(page);
+    expect(await page.getAttribute('html', 'dir')).toBe(rtl ? 'rtl' : 'ltr');
+    expect(await page.getAttribute('html', 'lang')).toBe(lang);
+    // the token left the address
+    expect(page.url()).not.toContain('token');
+    await page.waitForFunction(() => document.querySelector('[data-testid=arrivals1h] output')?.textContent !== '—');
+    const before = await figure(page, 'arrivals1h');
+    expect(await page.locator('[data-testid=alert]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=ranking] tbody tr').count()).toBe(18);
+    if (lang !== 'en') expect(await page.locator('[data-testid=alert-list]').textContent()).not.toMatch(/arrivals in the last hour/);
+
+    await post([arrivals('zurbatiyah', 37, 60_000)]);
+    await page.waitForFunction(
+      (previous) => document.querySelector('[data-testid=arrivals1h] output')?.textContent !== previous,
+      before,
+      { timeout: 10_000 },
+    );
+    await page.locator('[data-testid=about-open]').click();
+    await page.waitForSelector('[data-testid=about]');
+    expect(await page.locator('[data-testid=about]').textContent()).toContain('CC BY-IGO 3.0');
+    await page.locator('[data-testid=about] button').click();
+    if (lang !== 'ckb') await page.screenshot({ path: `${SHOTS}/overview-${lang}.png`, fullPage: true });
+    expectClean(watched);
+    await page.close();
+  }, SCREEN_TIMEOUT_MS);
+
+  it('wall: no controls, large, live, with a clock and new critical alerts', async () => {
+    const wallContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const watched = await open(wallContext, `/wall?lang=${lang}&rotate=5`, viewer);
+    const { page } = watched;
+    await mapReady(page);
+    expect(await page.getAttribute('html', 'dir')).toBe(rtl ? 'rtl' : 'ltr');
+    const controls = await page.locator('button, input, select, textarea, a, [role=button], [contenteditable], [tabindex]:not([tabindex="-1"])').count();
+    expect(controls).toBe(0);
+    await page.waitForSelector('[data-testid=clock]');
+    // the wall's smallest headline figure is large enough to read from afar
+    const size = await page.locator('[data-testid=arrivals24h] output').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(48);
+
+    const firstFocus = await page.locator('[data-testid=wall-focus]').textContent();
+    const closing = { en: 'safwan-health', ar: 'zurbatiyah-health', ckb: 'domiz-1-clinic' }[lang];
+    await post([health(closing, 'closed', 30_000)]);
+    await page.waitForSelector('[data-testid=new-critical]', { timeout: 10_000 });
+    // rotates through the governorates with active alerts (every 5 s here)
+    await page.waitForFunction(
+      (previous) => document.querySelector('[data-testid=wall-focus]')?.textContent !== previous,
+      firstFocus,
+      { timeout: 15_000 },
+    );
+    await mapReady(page);
+    if (lang !== 'ckb') await page.screenshot({ path: `${SHOTS}/wall-${lang}.png` });
+    expectClean(watched);
+    await wallContext.close();
+  }, SCREEN_TIMEOUT_MS);
+
+  it('governorate: zoomed map, sortable sites, charts, thresholds, acknowledge with a note', async () => {
+    const watched = await open(context, `/g/IQG15?lang=${lang}`, analyst);
+    const { page } = watched;
+    await mapReady(page);
+    expect(await page.getAttribute('html', 'dir')).toBe(rtl ? 'rtl' : 'ltr');
+    await page.waitForSelector('[data-testid=site-table] tbody tr');
+    expect(await page.locator('[data-testid=site-table] tbody tr').count()).toBeGreaterThanOrEqual(4);
+    await page.waitForSelector('[data-testid=chart-week] .recharts-area', { state: 'attached' });
+    await page.waitForSelector('[data-testid=thresholds] li');
+
+    // sorting by name puts the rows in the locale's order, and again reversed
+    await page.locator('[data-testid=site-table] thead th').first().locator('button').click();
+    const names = await page.locator('[data-testid=site-table] tbody th').allTextContents();
+    await page.locator('[data-testid=site-table] thead th').first().locator('button').click();
+    expect(await page.locator('[data-testid=site-table] tbody th').allTextContents()).toEqual([...names].reverse());
+
+    // live: a new occupancy report at Gawilan shows in its row
+    const row = page.locator('[data-testid=site-table] tr[data-site-id=gawilan] [data-testid=site-latest]');
+    const before = await row.textContent();
+    await post([occupancy('gawilan', 20_000 + LANGS.indexOf(lang) * 1_000 + 7, 30_000)]);
+    await page.waitForFunction(
+      (previous) => document.querySelector('tr[data-site-id=gawilan] [data-testid=site-latest]')?.textContent !== previous,
+      before,
+      { timeout: 10_000 },
+    );
+
+    if (lang !== 'ckb') await page.screenshot({ path: `${SHOTS}/governorate-${lang}.png`, fullPage: true });
+
+    const active = page.locator('[data-testid=alert].alert-active').first();
+    const alertId = await active.getAttribute('data-alert-id');
+    await active.locator('.ack-button').click();
+    await active.locator('textarea').fill(`seen (${lang})`);
+    await active.locator('button[type=submit]').click();
+    await page.waitForSelector(`[data-alert-id="${alertId}"].alert-acknowledged`);
+    const acknowledged = await server.request('GET', '/api/alerts?state=acknowledged', viewer);
+    expect(acknowledged.body.find((a: { id: string }) => a.id === alertId)?.note).toBe(`seen (${lang})`);
+    expectClean(watched);
+    await page.close();
+  }, SCREEN_TIMEOUT_MS);
+});
+
+describe('overview controls (en)', () => {
+  it('switches metric and language in place, shows a site\'s latest report, drills down on a click', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const watched = await open(context, '/?lang=en&testhooks', viewer);
+    const { page } = watched;
+    await mapReady(page);
+
+    const legendBefore = await page.locator('[data-testid=legend] .legend-classes').textContent();
+    await page.locator('[data-testid=metric]').selectOption('occupancyRatio');
+    await page.waitForFunction((before) => document.querySelector('[data-testid=legend] .legend-classes')?.textContent !== before, legendBefore);
+    expect(await page.locator('[data-testid=legend] .legend-classes').textContent()).toContain('%');
+
+    const sites = (await server.request('GET', '/api/sites', viewer)).body as { id: string; lon: number; lat: number }[];
+    const mandali = sites.find((s) => s.id === 'mandali')!;
+    const at = await page.evaluate(([lon, lat]) => {
+      const map = window.aminaMap!;
+      const point = map.project([lon, lat]);
+      const box = map.getCanvas().getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    }, [mandali.lon, mandali.lat]);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('.site-popup');
+    expect(await page.locator('.site-popup').textContent()).toMatch(/Mandali[\s\S]*in the last hour/);
+
+    await page.locator('[data-testid=language]').selectOption('ckb');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ckb');
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('ckb');
+    expect(await page.locator('[data-testid=arrivals1h] h2').textContent()).toBe('گەیشتووان، دوایین کاتژمێر');
+
+    // a click inside a governorate, away from any site, opens its page
+    const baghdad = await page.evaluate(() => {
+      const map = window.aminaMap!;
+      const point = map.project([44.25, 33.2]);
+      const box = map.getCanvas().getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    });
+    await page.keyboard.press('Escape');
+    await Promise.all([page.waitForURL(/\/g\/IQG\d\d/), page.mouse.click(baghdad.x, baghdad.y)]);
+    await mapReady(page);
+    expect(await page.getAttribute('html', 'lang')).toBe('ckb');
+    expectClean(watched);
+    await context.close();
+  }, SCREEN_TIMEOUT_MS);
+});
+
+describe('connection', () => {
+  it('says so on the wall when the connection is lost', async () => {
+    const other = await startServer();
+    try {
+      const token = await other.tokenFor('viewer');
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      const page = await context.newPage();
+      await page.goto(`${other.url}/wall?lang=ar#token=${token}`);
+      await page.waitForSelector('[data-testid=clock]');
+      await page.waitForFunction(() => !document.querySelector('[data-testid=banner-lost]'));
+      await other.stop();
+      await page.waitForSelector('[data-testid=banner-lost]', { timeout: 15_000 });
+      expect(await page.locator('[data-testid=banner-lost]').textContent()).toContain('انقطع الاتصال');
+      await page.screenshot({ path: `${SHOTS}/wall-lost-ar.png` });
+      await context.close();
+    } finally {
+      await other.stop().catch(() => undefined);
+    }
+  }, SCREEN_TIMEOUT_MS);
+});
+
+describe('roles and tokens', () => {
+  it('hides the acknowledge button from a viewer and says why', async () => {
+    const context = await browser.newContext();
+    const watched = await open(context, '/g/IQG01?lang=en', viewer);
+    await watched.page.waitForSelector('[data-testid=alert]');
+    expect(await watched.page.locator('.ack-button').count()).toBe(0);
+    expect(await watched.page.locator('.alerts .hint').textContent()).toContain('analyst');
+    expectClean(watched);
+    await context.close();
+  }, SCREEN_TIMEOUT_MS);
+
+  it('tells a person without a token to open the link, and one with a refused token to get a new one', async () => {
+    const context = await browser.newContext();
+    const missing = await open(context, '/?lang=en', null);
+    await missing.page.waitForSelector('[data-testid=auth-screen]');
+    expect(await missing.page.textContent('[data-testid=auth-screen]')).toContain('#token=');
+    const refused = await open(context, '/?lang=ar', 'not-a-valid-token');
+    await refused.page.waitForSelector('[data-testid=auth-screen]');
+    expect(await refused.page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(refused.outsideRequests).toEqual([]);
+    await context.close();
+  }, SCREEN_TIMEOUT_MS);
+});
+
+describe('measurements', () => {
+  it('bundle: gzipped JavaScript each route loads', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const figures: Record<string, { files: Record<string, number>; totalKb: number }> = {};
+    for (const route of ['/', '/wall', '/g/IQG09', '/report']) {
+      const watched = await watchedPage(context, server.url);
+      const scripts = new Set<string>();
+      watched.page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (/\.m?js$/.test(url.pathname)) scripts.add(url.pathname);
+      });
+      await watched.page.goto(`${server.url}${route}?lang=en#token=${viewer}`);
+      if (route !== '/report') await mapReady(watched.page);
+      else await watched.page.waitForTimeout(1500);
+      const files: Record<string, number> = {};
+      for (const file of scripts) {
+        const local = path.join(CLIENT_DIR, file);
+        if (fs.existsSync(local)) files[path.basename(file)] = gzipSync(fs.readFileSync(local)).length / 1024;
+      }
+      const total = Object.values(files).reduce((a, b) => a + b, 0);
+      figures[route] = { files, totalKb: Math.round(total * 10) / 10 };
+      await watched.page.close();
+    }
+    fs.writeFileSync(`${SHOTS}/bundle.json`, JSON.stringify(figures, null, 2));
+    console.log('gzipped JavaScript per route (kB):', JSON.stringify(Object.fromEntries(Object.entries(figures).map(([r, f]) => [r, f.totalKb]))));
+    // The map's worker starts after the page is up; the first load is the page's own scripts.
+    const firstLoad = (route: string) =>
+      Object.entries(figures[route].files)
+        .filter(([name]) => !name.includes('worker'))
+        .reduce((sum, [, kb]) => sum + kb, 0);
+    expect(firstLoad('/')).toBeLessThan(500);
+    expect(firstLoad('/wall')).toBeLessThan(500);
+    expect(firstLoad('/report')).toBeLessThan(500);
+    // The drill-down draws both the map and the charts: Recharts comes in its own chunk after the screen.
+    expect(firstLoad('/g/IQG09')).toBeLessThan(600);
+    await context.close();
+  }, SCREEN_TIMEOUT_MS);
+
+  it('map: frame times with 2,000 sites changing once a second', async () => {
+    // about 25 s of measuring: two phases of 10 s
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const watched = await open(context, '/?lang=en&testhooks', viewer);
+    const { page } = watched;
+    await mapReady(page);
+    const stats = await page.evaluate(async () => {
+      const store = window.aminaStore!;
+      const base = store.getState();
+      const kinds = ['checkpoint', 'shelter', 'health_post'] as const;
+      const synthetic = Array.from({ length: 2000 }, (_, i) => ({
+        id: `synthetic-${i}`,
+        kind: kinds[i % 3],
+        nameEn: `Synthetic ${i}`,
+        nameAr: `موقع ${i}`,
+        governorate: 'IQG09',
+        lon: 39.5 + ((i * 7919) % 8000) / 1000,
+        lat: 29.8 + ((i * 104_729) % 7000) / 1000,
+        ...(i % 3 === 1 ? { capacity: 1000 } : {}),
+      }));
+      base.setSites([...Object.values(base.sites), ...synthetic]);
+      let seq = base.seq ?? 0;
+      let round = 0;
+      /**
+       * Every site gets new numbers each second. `worst`: every site also changes colour (band or
+       * status) each time; `typical`: the numbers move within their band and one site in twenty changes.
+       */
+      const change = (mode: 'worst' | 'typical') => {
+        round++;
+        const at = new Date().toISOString();
+        const { national } = store.getState();
+        const flips = (i: number) => mode === 'worst' || (i + round) % 20 === 0;
+        store.getState().applyUpdate({
+          seq: ++seq,
+          at,
+          national: national!,
+          governorates: [],
+          alerts: [],
+          sites: synthetic.map((s, i) => ({
+            id: s.id,
+            lastReportAt: at,
+            ...(s.kind === 'checkpoint' ? { arrivals1h: flips(i) ? ((i + round) * 97) % 1500 : ((i + round) * 7) % 400, arrivals24h: 5000 } : {}),
+            ...(s.kind === 'shelter' ? { occupancy: flips(i) ? ((i + round) * 13) % 1200 : ((i + round) * 11) % 800 } : {}),
+            ...(s.kind === 'health_post' ? { status: (['operational', 'limited', 'closed'] as const)[flips(i) ? (i + round) % 3 : 0] } : {}),
+          })),
+        });
+      };
+      const measure = async (mode: 'worst' | 'typical') => {
+        round = 0;
+        const timer = setInterval(() => change(mode), 1000);
+        const intervals: number[] = [];
+        await new Promise<void>((resolve) => {
+          let last = performance.now();
+          const started = last;
+          const frame = (t: number) => {
+            intervals.push(t - last);
+            last = t;
+            if (t - started < 10_000) requestAnimationFrame(frame);
+            else resolve();
+          };
+          requestAnimationFrame(frame);
+        });
+        clearInterval(timer);
+        const sorted = [...intervals].sort((a, b) => a - b);
+        const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+        return {
+          frames: intervals.length,
+          updates: round,
+          p50: at(0.5),
+          p95: at(0.95),
+          p99: at(0.99),
+          max: at(1),
+          over50ms: intervals.filter((ms) => ms > 50).length,
+        };
+      };
+      // Adding 2,000 sites to the registry is a one-off; it settles before the measurement starts.
+      change('typical');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { worst: await measure('worst'), typical: await measure('typical') };
+    });
+    await page.screenshot({ path: `${SHOTS}/overview-2000-sites.png` });
+    fs.writeFileSync(`${SHOTS}/frames.json`, JSON.stringify(stats, null, 2));
+    console.log('frame times with 2,000 sites changing every second (ms):', JSON.stringify(stats));
+    for (const phase of [stats.worst, stats.typical]) {
+      expect(phase.updates).toBeGreaterThanOrEqual(9);
+      // Measured, not timed: the page kept drawing through every update (no frame stalled a second).
+      expect(phase.max).toBeLessThan(1000);
+    }
+    expectClean(watched);
+    await context.close();
+  }, SCREEN_TIMEOUT_MS);
+});

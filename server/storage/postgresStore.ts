@@ -7,6 +7,7 @@ import {
   StoreUnavailableError,
   alertSubjectKey,
   reportContent,
+  storedReport,
   type AppendResult,
   type LogPosition,
   type ReportQuery,
@@ -147,10 +148,7 @@ interface ReportRow {
 }
 
 function rowToReport(row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'>): StoredReport {
-  const report = JSON.parse(row.content) as StoredReport;
-  report.receivedAt = row.received_at;
-  if (row.exercise) report.exercise = true;
-  return report;
+  return storedReport(row.content, row.received_at, Boolean(row.exercise));
 }
 
 interface TokenRow {

@@ -8,6 +8,7 @@ import {
   ReportConflictError,
   alertSubjectKey,
   reportContent,
+  storedReport,
   type AppendResult,
   type ReportQuery,
   type SeedData,
@@ -68,10 +69,7 @@ interface ReportRow {
 }
 
 function rowToReport(row: ReportRow): StoredReport {
-  const report = JSON.parse(row.content) as StoredReport;
-  report.receivedAt = row.received_at;
-  if (row.exercise) report.exercise = true;
-  return report;
+  return storedReport(row.content, row.received_at, Boolean(row.exercise));
 }
 
 interface TokenRow {

@@ -168,6 +168,14 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A report as the log holds it: the content the client sent, plus what the server added. */
+export function storedReport(content: string, receivedAt: string, exercise: boolean): StoredReport {
+  const report = JSON.parse(content) as StoredReport;
+  report.receivedAt = receivedAt;
+  if (exercise) report.exercise = true;
+  return report;
+}
+
 /**
  * A report's content as compared for duplicates: its fields in a fixed order, without what the
  * server added. Two posts of the same report from a retrying client give the same string.

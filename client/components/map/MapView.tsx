@@ -2,7 +2,7 @@
 // per animation frame, never through a React re-render of the map.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
 import type { GovernorateCollection, Site, SiteState } from '../../../shared/schemas.ts';
@@ -247,16 +247,17 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       });
       map.addLayer({ id: 'governorates-line', type: 'line', source: 'governorates', paint: { 'line-color': '#5d6d7e', 'line-width': 0.8 } });
       map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#1f2a33', 'line-width': 1.6 } });
+      const siteIconLayout = {
+        'icon-image': ['concat', 'site-', ['get', 'kind']] as ExpressionSpecification,
+        'icon-size': large ? 1.8 : 1,
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      };
       map.addLayer({
         id: 'sites',
         type: 'symbol',
         source: 'sites',
-        layout: {
-          'icon-image': ['concat', 'site-', ['get', 'kind']],
-          'icon-size': large ? 1.8 : 1,
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-        },
+        layout: siteIconLayout,
         paint: { 'icon-color': siteColour(), 'icon-halo-color': SITE_OUTLINE, 'icon-halo-width': 1.5 },
       });
       // Warnings, then critical sites, drawn again on top so that a quiet neighbour never hides them.
@@ -266,12 +267,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           id: `sites-${condition}`,
           type: 'symbol',
           source: 'sites',
-          layout: {
-            'icon-image': ['concat', 'site-', ['get', 'kind']],
-            'icon-size': large ? 1.8 : 1,
-            'icon-allow-overlap': true,
-            'icon-ignore-placement': true,
-          },
+          layout: siteIconLayout,
           paint: {
             'icon-color': siteColour(),
             'icon-halo-color': SITE_OUTLINE,

@@ -1,6 +1,7 @@
 // Alert rules as pure functions: which conditions hold now, and how the open alerts must change.
 import type { Alert, AlertRule, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
 import { HOUR_MS } from './time.ts';
+import { DEFAULT_CAPACITY_EXHAUSTION } from './forecast.ts';
 
 /** A rule that holds for one subject (a site, or a governorate) at this moment. */
 export interface AlertCondition {
@@ -122,11 +123,34 @@ function governorateConditions(rollup: GovernorateRollup, inputs: AlertInputs): 
   ];
 }
 
+/**
+ * Shelters projected to fill: warning under warningHours, critical under criticalHours, value the
+ * projected whole hours until full. Quiet without a projection (thin data, no inflow, no shelter
+ * figures). Already full with arrivals still flowing in is critical at 0 h: shelter_capacity speaks
+ * for each full shelter, this rule for the governorate having no place left for those arriving.
+ */
+function capacityExhaustionConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
+  const forecast = rollup.forecast;
+  if (!forecast || forecast.hoursToFull === null || !forecast.inflowPerHour) return [];
+  const { warningHours, criticalHours } = inputs.thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
+  const hours = forecast.hoursToFull;
+  const band: { severity: Severity; threshold: number } | null =
+    hours < criticalHours ? { severity: 'critical', threshold: criticalHours } : hours < warningHours ? { severity: 'warning', threshold: warningHours } : null;
+  if (!band) return [];
+  const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
+  const message =
+    forecast.status === 'full'
+      ? `${name}: shelters are full and arrivals continue`
+      : `${name}: shelters full in about ${hours} h at the current inflow (${formatCount(forecast.remainingCapacity)} places left)`;
+  return [{ rule: 'capacity_exhaustion', governorate: rollup.pcode, ...band, value: hours, message }];
+}
+
 /** Every condition that holds at `inputs.nowMs`, for the site and governorate rules. */
 export function evaluateConditions(inputs: AlertInputs): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const site of inputs.sites) conditions.push(...siteConditions(site, inputs.states.get(site.id), inputs));
   for (const rollup of inputs.governorates) conditions.push(...governorateConditions(rollup, inputs));
+  for (const rollup of inputs.governorates) conditions.push(...capacityExhaustionConditions(rollup, inputs));
   return conditions;
 }
 

@@ -10,6 +10,7 @@ import {
   type StoredReport,
 } from './schemas.ts';
 import { HOUR_MS, isoSeconds } from './time.ts';
+import { forecastGovernorates, type CapacityExhaustionSettings } from './forecast.ts';
 
 export const WINDOW_1H_MS = HOUR_MS;
 export const WINDOW_24H_MS = 24 * HOUR_MS;
@@ -144,6 +145,7 @@ export function computePicture(
   logs: ReadonlyMap<string, SiteLog>,
   openAlertsByGovernorate: ReadonlyMap<string, number>,
   nowMs: number,
+  forecastSettings?: CapacityExhaustionSettings,
 ): Picture {
   const national = emptyRollup();
   const byGovernorate = new Map<string, GovernorateRollup>();
@@ -157,6 +159,13 @@ export function computePicture(
     addToRollup(national, site, state);
     const governorate = byGovernorate.get(site.governorate);
     if (governorate) addToRollup(governorate, site, state);
+  }
+  // With settings, each governorate carries its capacity forecast (issue 9, docs/forecast.md).
+  if (forecastSettings) {
+    for (const [pcode, forecast] of forecastGovernorates(pcodes, sites, logs, nowMs, forecastSettings)) {
+      const governorate = byGovernorate.get(pcode);
+      if (governorate) governorate.forecast = forecast;
+    }
   }
   return { national, governorates: [...byGovernorate.values()], sites: states };
 }

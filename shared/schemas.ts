@@ -165,6 +165,15 @@ export const Thresholds = z.strictObject({
       shelterShare: z.number().min(0).max(1),
       /** half-life of the exponentially weighted inflow rate, in hours */
       smoothingHours: Hours,
+      /**
+       * shelterShare for one governorate, where its crossings carry routine traffic (traders,
+       * pilgrims, returnees) that needs no shelter: see docs/forecast.md
+       */
+      shelterSharePerGovernorate: z.record(Pcode, z.number().min(0).max(1)).optional(),
+    })
+    .refine((t) => t.criticalHours <= t.warningHours, {
+      message: 'criticalHours must be at most warningHours',
+      path: ['criticalHours'],
     })
     .optional(),
 });
@@ -189,7 +198,42 @@ export const Rollup = z.object({
 });
 export type Rollup = z.infer<typeof Rollup>;
 
-export const GovernorateRollup = Rollup.extend({ pcode: Pcode, activeAlerts: z.number().int() });
+/**
+ * Why a governorate's capacity forecast says what it says: `projected` carries hours until full;
+ * `full` means no place is left; the others explain why there is no projection (see docs/forecast.md).
+ */
+export const ForecastStatus = z.enum(['projected', 'full', 'no_inflow', 'thin_data', 'no_occupancy', 'no_shelters']);
+export type ForecastStatus = z.infer<typeof ForecastStatus>;
+
+/** Inflow against shelter capacity in one governorate, with the assumptions it rests on. */
+export const CapacityForecast = z.object({
+  status: ForecastStatus,
+  /** arrivals per hour, exponentially weighted; null when the inflow is too thin to say */
+  inflowPerHour: z.number().min(0).nullable(),
+  /** the plausible range of the inflow rate (see docs/forecast.md) */
+  inflowLowPerHour: z.number().min(0).nullable(),
+  inflowHighPerHour: z.number().min(0).nullable(),
+  /** arrival reports in the last 24 h that the rate rests on */
+  arrivalReports: z.number().int().min(0),
+  shelterShare: z.number().min(0).max(1),
+  smoothingHours: z.number(),
+  /** capacity minus occupancy of the shelters that have reported an occupancy */
+  remainingCapacity: z.number().int().min(0),
+  sheltersReporting: z.number().int().min(0),
+  shelters: z.number().int().min(0),
+  /** projected hours until full at the smoothed inflow, whole hours; null when there is no projection */
+  hoursToFull: z.number().min(0).nullable(),
+  /** soonest plausible (at the high inflow) and latest (at the low inflow; null when that is no inflow) */
+  hoursToFullLow: z.number().min(0).nullable(),
+  hoursToFullHigh: z.number().min(0).nullable(),
+});
+export type CapacityForecast = z.infer<typeof CapacityForecast>;
+
+export const GovernorateRollup = Rollup.extend({
+  pcode: Pcode,
+  activeAlerts: z.number().int(),
+  forecast: CapacityForecast.optional(),
+});
 export type GovernorateRollup = z.infer<typeof GovernorateRollup>;
 
 export const SiteState = z.object({
@@ -282,10 +326,16 @@ export const TokenRequest = z
     role: Role,
     sites: z.array(SiteId).max(500).optional(),
     label: z.string().trim().min(1).max(100),
+    /** a drill's token: every report it posts is stored as exercise data, which can be cleared */
+    exercise: z.boolean().optional(),
   })
   .refine((t) => t.role !== 'reporter' || (t.sites?.length ?? 0) > 0, {
     message: 'a reporter token must name at least one site',
     path: ['sites'],
+  })
+  .refine((t) => !t.exercise || t.role === 'reporter', {
+    message: 'only a reporter token can be an exercise token',
+    path: ['exercise'],
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
@@ -315,3 +365,20 @@ export const GovernorateCollection = z.object({
   features: z.array(GovernorateFeature).length(18),
 });
 export type GovernorateCollection = z.infer<typeof GovernorateCollection>;
+
+/** A map context layer (outline, neighbours, rivers): any GeoJSON features, drawn as they are. */
+export const ContextCollection = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      properties: z.record(z.string(), z.unknown()).nullable(),
+      geometry: z.looseObject({ type: z.string(), coordinates: z.array(z.unknown()) }),
+    }),
+  ),
+});
+export type ContextCollection = z.infer<typeof ContextCollection>;
+
+/** GET /api/me: who the token belongs to, so a screen shows only what the role may do. */
+export const Whoami = z.object({ role: Role, label: z.string(), sites: z.array(z.string()) });
+export type Whoami = z.infer<typeof Whoami>;

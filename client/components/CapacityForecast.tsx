@@ -1,0 +1,224 @@
+// When a governorate's shelters will be full at the current inflow, with its range and the assumptions
+// behind it (docs/forecast.md). `CapacityForecast` draws one forecast from props; `CapacityForecastPanel`
+// reads the store for a screen: one governorate, or the governorates projected to fill soonest.
+import './CapacityForecast.css';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  DEFAULT_CAPACITY_EXHAUSTION,
+  FORECAST_HORIZON_HOURS,
+  INFLOW_WINDOW_HOURS,
+  MIN_ARRIVAL_REPORTS,
+  MIN_SPAN_HOURS,
+  type CapacityExhaustionSettings,
+} from '../../shared/forecast.ts';
+import type { CapacityForecast as Forecast, Thresholds } from '../../shared/schemas.ts';
+import type { Language } from '../lib/session.ts';
+import { useDashboard } from '../store/store.ts';
+import { FORECAST_NS } from './capacityForecastStrings.ts';
+import { useGovernorates } from './useDashboardFeed.ts';
+
+/** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
+const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
+/** Under two days a span reads in hours; from then on in days, the unit a planner thinks in. */
+const HOURS_SHOWN_UP_TO = 48;
+/** ICU has no unit names for Sorani (it prints "14 h"); a Sorani noun after a numeral stays singular. */
+const CKB_UNITS = { hour: 'کاتژمێر', day: 'ڕۆژ' };
+
+type Settings = Thresholds['capacityExhaustion'];
+
+function useForecastFormat() {
+  const { t, i18n } = useTranslation(FORECAST_NS);
+  const lang: Language = i18n.language === 'ar' || i18n.language === 'ckb' ? i18n.language : 'en';
+  const format = useMemo(() => {
+    const locale = LOCALE[lang];
+    // Chromium has no Sorani locale data and would print Latin digits: ask for Arabic-Indic ones.
+    const digits: Intl.NumberFormatOptions = lang === 'ckb' ? { numberingSystem: 'arab' } : {};
+    const number = new Intl.NumberFormat(locale, { ...digits, maximumFractionDigits: 1 });
+    const percent = new Intl.NumberFormat(locale, { ...digits, style: 'percent', maximumFractionDigits: 0 });
+    const unit = (name: 'hour' | 'day') => {
+      if (lang === 'ckb') return (n: number) => `${number.format(n)} ${CKB_UNITS[name]}`;
+      const formatter = new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long', maximumFractionDigits: 1 });
+      return (n: number) => formatter.format(n);
+    };
+    const hours = unit('hour');
+    const days = unit('day');
+    // projections are whole hours: "within the hour" has its own sentence, so a span is at least 1 h
+    const span = (h: number) => (h < HOURS_SHOWN_UP_TO ? hours(Math.max(1, Math.round(h))) : days(Math.round(h / 24)));
+    return {
+      number: (n: number) => number.format(n),
+      percent: (ratio: number) => percent.format(ratio),
+      span,
+      /** a setting in hours as the coordinator wrote it, 1.5 h included */
+      setting: (h: number) => hours(h),
+      /** the spans every forecast sentence may name, in the language */
+      fixed: { window: span(INFLOW_WINDOW_HOURS), horizon: span(FORECAST_HORIZON_HOURS), span: span(MIN_SPAN_HOURS), min: number.format(MIN_ARRIVAL_REPORTS) },
+    };
+  }, [lang]);
+  return { t, format };
+}
+
+type Level = 'critical' | 'warning' | 'none';
+
+/** The alert band the forecast falls in, as the capacity_exhaustion rule decides it. */
+function levelOf(forecast: Forecast, settings: CapacityExhaustionSettings): Level {
+  if (forecast.hoursToFull === null || !forecast.inflowPerHour) return 'none';
+  if (forecast.hoursToFull < settings.criticalHours) return 'critical';
+  return forecast.hoursToFull < settings.warningHours ? 'warning' : 'none';
+}
+
+interface Props {
+  forecast: Forecast | undefined;
+  governorateName: string;
+  thresholds: Settings | null | undefined;
+  /** `full` lists every assumption (the drill-down); `compact` is one line under the headline */
+  variant?: 'full' | 'compact';
+}
+
+export function CapacityForecast({ forecast, governorateName, thresholds, variant = 'full' }: Props) {
+  const { t, format } = useForecastFormat();
+  if (!forecast) return null;
+  const settings = thresholds ?? DEFAULT_CAPACITY_EXHAUSTION;
+  const name = governorateName;
+  const f = forecast;
+
+  let headline: string;
+  let range: string | null = null;
+  switch (f.status) {
+    case 'projected':
+      if (f.hoursToFull! > FORECAST_HORIZON_HOURS) headline = t('beyond', { name, horizon: format.fixed.horizon });
+      else if (f.hoursToFull === 0) headline = t('projectedSoon', { name });
+      else headline = t('projected', { name, time: format.span(f.hoursToFull!) });
+      if (f.hoursToFull! <= FORECAST_HORIZON_HOURS && f.hoursToFullLow !== null) {
+        const low = format.span(f.hoursToFullLow);
+        range =
+          f.hoursToFullHigh === null || f.hoursToFullHigh > FORECAST_HORIZON_HOURS
+            ? t('rangeOpen', { low })
+            : t('range', { low, high: format.span(f.hoursToFullHigh) });
+      }
+      break;
+    case 'full':
+      headline = f.inflowPerHour ? t('full', { name }) : t('fullQuiet', { name });
+      break;
+    case 'no_inflow':
+      headline = t('noInflow', { name, window: format.fixed.window });
+      break;
+    case 'thin_data':
+      headline = t('thin', { name, count: format.number(f.arrivalReports), ...format.fixed });
+      break;
+    case 'no_occupancy':
+      headline = t('noOccupancy', { name });
+      break;
+    case 'no_shelters':
+      headline = t('noShelters', { name });
+      break;
+  }
+
+  const inflow =
+    f.inflowPerHour === null
+      ? t('inflowUnknown')
+      : t('inflowValue', {
+          rate: format.number(f.inflowPerHour),
+          low: format.number(f.inflowLowPerHour ?? f.inflowPerHour),
+          high: format.number(f.inflowHighPerHour ?? f.inflowPerHour),
+        });
+  const level = levelOf(f, settings);
+  return (
+    <div className={`capacity-forecast level-${level}`} data-testid="capacity-forecast" data-status={f.status} data-level={level}>
+      <p className="cf-headline">{headline}</p>
+      {range ? <p className="cf-range">{range}</p> : null}
+      {variant === 'full' ? (
+        <dl className="cf-assumptions" aria-label={t('assumptions')}>
+          <dt>{t('inflow')}</dt>
+          <dd>{inflow}</dd>
+          <dt>{t('smoothing')}</dt>
+          <dd>{t('smoothingValue', { time: format.setting(f.smoothingHours), window: format.fixed.window })}</dd>
+          <dt>{t('share')}</dt>
+          <dd>{t('shareValue', { share: format.percent(f.shelterShare) })}</dd>
+          <dt>{t('room')}</dt>
+          <dd>
+            {t('roomValue', {
+              places: format.number(f.remainingCapacity),
+              reporting: format.number(f.sheltersReporting),
+              shelters: format.number(f.shelters),
+            })}
+          </dd>
+        </dl>
+      ) : f.inflowPerHour !== null && f.shelters > 0 ? (
+        <p className="cf-summary">
+          {t('summary', {
+            rate: format.number(f.inflowPerHour),
+            share: format.percent(f.shelterShare),
+            places: format.number(f.remainingCapacity),
+          })}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Soonest first; a full governorate with arrivals still coming leads. */
+function fillingSoonest(forecasts: { pcode: string; forecast: Forecast }[]) {
+  return forecasts
+    .filter(({ forecast: f }) => f.hoursToFull !== null && !!f.inflowPerHour && f.hoursToFull <= FORECAST_HORIZON_HOURS)
+    .sort((a, b) => a.forecast.hoursToFull! - b.forecast.hoursToFull! || a.pcode.localeCompare(b.pcode));
+}
+
+interface PanelProps {
+  /** one governorate in full (the drill-down); without it, the governorates projected to fill soonest */
+  pcode?: string;
+  /** at most this many governorates in the list */
+  limit?: number;
+  /** for one governorate: `compact` where space is short (the wall display) */
+  variant?: 'full' | 'compact';
+}
+
+export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: PanelProps) {
+  const { t, format } = useForecastFormat();
+  const rollups = useDashboard((s) => s.governorateRollups);
+  const thresholds = useDashboard((s) => s.thresholds?.capacityExhaustion);
+  const governorates = useGovernorates();
+  const { i18n } = useTranslation(FORECAST_NS);
+  const nameOf = (code: string) => {
+    const g = governorates[code];
+    if (!g) return code;
+    return i18n.language === 'ar' ? g.nameAr : i18n.language === 'ckb' ? g.nameCkb : g.nameEn;
+  };
+  const { ranked, anyKnown } = useMemo(() => {
+    const all = Object.values(rollups).flatMap((r) => (r.forecast ? [{ pcode: r.pcode, forecast: r.forecast }] : []));
+    // "none will fill" only where some governorate could be projected; otherwise say we cannot tell
+    const known = all.some(({ forecast: f }) => f.status === 'projected' || f.status === 'no_inflow' || f.status === 'full');
+    return { ranked: fillingSoonest(all).slice(0, limit), anyKnown: known };
+  }, [rollups, limit]);
+
+  if (pcode) {
+    const forecast = rollups[pcode]?.forecast;
+    if (!forecast) return null;
+    return (
+      <section className="capacity-forecast-panel" aria-labelledby="capacity-forecast-heading" data-testid="capacity-forecast-panel">
+        <h2 id="capacity-forecast-heading">{t('title')}</h2>
+        <CapacityForecast forecast={forecast} governorateName={nameOf(pcode)} thresholds={thresholds} variant={variant} />
+      </section>
+    );
+  }
+  const settings = thresholds ?? DEFAULT_CAPACITY_EXHAUSTION;
+  return (
+    <section className="capacity-forecast-panel" aria-labelledby="capacity-forecast-heading" data-testid="capacity-forecast-panel">
+      <h2 id="capacity-forecast-heading">{t('title')}</h2>
+      {ranked.length ? (
+        <ul className="cf-list">
+          {ranked.map(({ pcode: code, forecast }) => (
+            <li key={code} data-pcode={code}>
+              <CapacityForecast forecast={forecast} governorateName={nameOf(code)} thresholds={thresholds} variant="compact" />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="cf-empty">{anyKnown ? t('listEmpty', { horizon: format.fixed.horizon }) : t('listUnknown')}</p>
+      )}
+      <p className="cf-list-assumptions">
+        {t('listAssumptions', { time: format.setting(settings.smoothingHours), window: format.fixed.window })}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+// The capacity forecast's words in English, Arabic and Kurdish (Sorani), under the `forecast` namespace.
+// Arabic and Kurdish were written for this project and should be reviewed by native speakers.
+import { registerStrings } from '../i18n/index.ts';
+
+export const FORECAST_NS = 'forecast';
+
+const en = {
+  title: 'When shelters fill',
+  projected: '{{name}}: shelters full in about {{time}} at the current inflow',
+  projectedSoon: '{{name}}: shelters full within the hour at the current inflow',
+  beyond: '{{name}}: shelters not full within {{horizon}} at the current inflow',
+  range: 'plausible range {{low}} to {{high}}',
+  rangeOpen: 'as soon as {{low}}; no upper bound, as the inflow may stop',
+  full: '{{name}}: shelters are full and arrivals continue',
+  fullQuiet: '{{name}}: shelters are full',
+  noInflow: '{{name}}: no arrivals in the last {{window}}, shelters are not filling',
+  thin: '{{name}}: too few arrival reports to project ({{count}} in the last {{window}}; it takes {{min}} over {{span}})',
+  noOccupancy: '{{name}}: no shelter has reported its occupancy, so the room left is unknown',
+  noShelters: '{{name}}: no shelters with a known capacity',
+  assumptions: 'Assumptions',
+  inflow: 'Inflow',
+  inflowValue: '{{rate}} arrivals an hour (range {{low}} to {{high}})',
+  inflowUnknown: 'not enough reports',
+  smoothing: 'Smoothing',
+  smoothingValue: 'weighted over the last {{window}}, half-life {{time}}',
+  share: 'Seeking shelter',
+  shareValue: '{{share}} of arrivals',
+  room: 'Room left',
+  roomValue: '{{places}} places in {{reporting}} of {{shelters}} shelters',
+  summary: '{{rate}} arrivals an hour, {{share}} of them seeking shelter · {{places}} places left',
+  listAssumptions: 'Inflow weighted over the last {{window}} with a half-life of {{time}}; the share seeking shelter is set by coordinators.',
+  listEmpty: 'No governorate’s shelters are projected to fill within {{horizon}} at the current inflow.',
+  listUnknown: 'Too few reports yet to project when any governorate’s shelters fill.',
+};
+
+type ForecastStrings = typeof en;
+
+const ar: ForecastStrings = {
+  title: 'متى تمتلئ المخيمات',
+  projected: '{{name}}: تمتلئ المخيمات خلال نحو {{time}} بمعدل التدفق الحالي',
+  projectedSoon: '{{name}}: تمتلئ المخيمات خلال أقل من ساعة بمعدل التدفق الحالي',
+  beyond: '{{name}}: لن تمتلئ المخيمات خلال {{horizon}} بمعدل التدفق الحالي',
+  range: 'النطاق المرجّح من {{low}} إلى {{high}}',
+  rangeOpen: 'في أقرب تقدير خلال {{low}}؛ ولا حدّ أعلى لأن التدفق قد يتوقف',
+  full: '{{name}}: المخيمات ممتلئة ولا يزال الوافدون يصلون',
+  fullQuiet: '{{name}}: المخيمات ممتلئة',
+  noInflow: '{{name}}: لا وافدين خلال آخر {{window}}، فالمخيمات لا تمتلئ',
+  thin: '{{name}}: تقارير الوافدين أقل من أن تسمح بالتوقع ({{count}} خلال آخر {{window}}؛ يلزم {{min}} على الأقل على مدى {{span}})',
+  noOccupancy: '{{name}}: لم يبلّغ أي مخيم عن عدد المقيمين فيه، فالأماكن المتبقية غير معروفة',
+  noShelters: '{{name}}: لا مخيمات ذات طاقة استيعابية معروفة',
+  assumptions: 'الافتراضات',
+  inflow: 'التدفق',
+  inflowValue: '{{rate}} وافد في الساعة (النطاق من {{low}} إلى {{high}})',
+  inflowUnknown: 'التقارير غير كافية',
+  smoothing: 'التنعيم',
+  smoothingValue: 'متوسط مرجّح لآخر {{window}}، نصف عمره {{time}}',
+  share: 'الباحثون عن مأوى',
+  shareValue: '{{share}} من الوافدين',
+  room: 'الأماكن المتبقية',
+  roomValue: '{{places}} مكان في {{reporting}} من أصل {{shelters}} مخيم',
+  summary: '{{rate}} وافد في الساعة، يطلب {{share}} منهم مأوى، و{{places}} مكان متبقٍ',
+  listAssumptions: 'التدفق متوسط مرجّح لآخر {{window}} نصف عمره {{time}}، ونسبة طالبي المأوى يحددها المنسقون.',
+  listEmpty: 'لا يُتوقع امتلاء مخيمات أي محافظة خلال {{horizon}} بمعدل التدفق الحالي.',
+  listUnknown: 'التقارير حتى الآن أقل من أن تسمح بتوقع موعد امتلاء مخيمات أي محافظة.',
+};
+
+const ckb: ForecastStrings = {
+  title: 'کەی کەمپەکان پڕ دەبن',
+  projected: '{{name}}: بەپێی ڕێژەی هاتنی ئێستا، کەمپەکان لە ماوەی نزیکەی {{time}}دا پڕ دەبن',
+  projectedSoon: '{{name}}: بەپێی ڕێژەی هاتنی ئێستا، کەمپەکان لە ماوەی کەمتر لە کاتژمێرێکدا پڕ دەبن',
+  beyond: '{{name}}: بەپێی ڕێژەی هاتنی ئێستا، کەمپەکان لە ماوەی {{horizon}}دا پڕ نابن',
+  range: 'مەودای گونجاو لە {{low}} تا {{high}}',
+  rangeOpen: 'زووترین کات {{low}}؛ سنووری سەرەوە نییە، چونکە لەوانەیە هاتن بوەستێت',
+  full: '{{name}}: کەمپەکان پڕن و هاتن بەردەوامە',
+  fullQuiet: '{{name}}: کەمپەکان پڕن',
+  noInflow: '{{name}}: لە {{window}}ی ڕابردوودا کەس نەهاتووە، کەمپەکان پڕ نابن',
+  thin: '{{name}}: ڕاپۆرتی هاتن بۆ پێشبینی کەمە ({{count}} لە {{window}}ی ڕابردوودا؛ لانیکەم {{min}} لە ماوەی {{span}}دا پێویستە)',
+  noOccupancy: '{{name}}: هیچ کەمپێک ژمارەی دانیشتووانی ڕانەگەیاندووە، بۆیە شوێنی بەتاڵ نەزانراوە',
+  noShelters: '{{name}}: هیچ کەمپێک بە توانای زانراو نییە',
+  assumptions: 'گریمانەکان',
+  inflow: 'هاتن',
+  inflowValue: '{{rate}} کەس لە کاتژمێرێکدا (مەودا لە {{low}} تا {{high}})',
+  inflowUnknown: 'ڕاپۆرت بەس نییە',
+  smoothing: 'نەرمکردنەوە',
+  smoothingValue: 'تێکڕای کێشدراوی {{window}}ی ڕابردوو، نیوەتەمەن {{time}}',
+  share: 'داواکارانی پەناگە',
+  shareValue: '{{share}}ی هاتووان',
+  room: 'شوێنی بەتاڵ',
+  roomValue: '{{places}} شوێن لە {{reporting}} کەمپ لە کۆی {{shelters}}',
+  summary: '{{rate}} کەس لە کاتژمێرێکدا، {{share}}یان داوای پەناگە دەکەن، {{places}} شوێنی بەتاڵ',
+  listAssumptions: 'هاتن تێکڕای کێشدراوی {{window}}ی ڕابردووە بە نیوەتەمەنی {{time}}؛ ڕێژەی داواکارانی پەناگە هەماهەنگکاران دیاری دەکەن.',
+  listEmpty: 'بەپێی ڕێژەی هاتنی ئێستا، پێشبینی ناکرێت کەمپەکانی هیچ پارێزگایەک لە ماوەی {{horizon}}دا پڕ ببن.',
+  listUnknown: 'هێشتا ڕاپۆرت بەس نییە بۆ پێشبینیکردنی پڕبوونی کەمپەکانی هیچ پارێزگایەک.',
+};
+
+registerStrings(FORECAST_NS, { en, ar, ckb });

@@ -3,6 +3,7 @@
 import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { SeriesPoint } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
+import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
@@ -97,6 +98,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
       <div className="overview-grid">
         <MapView focus={pcode} />
         <div className="side">
+          <CapacityForecastPanel pcode={pcode} />
           <AlertList governorate={pcode} acknowledgeable nowMs={nowMs} />
           <ThresholdList pcode={pcode} />
         </div>

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { AboutPanel } from '../../components/AboutPanel.tsx';
 import { AlertList } from '../../components/AlertList.tsx';
+import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
@@ -44,6 +45,7 @@ function OverviewBody() {
       <div className="overview-grid">
         <MapView onSelectGovernorate={openGovernorate} />
         <div className="side">
+          <CapacityForecastPanel />
           <AlertList nowMs={nowMs} />
         </div>
       </div>

@@ -2,6 +2,7 @@
 // through the governorates with active alerts and says loudly when data is stale or the link is down.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { AlertList } from '../../components/AlertList.tsx';
+import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
@@ -101,7 +102,8 @@ function WallBody() {
       <div className="wall-grid">
         <MapView focus={focus} interactive={false} large />
         <div className="wall-side">
-          <AlertList nowMs={nowMs} governorate={focus} limit={4} />
+          <CapacityForecastPanel pcode={focus ?? undefined} limit={2} variant="compact" />
+          <AlertList nowMs={nowMs} governorate={focus} limit={3} />
           <PressureRanking limit={5} linked={false} />
         </div>
       </div>

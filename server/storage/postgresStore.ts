@@ -8,6 +8,8 @@ import {
   alertSubjectKey,
   reportContent,
   storedReport,
+  tokenFromRow,
+  type TokenRow,
   type AppendResult,
   type LogPosition,
   type ReportQuery,
@@ -15,7 +17,6 @@ import {
   type SharedChange,
   type SharedLog,
   type Store,
-  type TokenRecord,
 } from './store.ts';
 
 /**
@@ -151,16 +152,6 @@ function rowToReport(row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'
   return storedReport(row.content, row.received_at, Boolean(row.exercise));
 }
 
-interface TokenRow {
-  id: string;
-  hash: string;
-  role: TokenRecord['role'];
-  sites: string;
-  label: string;
-  created_at: string;
-  revoked_at: string | null;
-  exercise: boolean;
-}
 
 /**
  * A follower's place: every report written by a transaction older than `xmin` has been given, and
@@ -623,16 +614,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       const found = await query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
       const row = found.rows[0];
       if (!row) return undefined;
-      return {
-        id: row.id,
-        hash: row.hash,
-        role: row.role,
-        sites: JSON.parse(row.sites) as string[],
-        label: row.label,
-        createdAt: row.created_at,
-        ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-        ...(row.exercise ? { exercise: true } : {}),
-      };
+      return tokenFromRow(row);
     },
 
     async revokeToken(id, at) {

@@ -9,11 +9,12 @@ import {
   alertSubjectKey,
   reportContent,
   storedReport,
+  tokenFromRow,
+  type TokenRow,
   type AppendResult,
   type ReportQuery,
   type SeedData,
   type Store,
-  type TokenRecord,
 } from './store.ts';
 
 /** Each entry runs once, in order; PRAGMA user_version records how many have run. */
@@ -72,16 +73,6 @@ function rowToReport(row: ReportRow): StoredReport {
   return storedReport(row.content, row.received_at, Boolean(row.exercise));
 }
 
-interface TokenRow {
-  id: string;
-  hash: string;
-  role: TokenRecord['role'];
-  sites: string;
-  label: string;
-  created_at: string;
-  revoked_at: string | null;
-  exercise: number;
-}
 
 export function openSqliteStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -369,16 +360,7 @@ export function openSqliteStore(dataDir: string): Store {
     async findTokenByHash(hash) {
       const row = statements.tokenByHash.get(hash);
       if (!row) return undefined;
-      return {
-        id: row.id,
-        hash: row.hash,
-        role: row.role,
-        sites: JSON.parse(row.sites) as string[],
-        label: row.label,
-        createdAt: row.created_at,
-        ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-        ...(row.exercise ? { exercise: true } : {}),
-      };
+      return tokenFromRow(row);
     },
 
     async revokeToken(id, at) {

@@ -168,6 +168,31 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A tokens table row, as both adapters store it (sites as JSON text). */
+export interface TokenRow {
+  id: string;
+  hash: string;
+  role: TokenRecord['role'];
+  sites: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+  exercise: boolean | number;
+}
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    hash: row.hash,
+    role: row.role,
+    sites: JSON.parse(row.sites) as string[],
+    label: row.label,
+    createdAt: row.created_at,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+    ...(row.exercise ? { exercise: true } : {}),
+  };
+}
+
 /** A report as the log holds it: the content the client sent, plus what the server added. */
 export function storedReport(content: string, receivedAt: string, exercise: boolean): StoredReport {
   const report = JSON.parse(content) as StoredReport;

@@ -177,6 +177,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `${n.site}: no report for ${hours(a.value)} hours`;
         case 'capacity_exhaustion':
+          // 0 h: already full with arrivals still flowing in (docs/forecast.md)
+          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: shelters full, arrivals continue`;
           return `${a.siteId ? n.site : n.governorate}: shelters projected full in ${hours(a.value)} hours`;
       }
     },
@@ -193,6 +195,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `${n.site} (${n.governorate}) has sent no report for ${hours(a.value)} hours; one was expected within ${hours(a.threshold)} hours.`;
         case 'capacity_exhaustion':
+          if (a.value === 0) return `The shelters of ${a.siteId ? n.site : n.governorate} are full and arrivals continue: new arrivals have no place.`;
           return `At the current inflow, the shelters of ${a.siteId ? n.site : n.governorate} are projected to be full in ${hours(a.value)} hours (threshold ${hours(a.threshold)} hours).`;
       }
     },
@@ -223,6 +226,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `${n.site}: لا تقارير منذ ${hours(a.value)} ساعة`;
         case 'capacity_exhaustion':
+          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: المخيمات ممتلئة ولا يزال الوافدون يصلون`;
           return `${a.siteId ? n.site : n.governorate}: يُتوقع امتلاء المخيمات خلال ${hours(a.value)} ساعة`;
       }
     },
@@ -239,6 +243,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `لم يرسل ${n.site} (${n.governorate}) أي تقرير منذ ${hours(a.value)} ساعة، وكان التقرير متوقعاً خلال ${hours(a.threshold)} ساعة.`;
         case 'capacity_exhaustion':
+          if (a.value === 0) return `مخيمات ${a.siteId ? n.site : n.governorate} ممتلئة ولا يزال الوافدون يصلون، فلا مكان للقادمين الجدد.`;
           return `بحسب معدل التدفق الحالي، يُتوقع امتلاء مخيمات ${a.siteId ? n.site : n.governorate} خلال ${hours(a.value)} ساعة (العتبة ${hours(a.threshold)} ساعة).`;
       }
     },
@@ -269,6 +274,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `${n.site}: ${hours(a.value)} کاتژمێرە هیچ ڕاپۆرتێک نەهاتووە`;
         case 'capacity_exhaustion':
+          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: کەمپەکان پڕن و هاتن بەردەوامە`;
           return `${a.siteId ? n.site : n.governorate}: پێشبینی دەکرێت کەمپەکان لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن`;
       }
     },
@@ -285,6 +291,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'site_silent':
           return `${n.site} (${n.governorate}) ${hours(a.value)} کاتژمێرە هیچ ڕاپۆرتێکی نەناردووە؛ چاوەڕوان دەکرا لە ماوەی ${hours(a.threshold)} کاتژمێردا ڕاپۆرت بنێرێت.`;
         case 'capacity_exhaustion':
+          if (a.value === 0) return `کەمپەکانی ${a.siteId ? n.site : n.governorate} پڕن و هاتن بەردەوامە؛ شوێن بۆ تازەهاتووان نییە.`;
           return `بەپێی ڕێژەی هاتنی ئێستا، پێشبینی دەکرێت کەمپەکانی ${a.siteId ? n.site : n.governorate} لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن (سنوور ${hours(a.threshold)} کاتژمێر).`;
       }
     },

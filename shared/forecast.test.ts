@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions, type AlertCondition } from './alerts.ts';
+import { capMessage } from './cap.ts';
 import { forecastCapacity, forecastGovernorates, hourlyArrivals, smoothedInflow, type ArrivalEvent, type ShelterFigures } from './forecast.ts';
 import { addReportToLog, emptySiteLog, type SiteLog } from './projection.ts';
-import { Thresholds, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
+import { Thresholds, type Alert, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const HOUR = 3_600_000;
@@ -435,6 +436,43 @@ describe('a coordinator’s capacity_exhaustion settings', () => {
   for (const c of cases) {
     it(`${c.valid ? 'accepts' : 'refuses'} ${c.name}`, () => {
       expect(Thresholds.safeParse({ ...base, capacityExhaustion: c.capacityExhaustion }).success).toBe(c.valid);
+    });
+  }
+});
+
+describe('capacity_exhaustion on the CAP feed', () => {
+  const duhok = { pcode: 'IQG09', nameEn: 'Duhok', nameAr: 'دهوك', nameCkb: 'دهۆک' };
+  const alert = (value: number, severity: 'warning' | 'critical', threshold: number): Alert => ({
+    id: 'a1',
+    rule: 'capacity_exhaustion',
+    severity,
+    governorate: 'IQG09',
+    message: '',
+    value,
+    threshold,
+    state: 'active',
+    raisedAt: '2026-11-28T12:00:00Z',
+    updatedAt: '2026-11-28T12:00:00Z',
+  });
+  const cases: { name: string; alert: Alert; headlines: string[]; certainty: string }[] = [
+    {
+      name: 'a projection names the hours, as likely',
+      alert: alert(20, 'warning', 48),
+      headlines: ['Duhok: shelters projected full in 20 hours', 'دهوك: يُتوقع امتلاء المخيمات خلال 20 ساعة', 'دهۆک: پێشبینی دەکرێت کەمپەکان لە ماوەی 20 کاتژمێردا پڕ ببن'],
+      certainty: 'Likely',
+    },
+    {
+      name: 'full with arrivals flowing in says so, not "in 0 hours"',
+      alert: alert(0, 'critical', 12),
+      headlines: ['Duhok: shelters full, arrivals continue', 'دهوك: المخيمات ممتلئة ولا يزال الوافدون يصلون', 'دهۆک: کەمپەکان پڕن و هاتن بەردەوامە'],
+      certainty: 'Likely',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const message = capMessage(c.alert, { governorate: duhok, exercise: false }, 'amina@example.org');
+      expect(message.info.map((i) => i.headline)).toEqual(c.headlines);
+      expect(message.info.every((i) => i.certainty === c.certainty && i.area.areaDesc === (i.language === 'en' ? 'Duhok' : i.language === 'ar' ? 'دهوك' : 'دهۆک'))).toBe(true);
     });
   }
 });

@@ -198,6 +198,11 @@ export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: Pa
       <section className="capacity-forecast-panel" aria-labelledby="capacity-forecast-heading" data-testid="capacity-forecast-panel">
         <h2 id="capacity-forecast-heading">{t('title')}</h2>
         <CapacityForecast forecast={forecast} governorateName={nameOf(pcode)} thresholds={thresholds} variant={variant} />
+        {variant === 'compact' ? (
+          <p className="cf-list-assumptions">
+            {t('listAssumptions', { time: format.setting(forecast.smoothingHours), window: format.fixed.window })}
+          </p>
+        ) : null}
       </section>
     );
   }

@@ -18,6 +18,9 @@ export function alertText(
   switch (alert.rule) {
     case 'health_post_down':
       return t(alert.value >= 2 ? 'rule_health_post_down_2' : 'rule_health_post_down_1', values);
+    // 0 h: already full with arrivals still flowing in, not "full in about 0 h" (docs/forecast.md)
+    case 'capacity_exhaustion':
+      return t(alert.value === 0 ? 'rule_capacity_exhaustion_full' : 'rule_capacity_exhaustion', values);
     case 'shelter_capacity': {
       const capacity = site?.capacity;
       return t('rule_shelter_capacity', {

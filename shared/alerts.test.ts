@@ -9,7 +9,7 @@ const thresholds: Thresholds = {
   checkpointSurge: { arrivals1h: 500, perSite: { big: 2000 } },
   governorateInflux: { arrivals24h: 5000, perGovernorate: {} },
   shelterCapacity: { warningRatio: 0.9, criticalRatio: 1 },
-  siteSilent: { hours: 6, perSite: { slow: 24 } },
+  siteSilent: { hours: 6, perKind: { shelter: 12 }, perSite: { slow: 24 } },
 };
 
 const sites: Site[] = [
@@ -87,6 +87,12 @@ describe('alert conditions', () => {
       expected: [{ rule: 'site_silent', severity: 'warning', siteId: 'clinic', value: 6, threshold: 6 }],
     },
     { name: 'a per-site silence window applies', states: [{ id: 'slow', lastReportAt: '2026-11-28T00:00:00Z', status: 'operational' }], expected: [] },
+    { name: 'a per-kind silence window applies', states: [{ id: 'camp', lastReportAt: '2026-11-28T01:00:00Z', occupancy: 10 }], expected: [] },
+    {
+      name: 'past the per-kind window is silent',
+      states: [{ id: 'camp', lastReportAt: '2026-11-27T23:00:00Z', occupancy: 10 }],
+      expected: [{ rule: 'site_silent', siteId: 'camp', value: 13, threshold: 12 }],
+    },
     { name: 'a governorate under its influx threshold', states: [], governorates: [{ arrivals24h: 4999 }], expected: [] },
     {
       name: 'a governorate influx at its threshold',

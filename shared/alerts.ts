@@ -21,6 +21,12 @@ export function alertSubjectKey(a: { rule: AlertRule; siteId?: string; governora
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
 
+/** How long a site may stay silent: its own setting, else its kind's, else the default. */
+export function silenceWindowHours(site: Pick<Site, 'id' | 'kind'>, thresholds: Thresholds): number {
+  const { perSite, perKind, hours } = thresholds.siteSilent;
+  return perSite[site.id] ?? perKind[site.kind] ?? hours;
+}
+
 /** Warning at the threshold, critical at twice it (a surge that doubles past the line is a different emergency). */
 function doubledBands(value: number, threshold: number): { severity: Severity; threshold: number } | null {
   if (value >= 2 * threshold) return { severity: 'critical', threshold: 2 * threshold };
@@ -89,7 +95,7 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
   }
 
   if (state.lastReportAt !== null) {
-    const windowHours = thresholds.siteSilent.perSite[site.id] ?? thresholds.siteSilent.hours;
+    const windowHours = silenceWindowHours(site, thresholds);
     const silentHours = (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS;
     if (silentHours > windowHours) {
       found.push({

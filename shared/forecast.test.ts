@@ -315,7 +315,7 @@ describe('the capacity_exhaustion rule', () => {
     checkpointSurge: { arrivals1h: 500, perSite: {} },
     governorateInflux: { arrivals24h: 1_000_000, perGovernorate: {} },
     shelterCapacity: { warningRatio: 0.9, criticalRatio: 1 },
-    siteSilent: { hours: 6, perSite: {} },
+    siteSilent: { hours: 6, perKind: {}, perSite: {} },
     capacityExhaustion: { warningHours: 48, criticalHours: 12, shelterShare: 0.6, smoothingHours: 6 },
   };
   const projected: CapacityForecast = {

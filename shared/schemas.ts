@@ -154,7 +154,10 @@ export const Thresholds = z.strictObject({
       path: ['criticalRatio'],
     }),
   siteSilent: z.strictObject({
+    /** hours without a report before a site that has reported is called silent */
     hours: Hours,
+    /** by site kind: shelters and clinics report once or twice a day, checkpoints every few hours */
+    perKind: z.partialRecord(SiteKind, Hours).default({}),
     perSite: z.record(SiteId, Hours).default({}),
   }),
   capacityExhaustion: z

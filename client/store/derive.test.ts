@@ -6,7 +6,7 @@ const thresholds: Thresholds = {
   checkpointSurge: { arrivals1h: 500, perSite: { big: 2000 } },
   governorateInflux: { arrivals24h: 5000, perGovernorate: { IQG09: 25000 } },
   shelterCapacity: { warningRatio: 0.9, criticalRatio: 1 },
-  siteSilent: { hours: 6, perSite: { slow: 12 } },
+  siteSilent: { hours: 6, perKind: {}, perSite: { slow: 12 } },
 };
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const site = (id: string, kind: Site['kind'], capacity?: number): Site => ({

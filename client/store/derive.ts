@@ -1,5 +1,6 @@
 // Numbers derived from the store's state, computed on demand (never stored). Pure: time is an argument.
 import type { Alert, GovernorateRollup, Site, SiteKind, SiteState, Thresholds } from '../../shared/schemas.ts';
+import { silenceWindowHours } from '../../shared/alerts.ts';
 import type { ChoroplethMetric } from './slices.ts';
 
 const HOUR_MS = 3_600_000;
@@ -17,9 +18,8 @@ export function surgeThreshold(siteId: string, thresholds: Thresholds | null): n
   return thresholds.checkpointSurge.perSite[siteId] ?? thresholds.checkpointSurge.arrivals1h;
 }
 
-export function silentWindowHours(siteId: string, thresholds: Thresholds | null): number | null {
-  if (!thresholds) return null;
-  return thresholds.siteSilent.perSite[siteId] ?? thresholds.siteSilent.hours;
+export function silentWindowHours(site: Site, thresholds: Thresholds | null): number | null {
+  return thresholds ? silenceWindowHours(site, thresholds) : null;
 }
 
 /** Occupancy as a share of capacity, or null when there is no capacity to compare with. */
@@ -33,7 +33,7 @@ export function occupancyRatio(occupancy: number, capacity: number): number | nu
  */
 export function siteCondition(site: Site, state: SiteState | undefined, thresholds: Thresholds | null, nowMs: number): SiteCondition {
   if (!state || state.lastReportAt === null) return 'unknown';
-  const window = silentWindowHours(site.id, thresholds);
+  const window = silentWindowHours(site, thresholds);
   if (window !== null && (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS > window) return 'silent';
   if (site.kind === 'checkpoint') {
     const threshold = surgeThreshold(site.id, thresholds);

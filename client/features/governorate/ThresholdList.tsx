@@ -4,11 +4,14 @@ import { placeName, useFormat } from '../../components/format.ts';
 import { influxThreshold, surgeThreshold } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
 
+const SITE_KINDS = ['checkpoint', 'shelter', 'health_post'] as const;
+
 export function ThresholdList({ pcode }: { pcode: string }) {
   const { t, format, lang } = useFormat();
   const thresholds = useDashboard((s) => s.thresholds);
   const sites = useDashboard((s) => s.sites);
-  const checkpoints = useMemo(() => Object.values(sites).filter((s) => s.governorate === pcode && s.kind === 'checkpoint'), [sites, pcode]);
+  const here = useMemo(() => Object.values(sites).filter((s) => s.governorate === pcode), [sites, pcode]);
+  const checkpoints = here.filter((s) => s.kind === 'checkpoint');
   if (!thresholds) return null;
   const influx = influxThreshold(pcode, thresholds);
   return (
@@ -25,7 +28,14 @@ export function ThresholdList({ pcode }: { pcode: string }) {
             critical: format.percent(thresholds.shelterCapacity.criticalRatio),
           })}
         </li>
-        <li>{t('threshold_silent', { value: format.number(thresholds.siteSilent.hours) })}</li>
+        {SITE_KINDS.filter((kind) => here.some((s) => s.kind === kind)).map((kind) => (
+          <li key={kind}>
+            {t('threshold_silent_kind', {
+              kind: t(`kind_${kind}`),
+              value: format.number(thresholds.siteSilent.perKind[kind] ?? thresholds.siteSilent.hours),
+            })}
+          </li>
+        ))}
       </ul>
     </section>
   );

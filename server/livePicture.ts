@@ -7,6 +7,7 @@ import {
   diffPictures,
   emptySiteLog,
   pruneSiteLog,
+  withOpenAlertCounts,
   type Picture,
   type SiteLog,
 } from '../shared/projection.ts';
@@ -174,7 +175,7 @@ export function createLivePicture({ store, clock, governorates, reader }: LivePi
     }
 
     const next = changedAlerts.length
-      ? computePicture(pcodes, sites, logs, openAlertsByGovernorate(openAlerts.values()), nowMs, forecastSettings)
+      ? withOpenAlertCounts(draft, openAlertsByGovernorate(openAlerts.values()))
       : draft;
     const first = picture === null;
     const diff = diffPictures(picture, next);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addReportToLog, computePicture, diffPictures, emptySiteLog, pruneSiteLog, siteState, type SiteLog } from './projection.ts';
+import { addReportToLog, computePicture, diffPictures, emptySiteLog, pruneSiteLog, siteState, withOpenAlertCounts, type SiteLog } from './projection.ts';
 import type { Site, StoredReport } from './schemas.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -128,6 +128,18 @@ describe('rollups per governorate and for the nation', () => {
   it('counts a health post that never reported as unknown', () => {
     const quiet = computePicture(['IQG11'], [clinic], new Map(), new Map(), NOW);
     expect(quiet.national.healthPosts).toEqual({ operational: 0, limited: 0, closed: 0, unknown: 1 });
+  });
+
+  it('takes new open-alert counts without projecting again, and changes only those rollups', () => {
+    const recounted = withOpenAlertCounts(picture, new Map([['IQG11', 1]]));
+    expect(recounted.governorates.map((g) => [g.pcode, g.activeAlerts])).toEqual([
+      ['IQG09', 0],
+      ['IQG11', 1],
+      ['IQG01', 0],
+    ]);
+    expect(recounted.governorates[2]).toBe(picture.governorates[2]);
+    expect(recounted.sites).toBe(picture.sites);
+    expect(diffPictures(picture, recounted).governorates.map((g) => g.pcode)).toEqual(['IQG09', 'IQG11']);
   });
 
   it('diffs only what changed', () => {

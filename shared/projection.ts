@@ -170,6 +170,20 @@ export function computePicture(
   return { national, governorates: [...byGovernorate.values()], sites: states };
 }
 
+/**
+ * The same picture with new open-alert counts: raising or resolving an alert changes only
+ * `activeAlerts`, so there is no need to project every site again.
+ */
+export function withOpenAlertCounts(picture: Picture, openAlertsByGovernorate: ReadonlyMap<string, number>): Picture {
+  return {
+    ...picture,
+    governorates: picture.governorates.map((g) => {
+      const activeAlerts = openAlertsByGovernorate.get(g.pcode) ?? 0;
+      return g.activeAlerts === activeAlerts ? g : { ...g, activeAlerts };
+    }),
+  };
+}
+
 /** Equality of two plain JSON values, for change detection between pictures. */
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

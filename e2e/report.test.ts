@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../server/storage/sqliteStore.ts';
+import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
 import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
@@ -92,14 +92,14 @@ describe('the field form', () => {
     expect(await page.getByTestId('count-queued').textContent()).toBe('3');
     // The page, its scripts, styles and site list all came from the phone: nothing reached the server.
     expect(served.slice(servedBeforeReload)).toEqual([]);
-    expect(await store.countReports('ibrahim-khalil')).toBe(0);
+    expect(await store.reports.count('ibrahim-khalil')).toBe(0);
 
     await context.setOffline(false);
     await page.waitForFunction(() => document.querySelectorAll('.report-item[data-state="sent"]').length === 3, undefined, { timeout: 30_000 });
     expect(await count(page, 'queued')).toBe(0);
     expect(await page.getByTestId('last-success').textContent()).toMatch(/Last successful send/);
 
-    expect(await store.countReports('ibrahim-khalil')).toBe(3);
+    expect(await store.reports.count('ibrahim-khalil')).toBe(3);
     expect(await snapshotSite(server, 'ibrahim-khalil')).toMatchObject({ arrivals24h: 123 });
     // The worker cached no API answer: only its precache exists, and it holds no /api address.
     const cached = await page.evaluate(async () => {
@@ -130,7 +130,7 @@ describe('the field form', () => {
     const id = proxy.dropped[0].body.accepted[0];
     expect(proxy.answers).toContainEqual({ status: 201, body: { accepted: [], duplicate: [id] } });
     expect(await page.locator('.report-item[data-state="sent"]').textContent()).toMatch(/the server already had it/);
-    expect(await store.countReports('ibrahim-khalil')).toBe(1);
+    expect(await store.reports.count('ibrahim-khalil')).toBe(1);
     expect(await snapshotSite(server, 'ibrahim-khalil')).toMatchObject({ arrivals24h: 1200 });
 
     // A tenfold count asks for a second look; correcting it sends nothing.
@@ -172,7 +172,7 @@ describe('the field form', () => {
     const refused = page.locator('.report-item[data-state="needs_attention"]');
     expect(await refused.textContent()).toMatch(/observedAt: is more than 5 minutes in the future/);
     expect(await refused.textContent()).toMatch(/10 arrivals/);
-    expect(await store.countReports('ibrahim-khalil')).toBe(1);
+    expect(await store.reports.count('ibrahim-khalil')).toBe(1);
     expect(await snapshotSite(server, 'ibrahim-khalil')).toMatchObject({ arrivals24h: 11 });
     await page.screenshot({ path: `${SHOTS}/report-needs-attention.png`, fullPage: true });
 

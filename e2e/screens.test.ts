@@ -374,6 +374,7 @@ describe('measurements', () => {
         store.getState().applyUpdate({
           seq: ++seq,
           at,
+          world: 'real',
           national: national!,
           governorates: [],
           alerts: [],

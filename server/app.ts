@@ -18,8 +18,9 @@ import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
 import { corsPolicy, createAuthFailureGuard, securityHeaders, writeLimit } from './http/security.ts';
 import { writeRoutes } from './http/writeRoutes.ts';
-import { createLivePicture, systemClock, type Clock, type LivePicture } from './livePicture.ts';
-import { createLogFollower, createLogReader } from './logFollower.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createLivePicture, type LivePicture } from './livePicture.ts';
+import { createLogFollower } from './logFollower.ts';
 import { registerRealtime, type AminaServer } from './realtime.ts';
 import type { Store } from './storage/store.ts';
 
@@ -90,13 +91,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
   const auth = createAuthenticator(store, config.adminToken);
   let createdAdminToken: string | undefined;
-  if (!config.adminToken && (await store.countTokens()) === 0) {
+  if (!config.adminToken && (await store.tokens.count()) === 0) {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
   }
 
-  // With a shared store, the picture is folded from the log that every instance writes to.
-  const reader = store.shared ? createLogReader(store.shared) : undefined;
-  const live = createLivePicture({ store, clock, governorates: fixtures.governorates, reader });
+  const live = createLivePicture({ store, clock, governorates: fixtures.governorates });
   await live.load();
 
   const app = express();
@@ -137,9 +136,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const guard = createAuthFailureGuard(config);
   const audit = createAuditLog({ store, clock });
   const realtime = registerRealtime(io, { auth, live, guard });
-  const follower = store.shared
+  const follower = store.changes
     ? createLogFollower({
-        log: store.shared,
+        changes: store.changes,
         store,
         live,
         logger,

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { isoSeconds } from '../shared/time.ts';
 import type { Principal } from './auth.ts';
-import type { Clock } from './livePicture.ts';
+import type { Clock } from './clock.ts';
 import type { AuditAction, AuditEntry, Store } from './storage/store.ts';
 
 /** What a route tells the audit log about one change; who and when are added here. */
@@ -34,7 +34,7 @@ export function createAuditLog({ store, clock }: { store: Store; clock: Clock })
         ...(event.requestId ? { requestId: event.requestId } : {}),
         details: event.details,
       };
-      await store.appendAudit(entry);
+      await store.audit.append(entry);
       return entry;
     },
   };

@@ -64,7 +64,7 @@ export function createAuthenticator(store: Store, envAdminToken: string | undefi
         return { tokenId: ENV_ADMIN_TOKEN_ID, role: 'admin', sites: [], label: 'admin (HBM_ADMIN_TOKEN)' };
       }
       // The lookup is by the SHA-256 of a 256-bit secret: its timing reveals nothing usable.
-      const record = await store.findTokenByHash(hash);
+      const record = await store.tokens.findByHash(hash);
       if (!record || record.revokedAt) return undefined;
       return {
         tokenId: record.id,
@@ -86,7 +86,7 @@ export function createAuthenticator(store: Store, envAdminToken: string | undefi
         createdAt: nowIso,
         ...(request.exercise ? { exercise: true } : {}),
       };
-      await store.createToken(record);
+      await store.tokens.create(record);
       return { token, id: record.id };
     },
   };

@@ -183,13 +183,23 @@ const SHORT: Scenario = {
 };
 
 describe('a preparedness drill', () => {
-  it('replays a scenario through the API as exercise data, which is cleared without touching real data', async () => {
+  it('replays a scenario into the exercise world, which leaves the real picture, CSV and CAP feed unchanged and is cleared alone', async () => {
     const server = await start();
     const viewer = await server.tokenFor('viewer');
-    const realReporter = await server.tokenFor('reporter', ['ibrahim-khalil', 'kawergosk-clinic']);
+    const realReporter = await server.tokenFor('reporter', ['ibrahim-khalil', 'kawergosk-clinic', 'domiz-1']);
     const real = { id: randomUUID(), siteId: 'ibrahim-khalil', observedAt: minutesAgo(5), kind: 'arrivals', arrivals: 321, periodMinutes: 60 };
     await server.request('POST', '/api/reports', realReporter, real);
     await server.request('POST', '/api/reports', realReporter, { id: randomUUID(), siteId: 'kawergosk-clinic', observedAt: minutesAgo(5), kind: 'health', status: 'closed' });
+    // A real shelter over capacity: a drill's lower figure for it must never resolve this alert.
+    await server.request('POST', '/api/reports', realReporter, { id: randomUUID(), siteId: 'domiz-1', observedAt: minutesAgo(5), kind: 'occupancy', occupancy: 28_000 });
+
+    const realBefore = {
+      snapshot: (await server.request('GET', '/api/snapshot', viewer)).body,
+      csv: (await getText(server, '/api/export/reports.csv', viewer)).text,
+      cap: (await getText(server, '/api/export/alerts.cap', viewer)).text,
+    };
+    const onReal = await server.connect(viewer);
+    const onExercise = await server.connect(viewer, 'exercise');
 
     const lines: string[] = [];
     // 120 scenario minutes at 7,200× take one second.
@@ -197,24 +207,38 @@ describe('a preparedness drill', () => {
     expect(result).toEqual({ posted: 5, duplicate: 0, failed: 0, tokensRevoked: 3 });
     expect(lines.some((l) => l.includes('+1h00 domiz-1-clinic: limited'))).toBe(true);
 
-    const csv = csvRecords((await getText(server, '/api/export/reports.csv', viewer)).text);
-    expect(csv).toHaveLength(7);
-    const drill = csv.filter((r) => r['#meta+exercise'] === 'true');
-    expect(drill.map((r) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
-    for (const r of drill) expect(Date.parse(r['#date+occurred'])).toBeLessThanOrEqual(Date.now());
-    // An hour of scenario played in half a second is stamped as a one-minute period.
-    expect(drill.filter((r) => r['#meta+type'] === 'arrivals').map((r) => r['#meta+period_minutes'])).toEqual(['1', '1']);
+    // The real world did not move: same picture (but for its clock), same CSV, same CAP feed, no update sent.
+    const realDuring = (await server.request('GET', '/api/snapshot', viewer)).body;
+    expect({ ...realDuring, at: undefined }).toEqual({ ...realBefore.snapshot, at: undefined });
+    expect((await getText(server, '/api/export/reports.csv', viewer)).text).toBe(realBefore.csv);
+    expect((await getText(server, '/api/export/alerts.cap', viewer)).text).toBe(realBefore.cap);
+    expect(onReal.updates).toEqual([]);
+    expect(realDuring.alerts.find((a: any) => a.siteId === 'domiz-1')).toMatchObject({ rule: 'shelter_capacity', severity: 'critical', state: 'active' });
 
-    const snapshot = (await server.request('GET', '/api/snapshot', viewer)).body;
-    expect(snapshot.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBe(26_000);
-    const messages = capMessages((await getText(server, '/api/export/alerts.cap', viewer)).text);
-    const status = new Map(messages.map((m) => [param(m, 'siteId'), textOf(m, 'status')]));
-    expect(status.get('domiz-1-clinic')).toBe('Exercise');
-    expect(status.get('domiz-1')).toBe('Exercise');
-    expect(status.get('kawergosk-clinic')).toBe('Actual');
+    // The exercise world holds the drill and only the drill.
+    const csv = csvRecords((await getText(server, '/api/export/reports.csv?exercise=only', viewer)).text);
+    expect(csv.map((r) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
+    expect(csv.every((r) => r['#meta+exercise'] === 'true')).toBe(true);
+    for (const r of csv) expect(Date.parse(r['#date+occurred'])).toBeLessThanOrEqual(Date.now());
+    // An hour of scenario played in half a second is stamped as a one-minute period.
+    expect(csv.filter((r) => r['#meta+type'] === 'arrivals').map((r) => r['#meta+period_minutes'])).toEqual(['1', '1']);
+    const exercise = (await server.request('GET', '/api/snapshot?exercise=only', viewer)).body;
+    expect(exercise.world).toBe('exercise');
+    expect(exercise.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBe(26_000);
+    expect(exercise.national.arrivals24h).toBe(1100);
+    expect(exercise.sites.find((s: any) => s.id === 'ibrahim-khalil').lastReportAt).toBeNull();
+    expect(onExercise.updates.length).toBeGreaterThan(0);
+    expect(onExercise.updates.every((u) => u.world === 'exercise')).toBe(true);
+
+    const messages = capMessages((await getText(server, '/api/export/alerts.cap?exercise=only', viewer)).text);
+    expect(new Set(messages.map((m) => textOf(m, 'status')))).toEqual(new Set(['Exercise']));
+    // Peshkhabour's 1,100 in the drill's hour pass its line of 1,000: a surge in the exercise world only
+    expect(messages.map((m) => param(m, 'siteId')).sort()).toEqual(['domiz-1', 'domiz-1-clinic', 'peshkhabour']);
     for (const m of messages) expect(capProblems(m)).toEqual([]);
     const exerciseHeadline = textOf(children(messages.find((m) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0], 'headline');
     expect(exerciseHeadline).toMatch(/^EXERCISE: /);
+    const realFeed = capMessages(realBefore.cap);
+    expect(new Set(realFeed.map((m) => textOf(m, 'status')))).toEqual(new Set(['Actual']));
 
     // The drill revoked each token it made.
     const audit = (await server.request('GET', '/api/audit?limit=100', ADMIN_TOKEN)).body as any[];
@@ -225,19 +249,26 @@ describe('a preparedness drill', () => {
     expect(exerciseViewer.status).toBe(400);
     expect(exerciseViewer.body.error.details[0].field).toBe('exercise');
     expect((await server.request('DELETE', '/api/exercise', analyst)).status).toBe(403);
+    expect((await server.request('GET', '/api/snapshot?exercise=maybe', viewer)).body.error.details[0].field).toBe('exercise');
     const cleared = await server.request('DELETE', '/api/exercise', ADMIN_TOKEN);
     expect(cleared.status).toBe(200);
     expect(cleared.body).toEqual({ deleted: 5 });
 
-    const after = csvRecords((await getText(server, '/api/export/reports.csv', viewer)).text);
-    expect(after.map((r) => r['#meta+exercise'])).toEqual(['false', 'false']);
-    expect(after.map((r) => r['#meta+id'])).toContain(real.id);
+    expect(csvRecords((await getText(server, '/api/export/reports.csv?exercise=only', viewer)).text)).toEqual([]);
+    expect((await getText(server, '/api/export/reports.csv', viewer)).text).toBe(realBefore.csv);
     const rebuilt = (await server.request('GET', '/api/snapshot', viewer)).body;
-    expect(rebuilt.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBeUndefined();
-    expect(rebuilt.national.arrivals24h).toBe(321);
-    expect(rebuilt.alerts.map((a: any) => a.siteId)).toEqual(['kawergosk-clinic']);
-    const afterFeed = capMessages((await getText(server, '/api/export/alerts.cap', viewer)).text);
-    expect(afterFeed.map((m) => [param(m, 'siteId'), textOf(m, 'status')])).toEqual([['kawergosk-clinic', 'Actual']]);
+    expect({ ...rebuilt, at: undefined }).toEqual({ ...realBefore.snapshot, at: undefined });
+    const emptied = (await server.request('GET', '/api/snapshot?exercise=only', viewer)).body;
+    expect(emptied.national.arrivals24h).toBe(0);
+    expect(emptied.alerts).toEqual([]);
+    // the exercise alerts were resolved, and say so in the exercise feed only
+    const afterFeed = capMessages((await getText(server, '/api/export/alerts.cap?exercise=only', viewer)).text);
+    expect(afterFeed.map((m) => [textOf(m, 'msgType'), textOf(m, 'status')])).toEqual([
+      ['Cancel', 'Exercise'],
+      ['Cancel', 'Exercise'],
+      ['Cancel', 'Exercise'],
+    ]);
+    expect((await getText(server, '/api/export/alerts.cap', viewer)).text).toBe(realBefore.cap);
     const clearedEntry = ((await server.request('GET', '/api/audit?limit=1', ADMIN_TOKEN)).body as any[])[0];
     expect(clearedEntry).toMatchObject({ action: 'exercise.clear', details: { deleted: 5 } });
   });

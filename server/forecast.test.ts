@@ -91,12 +91,14 @@ describe('capacity_exhaustion through the real server', () => {
     expect(escalated).toMatchObject({ id: raised.id, value: 7, threshold: 12, state: 'active' });
 
     // The crossing keeps reporting, but nobody crosses: the smoothed rate halves every 6 h, and once
-    // 200 places would last 48 h or more the alert resolves (after 13 hours, docs/forecast.md).
+    // 200 places would last 48 h or more the alert resolves (after 13 hours, docs/forecast.md). The
+    // shelter keeps reporting its figure too: a shelter silent past its window stops counting.
     let resolvedAfter = 0;
     const severities: string[] = [];
     for (let hour = 1; hour <= 24 && !resolvedAfter; hour++) {
       clock.advance(HOUR_MS);
-      const answer = await server.request('POST', '/api/reports', reporter, arrivals(start + hour * HOUR_MS - HOUR_MS / 2, 0));
+      const observedMs = start + hour * HOUR_MS - HOUR_MS / 2;
+      const answer = await server.request('POST', '/api/reports', reporter, { reports: [arrivals(observedMs, 0), occupancy(observedMs, 26_800)] });
       expect(answer.status).toBe(201);
       const alerts = await server.request('GET', '/api/alerts?state=active,acknowledged,resolved', viewer);
       const alert = (alerts.body as Alert[]).find((a) => a.id === raised.id)!;

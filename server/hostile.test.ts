@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../shared/schemas.ts';
-import { openSqliteStore } from './storage/sqliteStore.ts';
+import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
 
@@ -158,13 +158,13 @@ function expectSafe(answer: Answer, what: string): void {
 /** Everything a write could change, as one comparable string. */
 async function state(): Promise<string> {
   return JSON.stringify({
-    snapshot: server.app.live.snapshot(),
+    snapshot: server.app.live.snapshot('real'),
     thresholds: server.app.live.thresholds(),
     sites: server.app.live.sites(),
-    alerts: await store.listAlerts(),
-    audit: await store.listAudit({ limit: 1_000_000 }),
-    tokens: await store.countTokens(),
-    reports: await store.countReports(),
+    alerts: await store.alerts.list('real'),
+    audit: await store.audit.list({ limit: 1_000_000 }),
+    tokens: await store.tokens.count(),
+    reports: await store.reports.count(),
   });
 }
 

@@ -1,38 +1,10 @@
 // Many instances, one picture: each instance follows the shared log, woken by notifications, kept honest by polling.
 import type { Logger } from 'pino';
-import type { StoredReport } from '../shared/schemas.ts';
 import type { LivePicture } from './livePicture.ts';
-import type { LogPosition, SharedChange, SharedLog, Store } from './storage/store.ts';
-
-/**
- * Reads the shared log from where this instance stands. The live picture calls it only inside its
- * exclusive section, so a replay and a read never interleave and no report is folded twice.
- */
-export interface LogReader {
-  /** Replays the whole log into `onReport` and stands after it. */
-  replay(onReport: (report: StoredReport) => void): Promise<void>;
-  /** The reports stored since the last call, by any instance; 'rebuild' when reports were deleted meanwhile. */
-  readNew(): Promise<readonly StoredReport[] | 'rebuild'>;
-}
-
-export function createLogReader(log: SharedLog): LogReader {
-  let position: LogPosition | undefined;
-  return {
-    async replay(onReport) {
-      position = await log.replay(onReport);
-    },
-    async readNew() {
-      if (!position) throw new Error('the log was never replayed');
-      const next = await log.readAfter(position);
-      if (next.rewritten) return 'rebuild';
-      position = next.position;
-      return next.reports;
-    },
-  };
-}
+import type { ChangeFeed, SharedChange, Store } from './storage/store.ts';
 
 export interface LogFollowerDeps {
-  log: SharedLog;
+  changes: ChangeFeed;
   store: Store;
   live: LivePicture;
   logger: Logger;
@@ -73,7 +45,7 @@ function canonical(value: unknown): string {
 }
 
 export function createLogFollower(deps: LogFollowerDeps): LogFollower {
-  const { log, store, live, logger } = deps;
+  const { changes, store, live, logger } = deps;
   let wanted: Wanted = { settings: false, alerts: false, connections: false };
   let waiters: (() => void)[] = [];
   let running: Promise<void> | undefined;
@@ -84,9 +56,9 @@ export function createLogFollower(deps: LogFollowerDeps): LogFollower {
 
   /** Thresholds and sites changed on another instance: apply them here, so that every instance judges alike. */
   async function syncSettings(): Promise<void> {
-    const thresholds = await store.getThresholds();
+    const thresholds = await store.thresholds.get();
     if (canonical(thresholds) !== canonical(live.thresholds())) await live.setThresholds(thresholds);
-    for (const site of await store.listSites()) {
+    for (const site of await store.sites.list()) {
       const known = live.site(site.id);
       if (!known || canonical(known) !== canonical(site)) await live.putSite(site);
     }
@@ -155,7 +127,7 @@ export function createLogFollower(deps: LogFollowerDeps): LogFollower {
 
   return {
     start() {
-      log.subscribe(onChange);
+      changes.subscribe(onChange);
       timer = setInterval(() => {
         const now = Date.now();
         const slow = now - lastSlowSyncMs >= SLOW_SYNC_MS;

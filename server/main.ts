@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { openSqliteStore } from './storage/sqliteStore.ts';
+import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 
 const config = loadConfig();
 const store = await openStore();
@@ -10,7 +10,7 @@ const app = await createApp({ config, store });
 
 async function openStore() {
   if (config.databaseUrl) {
-    const { openPostgresStore } = await import('./storage/postgresStore.ts');
+    const { openPostgresStore } = await import('./storage/postgres/postgresStore.ts');
     return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   }
   return openSqliteStore(config.dataDir);

@@ -1,6 +1,7 @@
 // Socket.IO: the token in the handshake, a snapshot on connect, updates as they happen, resync on request.
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../shared/events.ts';
+import type { World } from '../shared/schemas.ts';
 import { may, type Authenticator } from './auth.ts';
 import { handshakeAddress, type AuthFailureGuard } from './http/security.ts';
 import type { LivePicture } from './livePicture.ts';
@@ -8,6 +9,8 @@ import type { LivePicture } from './livePicture.ts';
 export type AminaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const tokenRoom = (tokenId: string) => `token:${tokenId}`;
+/** Each world's dashboards: a drill's updates never reach a screen watching the real picture. */
+const worldRoom = (world: World) => `world:${world}`;
 
 export interface RealtimeDeps {
   auth: Authenticator;
@@ -42,6 +45,8 @@ export function registerRealtime(io: AminaServer, { auth, live, guard }: Realtim
     if (!may(principal, 'read')) return next(new Error('forbidden: this token may not read the live picture'));
     socket.data.tokenId = principal.tokenId;
     socket.data.role = principal.role;
+    // `auth: { token, exercise: true }` watches a drill's exercise world; the real picture is the default.
+    socket.data.world = socket.handshake.auth?.exercise === true ? 'exercise' : 'real';
     // Join the token's room, then look once more: a revocation that landed between the lookup above
     // and the join found no socket of this token to close; one after it finds this socket in the room.
     await socket.join(tokenRoom(principal.tokenId));
@@ -54,16 +59,17 @@ export function registerRealtime(io: AminaServer, { auth, live, guard }: Realtim
   });
 
   io.on('connection', (socket) => {
-    void socket.join(tokenRoom(socket.data.tokenId));
-    socket.emit('snapshot', live.snapshot());
+    const world = socket.data.world;
+    void socket.join([tokenRoom(socket.data.tokenId), worldRoom(world)]);
+    socket.emit('snapshot', live.snapshot(world));
     socket.on('resync', () => {
-      socket.emit('snapshot', live.snapshot());
+      socket.emit('snapshot', live.snapshot(world));
     });
   });
 
   // One serialisation per update, whatever the number of dashboards: Socket.IO encodes a broadcast once.
   live.onUpdate((update) => {
-    io.local.emit('update', update);
+    io.local.to(worldRoom(update.world)).emit('update', update);
   });
 
   return {

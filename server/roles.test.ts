@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../shared/schemas.ts';
-import { openSqliteStore } from './storage/sqliteStore.ts';
+import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, waitFor, type Running } from './testing/harness.ts';
 
@@ -216,18 +216,22 @@ describe('revoking a token', () => {
     const sqlite = openSqliteStore(dataDir);
     let duringLookup: (() => Promise<void>) | undefined;
     // The real store, with a hook that runs the revocation while the handshake's lookup is under way.
-    const store: Store = new Proxy(sqlite, {
-      get(target, property, receiver) {
-        if (property !== 'findTokenByHash') return Reflect.get(target, property, receiver);
-        return async (hash: string) => {
-          const record = await target.findTokenByHash(hash);
+    const tokens = sqlite.tokens;
+    const store: Store = {
+      ...sqlite,
+      close: () => sqlite.close(),
+      init: (seed) => sqlite.init(seed),
+      tokens: {
+        ...tokens,
+        async findByHash(hash: string) {
+          const record = await tokens.findByHash(hash);
           const hook = duringLookup;
           duringLookup = undefined;
           await hook?.();
           return record;
-        };
+        },
       },
-    });
+    };
     const raced = await startServer({ dataDir, store, clock: manualClock(NOW) });
     try {
       const issued = await raced.request('POST', '/api/tokens', ADMIN_TOKEN, { role: 'viewer', label: 'raced' });

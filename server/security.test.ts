@@ -6,7 +6,7 @@ import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createLogger, type App } from './app.ts';
 import { testConfig, type Config } from './config.ts';
-import { openSqliteStore } from './storage/sqliteStore.ts';
+import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';

@@ -1,7 +1,19 @@
 // Alert rules as pure functions: which conditions hold now, and how the open alerts must change.
-import type { Alert, AlertRule, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
-import { HOUR_MS } from './time.ts';
+import {
+  doubledBand,
+  type Band,
+  escalates,
+  healthBand,
+  hoursToFullBand,
+  influxThreshold,
+  isSilent,
+  shelterBand,
+  silenceWindowHours,
+  surgeThreshold,
+} from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION } from './forecast.ts';
+import type { Alert, AlertRule, CapacityForecast, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
+import { HOUR_MS } from './time.ts';
 
 /** A rule that holds for one subject (a site, or a governorate) at this moment. */
 export interface AlertCondition {
@@ -21,19 +33,6 @@ export function alertSubjectKey(a: { rule: AlertRule; siteId?: string; governora
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
 
-/** How long a site may stay silent: its own setting, else its kind's, else the default. */
-export function silenceWindowHours(site: Pick<Site, 'id' | 'kind'>, thresholds: Thresholds): number {
-  const { perSite, perKind, hours } = thresholds.siteSilent;
-  return perSite[site.id] ?? perKind[site.kind] ?? hours;
-}
-
-/** Warning at the threshold, critical at twice it (a surge that doubles past the line is a different emergency). */
-function doubledBands(value: number, threshold: number): { severity: Severity; threshold: number } | null {
-  if (value >= 2 * threshold) return { severity: 'critical', threshold: 2 * threshold };
-  if (value >= threshold) return { severity: 'warning', threshold };
-  return null;
-}
-
 export interface AlertInputs {
   sites: readonly Site[];
   states: ReadonlyMap<string, SiteState>;
@@ -50,9 +49,8 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
   if (!state) return found;
 
   if (site.kind === 'checkpoint') {
-    const threshold = thresholds.checkpointSurge.perSite[site.id] ?? thresholds.checkpointSurge.arrivals1h;
     const value = state.arrivals1h ?? 0;
-    const band = doubledBands(value, threshold);
+    const band = doubledBand(value, surgeThreshold(site.id, thresholds));
     if (band) {
       found.push({
         rule: 'checkpoint_surge',
@@ -65,39 +63,29 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
   }
 
   if (site.kind === 'shelter' && site.capacity && state.occupancy !== undefined) {
-    const ratio = state.occupancy / site.capacity;
-    const { warningRatio, criticalRatio } = thresholds.shelterCapacity;
-    const severity: Severity | null = ratio >= criticalRatio ? 'critical' : ratio >= warningRatio ? 'warning' : null;
-    if (severity) {
-      const thresholdRatio = severity === 'critical' ? criticalRatio : warningRatio;
+    const band = shelterBand(state.occupancy, site.capacity, thresholds);
+    if (band) {
       found.push({
         rule: 'shelter_capacity',
         ...subject,
-        severity,
+        ...band,
         // value and threshold in persons, so that every alert speaks in the units on screen
         value: state.occupancy,
-        threshold: Math.ceil(thresholdRatio * site.capacity),
-        message: `${site.nameEn}: ${formatCount(state.occupancy)} sheltered, ${Math.round(ratio * 100)}% of capacity ${formatCount(site.capacity)}`,
+        message: `${site.nameEn}: ${formatCount(state.occupancy)} sheltered, ${Math.round((state.occupancy / site.capacity) * 100)}% of capacity ${formatCount(site.capacity)}`,
       });
     }
   }
 
-  if (site.kind === 'health_post' && (state.status === 'limited' || state.status === 'closed')) {
-    found.push({
-      rule: 'health_post_down',
-      ...subject,
-      severity: state.status === 'closed' ? 'critical' : 'warning',
-      // 0 operational, 1 limited, 2 closed: a number, as every alert carries one
-      value: state.status === 'closed' ? 2 : 1,
-      threshold: state.status === 'closed' ? 2 : 1,
-      message: `${site.nameEn}: health post ${state.status}`,
-    });
+  const health = site.kind === 'health_post' ? healthBand(state.status) : null;
+  if (health) {
+    // 0 operational, 1 limited, 2 closed: a number, as every alert carries one
+    found.push({ rule: 'health_post_down', ...subject, ...health, value: health.threshold, message: `${site.nameEn}: health post ${state.status}` });
   }
 
   if (state.lastReportAt !== null) {
     const windowHours = silenceWindowHours(site, thresholds);
     const silentHours = (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS;
-    if (silentHours > windowHours) {
+    if (isSilent(site, Date.parse(state.lastReportAt), thresholds, nowMs)) {
       found.push({
         rule: 'site_silent',
         ...subject,
@@ -113,9 +101,7 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
 }
 
 function governorateConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
-  const { governorateInflux } = inputs.thresholds;
-  const threshold = governorateInflux.perGovernorate[rollup.pcode] ?? governorateInflux.arrivals24h;
-  const band = doubledBands(rollup.arrivals24h, threshold);
+  const band = doubledBand(rollup.arrivals24h, influxThreshold(rollup.pcode, inputs.thresholds));
   if (!band) return [];
   const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
   return [
@@ -138,10 +124,8 @@ function governorateConditions(rollup: GovernorateRollup, inputs: AlertInputs): 
 function capacityExhaustionConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
   const forecast = rollup.forecast;
   if (!forecast || forecast.hoursToFull === null || !forecast.inflowPerHour) return [];
-  const { warningHours, criticalHours } = inputs.thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
   const hours = forecast.hoursToFull;
-  const band: { severity: Severity; threshold: number } | null =
-    hours < criticalHours ? { severity: 'critical', threshold: criticalHours } : hours < warningHours ? { severity: 'warning', threshold: warningHours } : null;
+  const band = capacityExhaustionBand(forecast, inputs.thresholds);
   if (!band) return [];
   const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
   const message =
@@ -149,6 +133,18 @@ function capacityExhaustionConditions(rollup: GovernorateRollup, inputs: AlertIn
       ? `${name}: shelters are full and arrivals continue`
       : `${name}: shelters full in about ${hours} h at the current inflow (${formatCount(forecast.remainingCapacity)} places left)`;
   return [{ rule: 'capacity_exhaustion', governorate: rollup.pcode, ...band, value: hours, message }];
+}
+
+/**
+ * The band a governorate's capacity forecast falls in, as the capacity_exhaustion rule judges it:
+ * none without a projection or without inflow. Screens call this rather than comparing hours.
+ */
+export function capacityExhaustionBand(
+  forecast: Pick<CapacityForecast, 'hoursToFull' | 'inflowPerHour'>,
+  thresholds: Pick<Thresholds, 'capacityExhaustion'> | null,
+): Band | null {
+  if (forecast.hoursToFull === null || !forecast.inflowPerHour) return null;
+  return hoursToFullBand(forecast.hoursToFull, thresholds?.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION);
 }
 
 /** Every condition that holds at `inputs.nowMs`, for the site and governorate rules. */
@@ -193,7 +189,7 @@ export function reconcileAlerts(
       changes.resolve.push({ ...alert, state: 'resolved', resolvedAt: nowIso, updatedAt: nowIso });
       continue;
     }
-    const escalated = alert.severity === 'warning' && condition.severity === 'critical';
+    const escalated = escalates(alert.severity, condition.severity);
     if (
       condition.severity !== alert.severity ||
       condition.value !== alert.value ||

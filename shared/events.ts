@@ -1,9 +1,9 @@
 // The one typed Socket.IO event map: the server uses Server<ClientToServerEvents, ServerToClientEvents>,
 // the client Socket<ServerToClientEvents, ClientToServerEvents>, so the two cannot drift apart.
-import type { Snapshot, Update } from './schemas.ts';
+import type { Snapshot, Update, World } from './schemas.ts';
 
 export interface ServerToClientEvents {
-  /** the whole picture: on connect, and in answer to `resync` */
+  /** the whole picture of the connection's world: on connect, and in answer to `resync` */
   snapshot: (snapshot: Snapshot) => void;
   /** what changed since the previous update; `seq` rises by one each time */
   update: (update: Update) => void;
@@ -17,4 +17,6 @@ export interface ClientToServerEvents {
 export interface SocketData {
   tokenId: string;
   role: string;
+  /** the picture this connection watches: `auth: { token, exercise: true }` asks for a drill's */
+  world: World;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateConditions, type AlertCondition } from './alerts.ts';
 import { capMessage } from './cap.ts';
 import { forecastCapacity, forecastGovernorates, hourlyArrivals, smoothedInflow, type ArrivalEvent, type ShelterFigures } from './forecast.ts';
-import { addReportToLog, emptySiteLog, type SiteLog } from './projection.ts';
+import { addReportToLog, emptySiteLog, type SiteLog } from './siteLog.ts';
 import { Thresholds, type Alert, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -298,13 +298,13 @@ describe('forecasts from the projection’s site logs', () => {
       ],
       ['other', logWith([{ observedAt: '2026-11-28T11:30:00Z', arrivals: 5000 }], 'other')],
     ]);
-    const forecasts = forecastGovernorates(['IQG09', 'IQG11'], sites, logs, NOW, DEFAULTS);
+    const forecasts = forecastGovernorates(['IQG09', 'IQG11'], sites, logs, new Set(['camp']), NOW, DEFAULTS);
     // 600 places at 60 an hour
     expect(forecasts.get('IQG09')).toMatchObject({ status: 'projected', inflowPerHour: 100, remainingCapacity: 600, hoursToFull: 10 });
     expect(forecasts.get('IQG11')).toMatchObject({ status: 'no_shelters', arrivalReports: 1 });
 
     // A coordinator says a tenth of Duhok's crossers seek shelter (routine traffic): ten times the hours.
-    const own = forecastGovernorates(['IQG09', 'IQG11'], sites, logs, NOW, { ...DEFAULTS, shelterSharePerGovernorate: { IQG09: 0.06 } });
+    const own = forecastGovernorates(['IQG09', 'IQG11'], sites, logs, new Set(['camp']), NOW, { ...DEFAULTS, shelterSharePerGovernorate: { IQG09: 0.06 } });
     expect(own.get('IQG09')).toMatchObject({ status: 'projected', shelterShare: 0.06, hoursToFull: 100 });
     expect(own.get('IQG11')).toMatchObject({ shelterShare: 0.6 });
   });
@@ -340,6 +340,10 @@ describe('the capacity_exhaustion rule', () => {
       arrivals24h: 0,
       occupancy: 0,
       capacity: 0,
+      occupancyRatio: null,
+      shelters: 0,
+      sheltersReporting: 0,
+      capacityUnknown: 0,
       healthPosts: { operational: 0, limited: 0, closed: 0, unknown: 0 },
       activeAlerts: 0,
       ...(forecast ? { forecast } : {}),

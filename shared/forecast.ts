@@ -1,7 +1,8 @@
 // Inflow against shelter capacity: when a governorate's shelters will be full. Pure: time is an argument.
 // The method and its limits are written up in docs/forecast.md.
-import type { SiteLog } from './projection.ts';
+import { ownEntry } from './bands.ts';
 import { FUTURE_TOLERANCE_MS, type CapacityForecast, type Site, type Thresholds } from './schemas.ts';
+import type { SiteLog } from './siteLog.ts';
 import { HOUR_MS } from './time.ts';
 
 export type CapacityExhaustionSettings = NonNullable<Thresholds['capacityExhaustion']>;
@@ -131,7 +132,7 @@ export function smoothedInflow({ counts, reports }: HourlyArrivals, halfLifeHour
   };
 }
 
-/** One shelter's figures: occupancy null when it has never reported one. */
+/** One shelter's figures: occupancy null when it has no current report (see isCurrentShelter). */
 export interface ShelterFigures {
   capacity: number;
   occupancy: number | null;
@@ -147,9 +148,9 @@ export interface ForecastInput {
 const roundRate = (perHour: number) => Math.round(perHour * 10) / 10;
 
 /**
- * The capacity forecast of one governorate. Remaining capacity counts only shelters that have
- * reported an occupancy: a shelter never heard from has unknown room, and counting it as empty
- * would delay the warning. Hours are whole hours, so an alert does not churn with every tick.
+ * The capacity forecast of one governorate. Remaining capacity counts only shelters with a current
+ * occupancy report: a shelter not heard from has unknown room, and counting it as empty would delay
+ * the warning. Hours are whole hours, so an alert does not churn with every tick.
  */
 export function forecastCapacity({ arrivals, shelters, settings }: ForecastInput): CapacityForecast {
   const { shelterShare, smoothingHours } = settings;
@@ -192,13 +193,15 @@ export function forecastCapacity({ arrivals, shelters, settings }: ForecastInput
 
 /**
  * The forecast of every governorate in `pcodes`, from the projection's site logs: arrivals of its
- * checkpoints, capacity and latest occupancy of its shelters with a capacity. A governorate's own
- * shelter share, where a coordinator set one, replaces the general one.
+ * checkpoints, capacity and latest occupancy of its shelters with a capacity, the occupancy only of
+ * those in `currentShelters` (the rollup's rule). A governorate's own shelter share, where a
+ * coordinator set one, replaces the general one.
  */
 export function forecastGovernorates(
   pcodes: readonly string[],
   sites: readonly Site[],
   logs: ReadonlyMap<string, SiteLog>,
+  currentShelters: ReadonlySet<string>,
   nowMs: number,
   settings: Pick<CapacityExhaustionSettings, 'shelterShare' | 'smoothingHours' | 'shelterSharePerGovernorate'>,
 ): Map<string, CapacityForecast> {
@@ -209,12 +212,13 @@ export function forecastGovernorates(
     const governorateBuckets = buckets.get(site.governorate);
     if (site.kind === 'checkpoint' && log && governorateBuckets) addToBuckets(governorateBuckets, log.arrivals, nowMs);
     if (site.kind === 'shelter' && site.capacity) {
-      shelters.get(site.governorate)?.push({ capacity: site.capacity, occupancy: log?.occupancy?.value ?? null });
+      const occupancy = currentShelters.has(site.id) ? (log?.occupancy?.value ?? null) : null;
+      shelters.get(site.governorate)?.push({ capacity: site.capacity, occupancy });
     }
   }
   const forecasts = new Map<string, CapacityForecast>();
   for (const pcode of pcodes) {
-    const shelterShare = settings.shelterSharePerGovernorate?.[pcode] ?? settings.shelterShare;
+    const shelterShare = ownEntry(settings.shelterSharePerGovernorate, pcode) ?? settings.shelterShare;
     forecasts.set(
       pcode,
       forecastCapacity({

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addReportToLog, computePicture, diffPictures, emptySiteLog, pruneSiteLog, siteState, withOpenAlertCounts, type SiteLog } from './projection.ts';
-import type { Site, StoredReport } from './schemas.ts';
+import { computePicture, diffPictures, siteState, withOpenAlertCounts } from './projection.ts';
+import type { Site, StoredReport, Thresholds } from './schemas.ts';
+import { addReportToLog, emptySiteLog, pruneSiteLog, type SiteLog } from './siteLog.ts';
+
+/** Shelters are current for 12 hours after their last report, other sites for 6. */
+const THRESHOLDS: Thresholds = {
+  checkpointSurge: { arrivals1h: 500, perSite: {} },
+  governorateInflux: { arrivals24h: 5000, perGovernorate: {} },
+  shelterCapacity: { warningRatio: 0.9, criticalRatio: 1 },
+  siteSilent: { hours: 6, perKind: { shelter: 12 }, perSite: {} },
+};
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
@@ -104,29 +113,34 @@ describe('rollups per governorate and for the nation', () => {
       logOf([{ id: 'h1', siteId: 'clinic', observedAt: '2026-11-28T10:00:00Z', kind: 'health', status: 'limited', receivedAt: 'x' }]),
     ],
   ]);
-  const picture = computePicture(['IQG09', 'IQG11', 'IQG01'], [checkpoint, shelter, silentShelter, clinic], logs, new Map([['IQG09', 2]]), NOW);
+  const picture = computePicture(['IQG09', 'IQG11', 'IQG01'], [checkpoint, shelter, silentShelter, clinic], logs, new Map([['IQG09', 2]]), NOW, THRESHOLDS);
 
-  it('sums arrivals, occupancy and capacity, and counts health posts by status', () => {
+  it('sums arrivals, the occupancy and capacity of reporting shelters, and counts health posts by status', () => {
     expect(picture.national).toEqual({
       arrivals1h: 100,
       arrivals24h: 150,
       occupancy: 1200,
-      capacity: 1500,
+      // camp-2 never reported: its 500 places are unknown, not empty
+      capacity: 1000,
+      occupancyRatio: 1.2,
+      shelters: 2,
+      sheltersReporting: 1,
+      capacityUnknown: 500,
       healthPosts: { operational: 0, limited: 1, closed: 0, unknown: 0 },
     });
   });
 
-  it('gives every governorate a row, with zeros where nothing reported', () => {
-    expect(picture.governorates.map((g) => [g.pcode, g.arrivals24h, g.capacity, g.activeAlerts])).toEqual([
-      ['IQG09', 150, 1500, 2],
-      ['IQG11', 0, 0, 0],
-      ['IQG01', 0, 0, 0],
+  it('gives every governorate a row, with zeros where nothing reported and no occupancy ratio without data', () => {
+    expect(picture.governorates.map((g) => [g.pcode, g.arrivals24h, g.capacity, g.occupancyRatio, g.activeAlerts])).toEqual([
+      ['IQG09', 150, 1000, 1.2, 2],
+      ['IQG11', 0, 0, null, 0],
+      ['IQG01', 0, 0, null, 0],
     ]);
     expect(picture.governorates[1].healthPosts.limited).toBe(1);
   });
 
   it('counts a health post that never reported as unknown', () => {
-    const quiet = computePicture(['IQG11'], [clinic], new Map(), new Map(), NOW);
+    const quiet = computePicture(['IQG11'], [clinic], new Map(), new Map(), NOW, THRESHOLDS);
     expect(quiet.national.healthPosts).toEqual({ operational: 0, limited: 0, closed: 0, unknown: 1 });
   });
 
@@ -143,11 +157,68 @@ describe('rollups per governorate and for the nation', () => {
   });
 
   it('diffs only what changed', () => {
-    const later = computePicture(['IQG09', 'IQG11', 'IQG01'], [checkpoint, shelter, silentShelter, clinic], logs, new Map([['IQG09', 2]]), NOW + 31 * 60_000);
+    const later = computePicture(['IQG09', 'IQG11', 'IQG01'], [checkpoint, shelter, silentShelter, clinic], logs, new Map([['IQG09', 2]]), NOW + 31 * 60_000, THRESHOLDS);
     const diff = diffPictures(picture, later);
     expect(diff.national).toBe(true);
     expect(diff.sites.map((s) => s.id)).toEqual(['ik']);
     expect(diff.governorates.map((g) => g.pcode)).toEqual(['IQG09']);
     expect(diffPictures(later, later)).toEqual({ national: false, governorates: [], sites: [] });
+  });
+});
+
+describe('honest occupancy: only shelters with a current report count', () => {
+  // Erbil-like: four reporting camps nearly full, a large one that never reported.
+  const camps: Site[] = [
+    { ...shelter, id: 'c1', capacity: 10_000 },
+    { ...shelter, id: 'c2', capacity: 8_000 },
+    { ...shelter, id: 'c3', capacity: 6_000 },
+    { ...shelter, id: 'c4', capacity: 6_000 },
+    { ...shelter, id: 'never', capacity: 20_000 },
+  ];
+  const report = (siteId: string, value: number, observedAt = '2026-11-28T11:00:00Z'): StoredReport => ({
+    id: `${siteId}-${observedAt}`,
+    siteId,
+    observedAt,
+    kind: 'occupancy',
+    occupancy: value,
+    receivedAt: observedAt,
+  });
+  const rollupOf = (reports: StoredReport[], nowMs = NOW) => {
+    const logs = new Map<string, SiteLog>();
+    for (const r of reports) {
+      const log = logs.get(r.siteId) ?? emptySiteLog();
+      addReportToLog(log, r);
+      logs.set(r.siteId, log);
+    }
+    return computePicture(['IQG09'], camps, logs, new Map(), nowMs, THRESHOLDS).governorates[0]!;
+  };
+  const cases: { name: string; reports: StoredReport[]; nowMs?: number; expected: Partial<ReturnType<typeof rollupOf>> }[] = [
+    {
+      name: 'four full camps read as full, not diluted by a camp that never reported',
+      reports: [report('c1', 9_800), report('c2', 7_600), report('c3', 5_500), report('c4', 5_380)],
+      expected: { occupancy: 28_280, capacity: 30_000, shelters: 5, sheltersReporting: 4, capacityUnknown: 20_000 },
+    },
+    { name: 'no reporting shelter is no data, never 0 %', reports: [], expected: { occupancy: 0, capacity: 0, occupancyRatio: null, sheltersReporting: 0, capacityUnknown: 50_000 } },
+    {
+      name: 'a shelter silent beyond its window leaves the figures',
+      reports: [report('c1', 9_000, '2026-11-27T23:59:00Z'), report('c2', 4_000)],
+      expected: { occupancy: 4_000, capacity: 8_000, occupancyRatio: 0.5, sheltersReporting: 1, capacityUnknown: 42_000 },
+    },
+    {
+      name: 'exactly at the end of its window a shelter still counts',
+      reports: [report('c1', 9_000, '2026-11-28T00:00:00Z')],
+      expected: { occupancy: 9_000, capacity: 10_000, occupancyRatio: 0.9, sheltersReporting: 1 },
+    },
+    { name: 'an empty camp that reported is 0 %, which is data', reports: [report('c3', 0)], expected: { occupancy: 0, capacity: 6_000, occupancyRatio: 0 } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(rollupOf(c.reports, c.nowMs)).toMatchObject(c.expected);
+    });
+  }
+  it('the occupancy ratio divides the same shelters on both sides', () => {
+    const r = rollupOf([report('c1', 9_800), report('c2', 7_600), report('c3', 5_500), report('c4', 5_380)]);
+    expect(r.occupancyRatio).toBeCloseTo(28_280 / 30_000, 10);
+    expect(r.forecast).toMatchObject({ sheltersReporting: 4, shelters: 5, remainingCapacity: 1_720 });
   });
 });

@@ -1,96 +1,9 @@
 // The picture on every screen, as a projection of the report log. Pure: time is an argument.
-import {
-  FUTURE_TOLERANCE_MS,
-  type GovernorateRollup,
-  type HealthStatus,
-  type Pcode,
-  type Rollup,
-  type Site,
-  type SiteState,
-  type StoredReport,
-} from './schemas.ts';
-import { HOUR_MS, isoSeconds } from './time.ts';
-import { forecastGovernorates, type CapacityExhaustionSettings } from './forecast.ts';
-
-export const WINDOW_1H_MS = HOUR_MS;
-export const WINDOW_24H_MS = 24 * HOUR_MS;
-
-/** The newest value of a kind at one site; `order` breaks ties between equal `observedAt`. */
-interface Latest<T> {
-  atMs: number;
-  order: string;
-  value: T;
-}
-
-/**
- * What the projection remembers of one site: enough to answer every window, nothing more.
- * Arrivals older than the 24 h window are pruned, so memory stays bounded by recent traffic.
- */
-export interface SiteLog {
-  lastObservedMs: number | null;
-  arrivals: { atMs: number; arrivals: number }[];
-  occupancy: Latest<number> | null;
-  status: Latest<HealthStatus> | null;
-}
-
-export function emptySiteLog(): SiteLog {
-  return { lastObservedMs: null, arrivals: [], occupancy: null, status: null };
-}
-
-/**
- * Reports with the same `observedAt` are ordered by when the server stored them, then by id, so
- * that every instance that replays the same log picks the same "latest" report.
- */
-function tieBreak(report: StoredReport): string {
-  return `${report.receivedAt}|${report.id}`;
-}
-
-function newer<T>(current: Latest<T> | null, atMs: number, order: string): boolean {
-  return current === null || atMs > current.atMs || (atMs === current.atMs && order > current.order);
-}
-
-/**
- * Folds one report into a site's log, in place (the projection replays a million reports on start,
- * so copying per report would dominate). Order of arrival does not matter: a late report lands in
- * the hour it describes.
- */
-export function addReportToLog(log: SiteLog, report: StoredReport): void {
-  const atMs = Date.parse(report.observedAt);
-  if (log.lastObservedMs === null || atMs > log.lastObservedMs) log.lastObservedMs = atMs;
-  const order = tieBreak(report);
-  switch (report.kind) {
-    case 'arrivals':
-      log.arrivals.push({ atMs, arrivals: report.arrivals });
-      break;
-    case 'occupancy':
-      if (newer(log.occupancy, atMs, order)) log.occupancy = { atMs, order, value: report.occupancy };
-      break;
-    case 'health':
-      if (newer(log.status, atMs, order)) log.status = { atMs, order, value: report.status };
-      break;
-  }
-}
-
-/** Drops arrivals that can no longer fall in any window at `nowMs` or later. */
-export function pruneSiteLog(log: SiteLog, nowMs: number): void {
-  const oldest = nowMs - WINDOW_24H_MS;
-  if (log.arrivals.some((a) => a.atMs <= oldest)) {
-    log.arrivals = log.arrivals.filter((a) => a.atMs > oldest);
-  }
-}
-
-/**
- * Sum of arrivals observed in the window ending now: (now − window, now + tolerance]. A report
- * exactly one window old has left it; a report stamped a little ahead (a phone clock running fast,
- * accepted up to FUTURE_TOLERANCE_MS) counts at once rather than vanishing until its time comes.
- */
-export function arrivalsInWindow(log: SiteLog, nowMs: number, windowMs: number): number {
-  let sum = 0;
-  for (const a of log.arrivals) {
-    if (a.atMs > nowMs - windowMs && a.atMs <= nowMs + FUTURE_TOLERANCE_MS) sum += a.arrivals;
-  }
-  return sum;
-}
+import { isSilent } from './bands.ts';
+import { DEFAULT_CAPACITY_EXHAUSTION, forecastGovernorates } from './forecast.ts';
+import type { GovernorateRollup, Pcode, Rollup, Site, SiteState, Thresholds } from './schemas.ts';
+import { arrivalsInWindow, WINDOW_1H_MS, WINDOW_24H_MS, type SiteLog } from './siteLog.ts';
+import { isoSeconds } from './time.ts';
 
 /** The snapshot's view of one site at `nowMs`: only the fields of its kind. */
 export function siteState(site: Site, log: SiteLog | undefined, nowMs: number): SiteState {
@@ -113,19 +26,45 @@ export function emptyRollup(): Rollup {
     arrivals24h: 0,
     occupancy: 0,
     capacity: 0,
+    occupancyRatio: null,
+    shelters: 0,
+    sheltersReporting: 0,
+    capacityUnknown: 0,
     healthPosts: { operational: 0, limited: 0, closed: 0, unknown: 0 },
   };
 }
 
-/** Adds one site to a rollup, in place. Capacity counts every shelter, reporting or not. */
-function addToRollup(rollup: Rollup, site: Site, state: SiteState): void {
+/**
+ * Whether a shelter's occupancy is current at `nowMs`: it has reported, and not longer ago than its
+ * silence window. Only current shelters count towards occupancy: dividing by the capacity of
+ * shelters that never reported would make a governorate whose reporting camps are full look half
+ * empty. The capacity forecast counts the same shelters.
+ */
+export function isCurrentShelter(site: Site, log: SiteLog | undefined, thresholds: Thresholds, nowMs: number): boolean {
+  const lastMs = log?.occupancy?.atMs ?? null;
+  return lastMs !== null && !isSilent(site, lastMs, thresholds, nowMs);
+}
+
+/** Adds one site to a rollup, in place; `current` says whether a shelter's occupancy counts. */
+function addToRollup(rollup: Rollup, site: Site, state: SiteState, current: boolean): void {
   rollup.arrivals1h += state.arrivals1h ?? 0;
   rollup.arrivals24h += state.arrivals24h ?? 0;
   if (site.kind === 'shelter') {
-    rollup.occupancy += state.occupancy ?? 0;
-    rollup.capacity += site.capacity ?? 0;
+    rollup.shelters += 1;
+    if (current) {
+      rollup.sheltersReporting += 1;
+      rollup.occupancy += state.occupancy ?? 0;
+      rollup.capacity += site.capacity ?? 0;
+    } else {
+      rollup.capacityUnknown += site.capacity ?? 0;
+    }
   }
   if (site.kind === 'health_post') rollup.healthPosts[state.status ?? 'unknown'] += 1;
+}
+
+function finishRollup<R extends Rollup>(rollup: R): R {
+  rollup.occupancyRatio = rollup.capacity > 0 ? rollup.occupancy / rollup.capacity : null;
+  return rollup;
 }
 
 export interface Picture {
@@ -145,7 +84,7 @@ export function computePicture(
   logs: ReadonlyMap<string, SiteLog>,
   openAlertsByGovernorate: ReadonlyMap<string, number>,
   nowMs: number,
-  forecastSettings?: CapacityExhaustionSettings,
+  thresholds: Thresholds,
 ): Picture {
   const national = emptyRollup();
   const byGovernorate = new Map<string, GovernorateRollup>();
@@ -153,19 +92,24 @@ export function computePicture(
     byGovernorate.set(pcode, { pcode, ...emptyRollup(), activeAlerts: openAlertsByGovernorate.get(pcode) ?? 0 });
   }
   const states: SiteState[] = [];
+  const current = new Set<string>();
   for (const site of sites) {
-    const state = siteState(site, logs.get(site.id), nowMs);
+    const log = logs.get(site.id);
+    const state = siteState(site, log, nowMs);
+    const isCurrent = site.kind === 'shelter' && isCurrentShelter(site, log, thresholds, nowMs);
+    if (isCurrent) current.add(site.id);
     states.push(state);
-    addToRollup(national, site, state);
+    addToRollup(national, site, state, isCurrent);
     const governorate = byGovernorate.get(site.governorate);
-    if (governorate) addToRollup(governorate, site, state);
+    if (governorate) addToRollup(governorate, site, state, isCurrent);
   }
-  // With settings, each governorate carries its capacity forecast (issue 9, docs/forecast.md).
-  if (forecastSettings) {
-    for (const [pcode, forecast] of forecastGovernorates(pcodes, sites, logs, nowMs, forecastSettings)) {
-      const governorate = byGovernorate.get(pcode);
-      if (governorate) governorate.forecast = forecast;
-    }
+  finishRollup(national);
+  for (const governorate of byGovernorate.values()) finishRollup(governorate);
+  // Each governorate carries its capacity forecast (docs/forecast.md), from the same current shelters.
+  const settings = thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
+  for (const [pcode, forecast] of forecastGovernorates(pcodes, sites, logs, current, nowMs, settings)) {
+    const governorate = byGovernorate.get(pcode);
+    if (governorate) governorate.forecast = forecast;
   }
   return { national, governorates: [...byGovernorate.values()], sites: states };
 }

@@ -1,5 +1,6 @@
 // The public interface's data, as zod schemas: the schema is the type (see ../shared/CONTRACT.md).
 import { z } from 'zod';
+import { canonicalInstant } from './time.ts';
 
 /** Largest count we accept in one field: far above any real crossing, low enough to catch a typo of many digits. */
 export const MAX_COUNT = 1_000_000;
@@ -110,6 +111,14 @@ export const Report = z.discriminatedUnion('kind', [ArrivalsReport, OccupancyRep
 export type Report = z.infer<typeof Report>;
 export type ReportKind = Report['kind'];
 
+/**
+ * A report as it is identified and stored: the id in lower case (a UUID is case-insensitive) and
+ * `observedAt` in one spelling per instant, so that a retry written differently is the same report.
+ */
+export function canonicalReport<R extends Report>(report: R): R {
+  return { ...report, id: report.id.toLowerCase(), observedAt: canonicalInstant(report.observedAt) };
+}
+
 /** Which site kind each report kind belongs to. */
 export const REPORT_KIND_FOR_SITE: Record<SiteKind, ReportKind> = {
   checkpoint: 'arrivals',
@@ -122,8 +131,21 @@ export const ReportBatch = z.strictObject({ reports: z.array(Report).min(1).max(
 export const ReportPost = z.union([ReportBatch, Report]);
 export type ReportPost = z.infer<typeof ReportPost>;
 
+/**
+ * Which picture a report belongs to: the real one, or a drill's exercise world. The two are built
+ * by the same code from two filters of one log; nothing in one ever changes the other.
+ */
+export const World = z.enum(['real', 'exercise']);
+export type World = z.infer<typeof World>;
+export const WORLDS: readonly World[] = World.options;
+
 /** A report as the log keeps it: what the client sent, plus when the server stored it. */
 export type StoredReport = Report & { receivedAt: string; exercise?: boolean };
+
+/** The world a stored report belongs to: the one place that reads the row's flag. */
+export function worldOf(report: Pick<StoredReport, 'exercise'>): World {
+  return report.exercise ? 'exercise' : 'real';
+}
 
 export const PostReportsAnswer = z.object({ accepted: z.array(z.string()), duplicate: z.array(z.string()) });
 export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
@@ -131,18 +153,34 @@ export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
 // ---- Thresholds -------------------------------------------------------------------------------
 
 const PositiveCount = z.number().int().min(1).max(MAX_COUNT);
+
+/**
+ * A record keyed by ids a person chose. zod silently drops an own `__proto__` key (assigning it
+ * would replace the record's prototype); here it is refused with an issue naming it, so that a
+ * threshold the coordinator typed is never lost without a word. Other keys that exist on
+ * Object.prototype (`constructor`) are ordinary ids here: every lookup reads own entries only
+ * (`ownEntry` in bands.ts).
+ */
+function idRecord<K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) {
+  return z.preprocess((input, ctx) => {
+    if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input });
+    }
+    return input;
+  }, z.record(key, value));
+}
 const Hours = z.number().min(0.25).max(720);
 
 export const Thresholds = z.strictObject({
   checkpointSurge: z.strictObject({
     /** arrivals in the last hour at one checkpoint: warning at this, critical at twice it */
     arrivals1h: PositiveCount,
-    perSite: z.record(SiteId, PositiveCount).default({}),
+    perSite: idRecord(SiteId, PositiveCount).default({}),
   }),
   governorateInflux: z.strictObject({
     /** arrivals in the last 24 h in one governorate: warning at this, critical at twice it */
     arrivals24h: PositiveCount,
-    perGovernorate: z.record(Pcode, PositiveCount).default({}),
+    perGovernorate: idRecord(Pcode, PositiveCount).default({}),
   }),
   shelterCapacity: z
     .strictObject({
@@ -158,7 +196,7 @@ export const Thresholds = z.strictObject({
     hours: Hours,
     /** by site kind: shelters and clinics report once or twice a day, checkpoints every few hours */
     perKind: z.partialRecord(SiteKind, Hours).default({}),
-    perSite: z.record(SiteId, Hours).default({}),
+    perSite: idRecord(SiteId, Hours).default({}),
   }),
   capacityExhaustion: z
     .strictObject({
@@ -172,7 +210,7 @@ export const Thresholds = z.strictObject({
        * shelterShare for one governorate, where its crossings carry routine traffic (traders,
        * pilgrims, returnees) that needs no shelter: see docs/forecast.md
        */
-      shelterSharePerGovernorate: z.record(Pcode, z.number().min(0).max(1)).optional(),
+      shelterSharePerGovernorate: idRecord(Pcode, z.number().min(0).max(1)).optional(),
     })
     .refine((t) => t.criticalHours <= t.warningHours, {
       message: 'criticalHours must be at most warningHours',
@@ -195,8 +233,18 @@ export type HealthPostCounts = z.infer<typeof HealthPostCounts>;
 export const Rollup = z.object({
   arrivals1h: z.number().int(),
   arrivals24h: z.number().int(),
+  /** persons in the shelters with a current report (one within the shelter's silence window) */
   occupancy: z.number().int(),
+  /** capacity of those same shelters, so that occupancy / capacity says how full they are */
   capacity: z.number().int(),
+  /** occupancy / capacity; null when no shelter with a capacity has a current report ("no data", never 0 %) */
+  occupancyRatio: z.number().min(0).nullable(),
+  /** shelters in the registry */
+  shelters: z.number().int(),
+  /** of which with a current report */
+  sheltersReporting: z.number().int(),
+  /** capacity of the shelters without a current report: places whose occupancy nobody knows */
+  capacityUnknown: z.number().int(),
   healthPosts: HealthPostCounts,
 });
 export type Rollup = z.infer<typeof Rollup>;
@@ -290,20 +338,27 @@ export const AckBody = z.strictObject({ note: z.string().trim().max(500).optiona
 export const Snapshot = z.object({
   seq: z.number().int(),
   at: z.string(),
+  /** the picture this is: the real one, or a drill's exercise world */
+  world: World,
   national: Rollup,
   governorates: z.array(GovernorateRollup),
   sites: z.array(SiteState),
   alerts: z.array(Alert),
+  /** the rules the alerts were judged by */
+  thresholds: Thresholds,
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
 export const Update = z.object({
   seq: z.number().int(),
   at: z.string(),
+  world: World,
   governorates: z.array(GovernorateRollup),
   sites: z.array(SiteState),
   national: Rollup,
   alerts: z.array(Alert),
+  /** present when the thresholds changed: every dashboard judges by the new ones at once */
+  thresholds: Thresholds.optional(),
 });
 export type Update = z.infer<typeof Update>;
 

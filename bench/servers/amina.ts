@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app.ts';
 import { testConfig } from '../../server/config.ts';
-import { openSqliteStore } from '../../server/storage/sqliteStore.ts';
+import { openSqliteStore } from '../../server/storage/sqlite/sqliteStore.ts';
 import { BENCH_ADMIN_TOKEN } from '../protocol.ts';
 import { serveBench } from './ipc.ts';
 
@@ -24,7 +24,7 @@ const started = performance.now();
 const store = openSqliteStore(dataDir);
 const app = await createApp({ config, store });
 const startMs = performance.now() - started;
-const reports = await store.countReports();
+const reports = await store.reports.count();
 
 await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
 const { port } = app.httpServer.address() as AddressInfo;

@@ -10,8 +10,8 @@ import {
   INFLOW_WINDOW_HOURS,
   MIN_ARRIVAL_REPORTS,
   MIN_SPAN_HOURS,
-  type CapacityExhaustionSettings,
 } from '../../shared/forecast.ts';
+import { capacityExhaustionBand } from '../../shared/alerts.ts';
 import type { CapacityForecast as Forecast, Thresholds } from '../../shared/schemas.ts';
 import type { Language } from '../lib/session.ts';
 import { useDashboard } from '../store/store.ts';
@@ -59,13 +59,6 @@ function useForecastFormat() {
 }
 
 type Level = 'critical' | 'warning' | 'none';
-
-/** The alert band the forecast falls in, as the capacity_exhaustion rule decides it. */
-function levelOf(forecast: Forecast, settings: CapacityExhaustionSettings): Level {
-  if (forecast.hoursToFull === null || !forecast.inflowPerHour) return 'none';
-  if (forecast.hoursToFull < settings.criticalHours) return 'critical';
-  return forecast.hoursToFull < settings.warningHours ? 'warning' : 'none';
-}
 
 interface Props {
   forecast: Forecast | undefined;
@@ -122,7 +115,8 @@ export function CapacityForecast({ forecast, governorateName, thresholds, varian
           low: format.number(f.inflowLowPerHour ?? f.inflowPerHour),
           high: format.number(f.inflowHighPerHour ?? f.inflowPerHour),
         });
-  const level = levelOf(f, settings);
+  // the band the capacity_exhaustion rule gives this forecast, from the one definition in shared/
+  const level: Level = capacityExhaustionBand(f, { capacityExhaustion: settings })?.severity ?? 'none';
   return (
     <div className={`capacity-forecast level-${level}`} data-testid="capacity-forecast" data-status={f.status} data-level={level}>
       <p className="cf-headline">{headline}</p>

@@ -5,6 +5,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 import { Snapshot, Update } from '../../shared/schemas.ts';
 import { useDashboard } from '../store/store.ts';
 import { getToken } from './session.ts';
+import { viewedWorld } from './world.ts';
 
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -26,7 +27,9 @@ export function startRealtime(): () => void {
     setAuthProblem('missing');
     return () => {};
   }
-  const socket: DashboardSocket = io({ auth: { token }, transports: ['websocket'] });
+  // A screen opened with ?exercise watches the drill's world; every other screen the real one.
+  const exercise = viewedWorld() === 'exercise';
+  const socket: DashboardSocket = io({ auth: { token, ...(exercise ? { exercise: true } : {}) }, transports: ['websocket'] });
   let awaitingSnapshot = true;
 
   const resync = () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, GovernorateRollup, Site, Thresholds } from '../../shared/schemas.ts';
-import { downsample, metricValue, rankByPressure, siteCondition, sortAlerts, wallRotation } from './derive.ts';
+import fc from 'fast-check';
+import { evaluateConditions, reconcileAlerts } from '../../shared/alerts.ts';
+import type { Alert, GovernorateRollup, Site, SiteState, Thresholds } from '../../shared/schemas.ts';
+import { alertsBySite, downsample, metricValue, rankByPressure, siteCondition, sortAlerts, wallRotation } from './derive.ts';
 
 const thresholds: Thresholds = {
   checkpointSurge: { arrivals1h: 500, perSite: { big: 2000 } },
@@ -25,6 +27,10 @@ const rollup = (pcode: string, arrivals24h: number, occupancy: number, capacity:
   arrivals24h,
   occupancy,
   capacity,
+  occupancyRatio: capacity > 0 ? occupancy / capacity : null,
+  shelters: capacity > 0 ? 1 : 0,
+  sheltersReporting: capacity > 0 ? 1 : 0,
+  capacityUnknown: 0,
   activeAlerts,
   healthPosts: { operational: 0, limited: 0, closed: 0, unknown: 0 },
 });
@@ -41,24 +47,78 @@ const alert = (id: string, governorate: string, severity: Alert['severity'], sta
   updatedAt: raisedAt,
 });
 
-describe('siteCondition', () => {
-  const recent = '2026-11-28T11:30:00Z';
-  it.each([
-    ['never reported', site('a', 'checkpoint'), undefined, 'unknown'],
-    ['checkpoint below the line', site('a', 'checkpoint'), { id: 'a', lastReportAt: recent, arrivals1h: 499 }, 'ok'],
-    ['checkpoint at the line', site('a', 'checkpoint'), { id: 'a', lastReportAt: recent, arrivals1h: 500 }, 'warning'],
-    ['checkpoint at twice the line', site('a', 'checkpoint'), { id: 'a', lastReportAt: recent, arrivals1h: 1000 }, 'critical'],
-    ['per-site line', site('big', 'checkpoint'), { id: 'big', lastReportAt: recent, arrivals1h: 1000 }, 'ok'],
-    ['shelter at 89 %', site('s', 'shelter', 100), { id: 's', lastReportAt: recent, occupancy: 89 }, 'ok'],
-    ['shelter at 90 %', site('s', 'shelter', 100), { id: 's', lastReportAt: recent, occupancy: 90 }, 'warning'],
-    ['shelter over capacity', site('s', 'shelter', 100), { id: 's', lastReportAt: recent, occupancy: 130 }, 'critical'],
-    ['health post limited', site('h', 'health_post'), { id: 'h', lastReportAt: recent, status: 'limited' as const }, 'warning'],
-    ['health post closed', site('h', 'health_post'), { id: 'h', lastReportAt: recent, status: 'closed' as const }, 'critical'],
-    ['silent for 7 h', site('a', 'checkpoint'), { id: 'a', lastReportAt: '2026-11-28T05:00:00Z', arrivals1h: 0 }, 'silent'],
-    ['7 h is within a 12 h window', site('slow', 'checkpoint'), { id: 'slow', lastReportAt: '2026-11-28T05:00:00Z' }, 'ok'],
-    ['exactly 6 h is not yet silent', site('a', 'checkpoint'), { id: 'a', lastReportAt: '2026-11-28T06:00:00Z' }, 'ok'],
-  ])('%s', (_name, s, state, expected) => {
-    expect(siteCondition(s, state, thresholds, NOW)).toBe(expected);
+describe("siteCondition: the colour is the severity of the site's open alerts, as the shared rules raise them", () => {
+  const states: SiteState[] = [
+    { id: 'cp', lastReportAt: '2026-11-28T11:30:00Z', arrivals1h: 0 },
+    { id: 'big', lastReportAt: '2026-11-28T11:30:00Z', arrivals1h: 0 },
+    { id: 'camp', lastReportAt: '2026-11-28T11:30:00Z', occupancy: 0 },
+    { id: 'clinic', lastReportAt: '2026-11-28T11:30:00Z', status: 'operational' },
+  ];
+  const sites: Site[] = [site('cp', 'checkpoint'), site('big', 'checkpoint'), site('camp', 'shelter', 1000), site('clinic', 'health_post')];
+
+  it('never reported is unknown; a report and no alert is ok', () => {
+    expect(siteCondition(undefined, [])).toBe('unknown');
+    expect(siteCondition({ id: 'cp', lastReportAt: null }, [])).toBe('unknown');
+    expect(siteCondition(states[0], [])).toBe('ok');
+  });
+
+  it('agrees with the alerts raised for random thresholds and random numbers', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          surge: fc.integer({ min: 1, max: 3000 }),
+          perSite: fc.integer({ min: 1, max: 3000 }),
+          warningRatio: fc.double({ min: 0.1, max: 1.5, noNaN: true }),
+          extra: fc.double({ min: 0, max: 1, noNaN: true }),
+          silentHours: fc.double({ min: 0.25, max: 12, noNaN: true }),
+          arrivals: fc.array(fc.integer({ min: 0, max: 8000 }), { minLength: 2, maxLength: 2 }),
+          occupancy: fc.integer({ min: 0, max: 3000 }),
+          status: fc.constantFrom('operational', 'limited', 'closed'),
+          ageMinutes: fc.integer({ min: 0, max: 900 }),
+        }),
+        (r) => {
+          const own: Thresholds = {
+            checkpointSurge: { arrivals1h: r.surge, perSite: { big: r.perSite } },
+            governorateInflux: { arrivals24h: 1_000_000, perGovernorate: {} },
+            shelterCapacity: { warningRatio: r.warningRatio, criticalRatio: r.warningRatio + r.extra },
+            siteSilent: { hours: r.silentHours, perKind: {}, perSite: {} },
+          };
+          const lastReportAt = new Date(NOW - r.ageMinutes * 60_000).toISOString();
+          const now: SiteState[] = [
+            { id: 'cp', lastReportAt, arrivals1h: r.arrivals[0] },
+            { id: 'big', lastReportAt, arrivals1h: r.arrivals[1] },
+            { id: 'camp', lastReportAt, occupancy: r.occupancy },
+            { id: 'clinic', lastReportAt, status: r.status as SiteState['status'] },
+          ];
+          const conditions = evaluateConditions({
+            sites,
+            states: new Map(now.map((s) => [s.id, s])),
+            governorates: [],
+            governorateNames: new Map(),
+            thresholds: own,
+            nowMs: NOW,
+          });
+          const raised = reconcileAlerts([], conditions, '2026-11-28T12:00:00Z').raise.map(
+            (c, i): Alert => ({ ...c, id: `a${i}`, state: 'active', raisedAt: '2026-11-28T12:00:00Z', updatedAt: '2026-11-28T12:00:00Z' }),
+          );
+          const bySite = alertsBySite(raised);
+          for (const state of now) {
+            const mine = bySite.get(state.id) ?? [];
+            const expected = mine.some((a) => a.rule === 'site_silent')
+              ? 'silent'
+              : mine.some((a) => a.severity === 'critical')
+                ? 'critical'
+                : mine.length
+                  ? 'warning'
+                  : 'ok';
+            expect(siteCondition(state, mine)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // the states above are a sanity check of the fixture, not of the property
+    expect(states).toHaveLength(4);
   });
 });
 

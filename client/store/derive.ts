@@ -1,54 +1,40 @@
 // Numbers derived from the store's state, computed on demand (never stored). Pure: time is an argument.
+import { influxThreshold as sharedInfluxThreshold, surgeThreshold as sharedSurgeThreshold, worstSeverity } from '../../shared/bands.ts';
 import type { Alert, GovernorateRollup, Site, SiteKind, SiteState, Thresholds } from '../../shared/schemas.ts';
-import { silenceWindowHours } from '../../shared/alerts.ts';
 import type { ChoroplethMetric } from './slices.ts';
-
-const HOUR_MS = 3_600_000;
 
 /** What a site's marker shows: the worst of its conditions. */
 export type SiteCondition = 'critical' | 'warning' | 'ok' | 'silent' | 'unknown';
 
 export function influxThreshold(pcode: string, thresholds: Thresholds | null): number | null {
-  if (!thresholds) return null;
-  return thresholds.governorateInflux.perGovernorate[pcode] ?? thresholds.governorateInflux.arrivals24h;
+  return thresholds ? sharedInfluxThreshold(pcode, thresholds) : null;
 }
 
 export function surgeThreshold(siteId: string, thresholds: Thresholds | null): number | null {
-  if (!thresholds) return null;
-  return thresholds.checkpointSurge.perSite[siteId] ?? thresholds.checkpointSurge.arrivals1h;
+  return thresholds ? sharedSurgeThreshold(siteId, thresholds) : null;
 }
 
-export function silentWindowHours(site: Site, thresholds: Thresholds | null): number | null {
-  return thresholds ? silenceWindowHours(site, thresholds) : null;
-}
-
-/** Occupancy as a share of capacity, or null when there is no capacity to compare with. */
-export function occupancyRatio(occupancy: number, capacity: number): number | null {
-  return capacity > 0 ? occupancy / capacity : null;
+/** Open alerts by the site they are about. */
+export function alertsBySite(alerts: Iterable<Alert>): Map<string, Alert[]> {
+  const bySite = new Map<string, Alert[]>();
+  for (const alert of alerts) {
+    if (!alert.siteId || alert.state === 'resolved') continue;
+    const list = bySite.get(alert.siteId);
+    if (list) list.push(alert);
+    else bySite.set(alert.siteId, [alert]);
+  }
+  return bySite;
 }
 
 /**
- * Colours a site as the alert rules would judge it, so the map agrees with the alert list:
- * silence first (its other numbers are stale), then surge, occupancy band or health status.
+ * A site's colour is the severity of its open alerts, so the map can never disagree with the alert
+ * list: the server's rules (shared/bands.ts) decide both, and nothing here compares a threshold.
+ * Silence comes first (the site's other numbers are stale); a site that never reported is unknown.
  */
-export function siteCondition(site: Site, state: SiteState | undefined, thresholds: Thresholds | null, nowMs: number): SiteCondition {
+export function siteCondition(state: SiteState | undefined, siteAlerts: readonly Alert[] = []): SiteCondition {
   if (!state || state.lastReportAt === null) return 'unknown';
-  const window = silentWindowHours(site, thresholds);
-  if (window !== null && (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS > window) return 'silent';
-  if (site.kind === 'checkpoint') {
-    const threshold = surgeThreshold(site.id, thresholds);
-    const value = state.arrivals1h ?? 0;
-    if (threshold === null) return 'ok';
-    return value >= 2 * threshold ? 'critical' : value >= threshold ? 'warning' : 'ok';
-  }
-  if (site.kind === 'shelter') {
-    if (state.occupancy === undefined || !site.capacity || !thresholds) return 'unknown';
-    const ratio = state.occupancy / site.capacity;
-    const { warningRatio, criticalRatio } = thresholds.shelterCapacity;
-    return ratio >= criticalRatio ? 'critical' : ratio >= warningRatio ? 'warning' : 'ok';
-  }
-  if (state.status === undefined) return 'unknown';
-  return state.status === 'closed' ? 'critical' : state.status === 'limited' ? 'warning' : 'ok';
+  if (siteAlerts.some((a) => a.rule === 'site_silent' && a.state !== 'resolved')) return 'silent';
+  return worstSeverity(siteAlerts) ?? 'ok';
 }
 
 /** The value a governorate takes on the choropleth for `metric`; null when it has none (no shelters). */
@@ -56,7 +42,7 @@ export function metricValue(rollup: GovernorateRollup | undefined, metric: Choro
   if (!rollup) return null;
   if (metric === 'arrivals24h') return rollup.arrivals24h;
   if (metric === 'openAlerts') return rollup.activeAlerts;
-  return occupancyRatio(rollup.occupancy, rollup.capacity);
+  return rollup.occupancyRatio;
 }
 
 /**
@@ -67,7 +53,7 @@ export function metricValue(rollup: GovernorateRollup | undefined, metric: Choro
 export function pressureOf(rollup: GovernorateRollup, thresholds: Thresholds | null): number {
   const influx = influxThreshold(rollup.pcode, thresholds);
   const arrivalsShare = influx ? rollup.arrivals24h / influx : 0;
-  const occupancyShare = occupancyRatio(rollup.occupancy, rollup.capacity) ?? 0;
+  const occupancyShare = rollup.occupancyRatio ?? 0;
   return rollup.activeAlerts + Math.max(arrivalsShare, occupancyShare);
 }
 

@@ -12,6 +12,7 @@ import type {
   Snapshot,
   Thresholds,
   Update,
+  World,
 } from '../../shared/schemas.ts';
 
 export type ChoroplethMetric = 'arrivals24h' | 'occupancyRatio' | 'openAlerts';
@@ -35,6 +36,8 @@ export interface SitesSlice {
 }
 
 export interface PictureSlice {
+  /** the world the picture is of: real, or a drill's exercise world; null before the first snapshot */
+  world: World | null;
   /** seq of the last snapshot or update applied; null before the first */
   seq: number | null;
   /** the server's time of the last snapshot or update */
@@ -109,14 +112,18 @@ function withoutResolved(current: Record<string, Alert>, changed: readonly Alert
 }
 
 export const pictureSlice: Slice<PictureSlice> = (set) => ({
+  world: null,
   seq: null,
   at: null,
   national: null,
   governorateRollups: {},
   applySnapshot: (snapshot) =>
     set({
+      world: snapshot.world,
       seq: snapshot.seq,
       at: snapshot.at,
+      // the rules the picture was judged by arrive with it, and with every update that changes them
+      thresholds: snapshot.thresholds,
       national: snapshot.national,
       governorateRollups: Object.fromEntries(snapshot.governorates.map((g) => [g.pcode, g])),
       siteStates: Object.fromEntries(snapshot.sites.map((s) => [s.id, s])),
@@ -136,6 +143,7 @@ export const pictureSlice: Slice<PictureSlice> = (set) => ({
         governorateRollups,
         siteStates,
         alerts: update.alerts.length ? withoutResolved(s.alerts, update.alerts) : s.alerts,
+        thresholds: update.thresholds ?? s.thresholds,
         lastMessageAtMs: Date.now(),
       };
     }),

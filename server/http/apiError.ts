@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { ReportRejected } from '../ingest.ts';
 import { ReportConflictError, StoreUnavailableError } from '../storage/store.ts';
 
 export interface FieldProblem {
@@ -52,6 +53,22 @@ export function invalidBody(error: z.ZodError, what = 'request body'): ApiError 
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+/**
+ * A refused post of reports, in HTTP terms: 403 when the token may not report for a site, 422 when a
+ * report cannot be true. Fields are named as in the body the client sent: `reports[2].siteId` in a
+ * batch, `siteId` for a single report.
+ */
+export function rejectedReports(rejection: ReportRejected, batch: boolean): ApiError {
+  const details: FieldProblem[] = rejection.problems.map((p) => ({
+    field: batch ? `reports[${p.index}].${p.field}` : p.field,
+    message: p.message,
+  }));
+  const first = details[0]!;
+  return rejection.reason === 'forbidden'
+    ? new ApiError(403, 'forbidden', `Not allowed: ${first.message}.`, details)
+    : new ApiError(422, 'unprocessable', `Cannot accept: ${first.field} ${first.message}.`, details);
+}
 
 interface BodyParserError {
   type?: string;

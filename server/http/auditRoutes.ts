@@ -16,7 +16,7 @@ export function auditRoutes({ store }: { store: Store }): Router {
   router.get('/audit', allow('administer'), async (req, res) => {
     const query = AuditQuery.safeParse(req.query);
     if (!query.success) throw invalidBody(query.error, 'query');
-    res.json(await store.listAudit({ limit: query.data.limit }));
+    res.json(await store.audit.list({ limit: query.data.limit }));
   });
 
   return router;

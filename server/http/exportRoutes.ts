@@ -6,14 +6,16 @@ import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { capAtomFeed, capMessage, type CapMessage } from '../../shared/cap.ts';
 import { HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow } from '../../shared/hxl.ts';
-import { Instant, type Alert } from '../../shared/schemas.ts';
+import { Instant } from '../../shared/schemas.ts';
 import { HOUR_MS, isoSeconds } from '../../shared/time.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Fixtures } from '../fixtures.ts';
-import type { Clock, LivePicture } from '../livePicture.ts';
+import type { Clock } from '../clock.ts';
+import type { LivePicture } from '../livePicture.ts';
 import type { Store } from '../storage/store.ts';
 import { ApiError, type FieldProblem } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
+import { requestedWorld } from './worldParam.ts';
 
 export interface ExportDeps {
   store: Store;
@@ -31,9 +33,6 @@ export const CANCEL_WINDOW_MS = 24 * HOUR_MS;
 
 /** Rows per chunk written to the socket: a few hundred kB at most. */
 const CSV_CHUNK_ROWS = 500;
-
-/** How far before an alert was raised its evidence is looked for, at least. */
-const EVIDENCE_LOOKBACK_MS = 48 * HOUR_MS;
 
 /** `?from=&to=` as instants; each bad one is named. */
 function parseRange(req: Request): { fromMs?: number; toMs?: number } {
@@ -71,20 +70,22 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
    */
   router.get('/export/reports.csv', allow('read'), async (req, res) => {
     const range = parseRange(req);
+    // Drill rows only when asked for, and then only they: an export is of one world.
+    const world = requestedWorld(req);
     const sites = new Map(live.sites().map((s) => [s.id, s]));
     const from = range.fromMs !== undefined ? fileStamp(range.fromMs) : 'start';
     const to = fileStamp(range.toMs ?? clock.now());
     res.status(200);
     res.set('Content-Type', 'text/csv; charset=utf-8; header=present');
     res.set('Cache-Control', 'no-store');
-    res.attachment(`amina-reports-${from}-${to}.csv`);
+    res.attachment(`amina-${world === 'exercise' ? 'exercise-' : ''}reports-${from}-${to}.csv`);
 
     const csv = (rows: (readonly string[])[]) => stringify(rows as string[][], { record_delimiter: 'windows' });
     // Rows go out in chunks of CSV_CHUNK_ROWS: one string per chunk keeps the per-row stream overhead away.
     async function* chunks() {
       yield csv([HXL_HEADER_ROW, HXL_HASHTAG_ROW]);
       let rows: string[][] = [];
-      for await (const report of store.queryReports(range)) {
+      for await (const report of store.reports.query({ world, ...range })) {
         const site = sites.get(report.siteId);
         rows.push(hxlRow(report, site, site ? governorates.get(site.governorate) : undefined));
         if (rows.length === CSV_CHUNK_ROWS) {
@@ -104,63 +105,40 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
     }
   });
 
-  /**
-   * An alert is exercise data when the reports behind it (its site's, or its governorate's, from two
-   * days before it was raised until it ended) include drill reports and no real one. Real data wins
-   * a mix, so that a real emergency is never announced as an exercise. Undefined: no reports at all
-   * remain, as after drill data has been cleared.
-   */
-  async function isExercise(alert: Alert, nowMs: number): Promise<boolean | undefined> {
-    const siteIds = alert.siteId
-      ? [alert.siteId]
-      : live
-          .sites()
-          .filter((s) => s.governorate === alert.governorate)
-          .map((s) => s.id);
-    const silenceMs = alert.rule === 'site_silent' ? alert.threshold * HOUR_MS : 0;
-    const fromMs = Date.parse(alert.raisedAt) - Math.max(EVIDENCE_LOOKBACK_MS, silenceMs + 24 * HOUR_MS);
-    const endMs = alert.resolvedAt ? Date.parse(alert.resolvedAt) : nowMs;
-    let exercise = false;
-    for await (const report of store.queryReports({ siteIds, fromMs, toMs: endMs + 1 })) {
-      if (!report.exercise) return false;
-      exercise = true;
-    }
-    return exercise || undefined;
-  }
-
   router.get('/export/alerts.cap', allow('read'), async (req, res) => {
     const nowMs = clock.now();
     const base = publicUrl ? publicUrl.replace(/\/+$/, '') : `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     // CAP forbids spaces, commas, "<" and "&" in a sender; a Host header could carry them.
     const sender = `amina@${publicUrl ? new URL(publicUrl).hostname : req.hostname}`.replace(/[^\w.@:[\]-]/g, '-');
-    const alerts = (await store.listAlerts(['active', 'acknowledged', 'resolved'])).filter(
+    // The feed is of one world: the real alerts as Actual, or with ?exercise=only a drill's as Exercise.
+    const world = requestedWorld(req);
+    const alerts = (await store.alerts.list(world, ['active', 'acknowledged', 'resolved'])).filter(
       (a) => a.state !== 'resolved' || Date.parse(a.resolvedAt ?? a.updatedAt) >= nowMs - CANCEL_WINDOW_MS,
     );
     const sites = new Map(live.sites().map((s) => [s.id, s]));
-    const messages: CapMessage[] = [];
-    for (const alert of alerts) {
-      const exercise = await isExercise(alert, nowMs);
-      // A resolved alert whose evidence is gone was a drill's, cleared since: it is not announced.
-      if (exercise === undefined && alert.state === 'resolved') continue;
+    const messages: CapMessage[] = alerts.map((alert) => {
       const site = alert.siteId ? sites.get(alert.siteId) : undefined;
-      messages.push(capMessage(alert, { site, governorate: governorates.get(alert.governorate), exercise: exercise === true }, sender));
-    }
+      return capMessage(alert, { site, governorate: governorates.get(alert.governorate), exercise: world === 'exercise' }, sender);
+    });
     messages.sort((a, b) => (a.sent < b.sent ? 1 : a.sent > b.sent ? -1 : 0));
     res.set('Content-Type', 'application/atom+xml; charset=utf-8');
     res.set('Cache-Control', 'no-store');
     res.send(
       capAtomFeed({
-        selfUrl: `${base}/api/export/alerts.cap`,
+        selfUrl: `${base}/api/export/alerts.cap${world === 'exercise' ? '?exercise=only' : ''}`,
         updated: messages[0]?.sent ?? isoSeconds(nowMs),
         messages,
       }),
     );
   });
 
-  /** Removes drill reports (never real ones) and rebuilds the live picture from what remains. */
+  /**
+   * Clears the exercise world: its reports are deleted (never a real one), and reading the log anew
+   * resolves its alerts. The real world is not touched.
+   */
   router.delete('/exercise', allow('administer'), async (_req, res) => {
-    const deleted = await store.deleteExerciseReports();
-    await live.rebuild();
+    const deleted = await store.reports.deleteExercise();
+    await live.follow();
     await audit?.record(principalOf(res), {
       action: 'exercise.clear',
       requestId: String(res.getHeader('x-request-id') ?? ''),

@@ -5,10 +5,12 @@ import { hourlySeries } from '../../shared/series.ts';
 import { HOUR_MS, hourStart } from '../../shared/time.ts';
 import { may } from '../auth.ts';
 import type { Fixtures } from '../fixtures.ts';
-import type { Clock, LivePicture } from '../livePicture.ts';
+import type { Clock } from '../clock.ts';
+import type { LivePicture } from '../livePicture.ts';
 import type { Store } from '../storage/store.ts';
 import { invalidBody, notFound } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
+import { requestedWorld } from './worldParam.ts';
 
 export interface ReadDeps {
   store: Store;
@@ -38,13 +40,14 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
     res.set('Cache-Control', 'private, max-age=86400').json(layer);
   });
 
-  router.get('/snapshot', allow('read'), (_req, res) => {
-    res.json(live.snapshot());
+  router.get('/snapshot', allow('read'), (req, res) => {
+    res.json(live.snapshot(requestedWorld(req)));
   });
 
   router.get('/governorates/:pcode/series', allow('read'), async (req, res) => {
     const pcode = Pcode.safeParse(String(req.params.pcode));
     if (!pcode.success) throw notFound(`Governorate "${String(req.params.pcode)}"`);
+    const world = requestedWorld(req);
     const query = SeriesQuery.safeParse(req.query);
     if (!query.success) throw invalidBody(query.error, 'query');
     const { hours } = query.data;
@@ -52,11 +55,12 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
     const fromMs = hourStart(nowMs) - (hours - 1) * HOUR_MS;
     const sites = live.sites().filter((s) => s.governorate === pcode.data);
     const siteIds = sites.map((s) => s.id);
-    const reports = await store.latestOccupancyBefore(
+    const reports = await store.reports.latestOccupancyBefore(
+      world,
       sites.filter((s) => s.kind === 'shelter').map((s) => s.id),
       fromMs,
     );
-    for await (const r of store.queryReports({ siteIds, fromMs, toMs: hourStart(nowMs) + HOUR_MS })) reports.push(r);
+    for await (const r of store.reports.query({ world, siteIds, fromMs, toMs: hourStart(nowMs) + HOUR_MS })) reports.push(r);
     res.json(hourlySeries(sites, reports, nowMs, hours));
   });
 

@@ -4,10 +4,11 @@ import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenReques
 import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
-import { ingestReports, type IngestDeps } from '../ingest.ts';
+import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import type { Store } from '../storage/store.ts';
-import { ApiError, invalidBody, notFound } from './apiError.ts';
+import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
+import { requestedWorld } from './worldParam.ts';
 
 export interface WriteDeps extends IngestDeps {
   auth: Authenticator;
@@ -35,8 +36,10 @@ export function writeRoutes(deps: WriteDeps): Router {
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
-    // A drill's token stores its reports as exercise data, which DELETE /api/exercise clears.
-    const result = await ingestReports(reports, principalOf(res), deps, { batch, exercise: principalOf(res).exercise });
+    // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
+    const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
+      throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
+    });
     // A post of duplicates only changes nothing, so it leaves no entry.
     if (result.accepted.length > 0) {
       await record(res, {
@@ -56,33 +59,38 @@ export function writeRoutes(deps: WriteDeps): Router {
         { field: 'state', message: `unknown state "${bad[0]}"` },
       ]);
     }
-    res.json(await store.listAlerts(states.map((s) => s.data!)));
+    res.json(await store.alerts.list(requestedWorld(req), states.map((s) => s.data!)));
   });
 
   router.post('/alerts/:id/ack', allow('acknowledge'), async (req, res) => {
     const body = AckBody.safeParse(req.body ?? {});
     if (!body.success) throw invalidBody(body.error);
     const principal = principalOf(res);
-    const alert = await live.acknowledge(String(req.params.id), principal.label, body.data.note || undefined);
-    if (alert) {
+    const acknowledged = await live.acknowledge(String(req.params.id), principal.label, body.data.note || undefined);
+    if (acknowledged) {
+      const { alert, world } = acknowledged;
       await record(res, {
         action: 'alert.acknowledge',
         subject: alert.id,
-        details: { rule: alert.rule, governorate: alert.governorate, ...(alert.siteId ? { siteId: alert.siteId } : {}), note: alert.note ?? null },
+        details: { rule: alert.rule, world, governorate: alert.governorate, ...(alert.siteId ? { siteId: alert.siteId } : {}), note: alert.note ?? null },
       });
       res.json(alert);
       return;
     }
-    const stored = await store.getAlert(String(req.params.id));
+    const stored = await store.alerts.get(String(req.params.id));
     if (!stored) throw notFound(`Alert "${String(req.params.id)}"`);
-    throw new ApiError(409, 'conflict', 'This alert has already resolved: its condition cleared.', { state: stored.state });
+    throw new ApiError(409, 'conflict', 'This alert has already resolved: its condition cleared.', { state: stored.alert.state });
   });
 
   router.put('/thresholds', allow('set_thresholds'), async (req, res) => {
     const parsed = Thresholds.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, 'thresholds');
+    const unknown = unknownSitesIn(parsed.data);
+    if (unknown.length) {
+      throw new ApiError(422, 'unprocessable', `Cannot accept: ${unknown[0]!.field} ${unknown[0]!.message}.`, unknown);
+    }
     const previous = live.thresholds();
-    await store.putThresholds(parsed.data);
+    await store.thresholds.put(parsed.data);
     await live.setThresholds(parsed.data);
     await record(res, { action: 'thresholds.change', details: { previous, thresholds: parsed.data } });
     res.json(parsed.data);
@@ -98,12 +106,12 @@ export function writeRoutes(deps: WriteDeps): Router {
       ]);
     }
     const existing = live.site(site.id);
-    if (existing && existing.kind !== site.kind && (await store.countReports(site.id)) > 0) {
+    if (existing && existing.kind !== site.kind && (await store.reports.count(site.id)) > 0) {
       throw new ApiError(422, 'unprocessable', `Site "${site.id}" has reports as a ${existing.kind}; its kind cannot change.`, [
         { field: 'kind', message: `must stay ${existing.kind}: the site has reports` },
       ]);
     }
-    await store.putSite(site);
+    await store.sites.put(site);
     await live.putSite(site);
     await record(res, { action: 'site.put', subject: site.id, details: { created: !existing, site } });
     res.status(existing ? 200 : 201).json(site);
@@ -132,11 +140,24 @@ export function writeRoutes(deps: WriteDeps): Router {
   });
 
   router.delete('/tokens/:id', allow('administer'), async (req, res) => {
-    if (!(await store.revokeToken(String(req.params.id), isoSeconds(clock.now())))) throw notFound(`Token "${String(req.params.id)}"`);
+    if (!(await store.tokens.revoke(String(req.params.id), isoSeconds(clock.now())))) throw notFound(`Token "${String(req.params.id)}"`);
     disconnectToken(String(req.params.id));
     await record(res, { action: 'token.revoke', subject: String(req.params.id), details: {} });
     res.status(204).end();
   });
+
+  /** Per-site settings for sites the registry does not have: a typo that would silently do nothing. */
+  function unknownSitesIn(thresholds: Thresholds): FieldProblem[] {
+    const perSite = {
+      'checkpointSurge.perSite': thresholds.checkpointSurge.perSite,
+      'siteSilent.perSite': thresholds.siteSilent.perSite,
+    };
+    return Object.entries(perSite).flatMap(([path, record]) =>
+      Object.keys(record)
+        .filter((id) => !live.site(id))
+        .map((id) => ({ field: `${path}.${id}`, message: `names no site in the registry` })),
+    );
+  }
 
   return router;
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { StoredReport } from '../../shared/schemas.ts';
-import { reportContent } from './store.ts';
+import { reportContent } from './rows.ts';
 
 /** The machine's PostgreSQL (trust auth); tests create databases beside `test` and never touch it. */
 export const TEST_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/test';

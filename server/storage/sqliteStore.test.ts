@@ -1,5 +1,5 @@
 // The SQLite adapter against the Store contract, each test on a new file in a temporary folder.
-import { openSqliteStore } from './sqliteStore.ts';
+import { openSqliteStore } from './sqlite/sqliteStore.ts';
 import { describeStoreContract } from './storeContract.ts';
 import { tempDataDir } from '../testing/harness.ts';
 

@@ -1,10 +1,70 @@
 // The storage port: ingest and read code see only this. SQL never leaves the storage folder.
+// One interface per noun (reports, sites, thresholds, alerts, tokens, audit), plus the log that
+// live pictures follow; the adapters (SQLite, PostgreSQL) implement every one.
 import { z } from 'zod';
-import { Role, type Alert, type AlertState, type Site, type StoredReport, type Thresholds } from '../../shared/schemas.ts';
+import { Role, type Alert, type AlertState, type Site, type StoredReport, type Thresholds, type World } from '../../shared/schemas.ts';
 
 export interface AppendResult {
   accepted: string[];
   duplicate: string[];
+}
+
+export interface ReportQuery {
+  /** the world whose reports to give: real data, or a drill's */
+  world: World;
+  siteIds?: readonly string[];
+  /** inclusive, by observedAt */
+  fromMs?: number;
+  /** exclusive, by observedAt */
+  toMs?: number;
+}
+
+export interface ReportStore {
+  /**
+   * Appends reports in one transaction and returns only once they are durable. A report whose id
+   * is stored already with the same content (the same instant however spelt) is a duplicate; with
+   * other content, or in the other world, the whole batch fails with ReportConflictError and nothing
+   * is stored. Ids and instants arrive canonical (canonicalReport).
+   */
+  append(reports: readonly StoredReport[]): Promise<AppendResult>;
+  /** Reports of one world by observedAt, oldest first, then in storage order; paged underneath. */
+  query(query: ReportQuery): AsyncIterable<StoredReport>;
+  /** For each site given, its latest occupancy report in `world` observed before `beforeMs`. */
+  latestOccupancyBefore(world: World, siteIds: readonly string[], beforeMs: number): Promise<StoredReport[]>;
+  count(siteId?: string): Promise<number>;
+  /**
+   * Deletes every report of the exercise world and returns how many. The one exception to "never
+   * deleted": drill data is not a record of anything that happened.
+   */
+  deleteExercise(): Promise<number>;
+}
+
+export interface SiteStore {
+  list(): Promise<Site[]>;
+  put(site: Site): Promise<void>;
+}
+
+export interface ThresholdStore {
+  get(): Promise<Thresholds>;
+  put(thresholds: Thresholds): Promise<void>;
+}
+
+export interface AlertStore {
+  /** Alerts of one world in the given states (all when none are given), newest raised first. */
+  list(world: World, states?: readonly AlertState[]): Promise<Alert[]>;
+  /** An alert of either world by its id. */
+  get(id: string): Promise<{ alert: Alert; world: World } | undefined>;
+  /**
+   * Stores a new open alert. The store enforces one open alert per world, rule and subject: if one
+   * is open already (another instance raised it first), that one is returned and nothing is stored.
+   */
+  insert(world: World, alert: Alert): Promise<Alert>;
+  /**
+   * Writes a new version of a stored alert, merged with the stored one by the shared rule
+   * (mergeAlertWrite: resolved stays resolved, the first acknowledgement stands), and returns what
+   * was stored; undefined when no alert has that id.
+   */
+  update(alert: Alert): Promise<Alert | undefined>;
 }
 
 export interface TokenRecord {
@@ -16,8 +76,16 @@ export interface TokenRecord {
   label: string;
   createdAt: string;
   revokedAt?: string;
-  /** a drill's token: the reports it posts are stored with exercise = true */
+  /** a drill's token: the reports it posts belong to the exercise world */
   exercise?: boolean;
+}
+
+export interface TokenStore {
+  create(token: TokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Returns false when no such token exists. */
+  revoke(id: string, at: string): Promise<boolean>;
+  count(): Promise<number>;
 }
 
 /** What an audit entry records: one kind of write each. */
@@ -51,17 +119,40 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export interface AuditQuery {
-  /** at most this many entries, newest first */
-  limit: number;
+export interface AuditStore {
+  /** Appends one entry durably. Entries are never changed or deleted through the API. */
+  append(entry: AuditEntry): Promise<void>;
+  /** The latest `limit` entries in the order they were appended, newest first. */
+  list(query: { limit: number }): Promise<AuditEntry[]>;
 }
 
-export interface ReportQuery {
-  siteIds?: readonly string[];
-  /** inclusive, by observedAt */
-  fromMs?: number;
-  /** exclusive, by observedAt */
-  toMs?: number;
+/** Where a reader stands in the report log: opaque outside the adapter that made it. */
+export interface LogPosition {
+  readonly opaque: unknown;
+}
+
+/**
+ * The report log in storage order, as a live picture reads it. Positions make reading exact: each
+ * stored report is given once, none is skipped however commits interleave (with several instances,
+ * sequence numbers become visible out of order; see the PostgreSQL adapter).
+ */
+export interface ReportLog {
+  /** Replays every stored report of both worlds in storage order and returns the position after them. */
+  replay(onReport: (report: StoredReport) => void): Promise<LogPosition>;
+  /**
+   * The reports that became visible since `position`, each given exactly once across calls, and the
+   * next position; `rewritten` when reports were deleted since (exercise data cleared): replay instead.
+   */
+  readAfter(position: LogPosition): Promise<{ reports: StoredReport[]; position: LogPosition; rewritten: boolean }>;
+}
+
+/** What another instance may have changed, as a shared store's notifications say. */
+export type SharedChange = 'reports' | 'alerts' | 'settings' | 'tokens' | 'reset';
+
+/** Notifications between instances that share a store: a hint that can be lost, so followers poll too. */
+export interface ChangeFeed {
+  /** Calls `onChange` soon after any instance writes (and once after each reconnection). */
+  subscribe(onChange: (change: SharedChange, payload: string) => void): void;
 }
 
 export interface SeedData {
@@ -74,82 +165,15 @@ export interface Store {
   /** Runs migrations and seeds sites and thresholds when the store is new. Idempotent. */
   init(seed: SeedData): Promise<void>;
   close(): Promise<void>;
-
-  /**
-   * Appends reports in one transaction and returns only once they are durable. A report whose id
-   * is stored already with the same content is a duplicate; with other content the whole batch
-   * fails with ReportConflictError and nothing is stored.
-   */
-  appendReports(reports: readonly StoredReport[]): Promise<AppendResult>;
-  /** Every stored report, in storage order, to rebuild the projection. */
-  replayReports(onReport: (report: StoredReport) => void): Promise<number>;
-  /** Reports by observedAt, oldest first. */
-  queryReports(query: ReportQuery): AsyncIterable<StoredReport>;
-  /** For each site given, its latest occupancy report observed before `beforeMs`. */
-  latestOccupancyBefore(siteIds: readonly string[], beforeMs: number): Promise<StoredReport[]>;
-  countReports(siteId?: string): Promise<number>;
-  /**
-   * Deletes every report stored as exercise data (posted with a drill's token) and returns how many.
-   * The one exception to "never deleted": drill data is not a record of anything that happened.
-   */
-  deleteExerciseReports(): Promise<number>;
-
-  listSites(): Promise<Site[]>;
-  putSite(site: Site): Promise<void>;
-
-  getThresholds(): Promise<Thresholds>;
-  putThresholds(thresholds: Thresholds): Promise<void>;
-
-  /** Alerts in the given states, newest raised first. */
-  listAlerts(states?: readonly AlertState[]): Promise<Alert[]>;
-  getAlert(id: string): Promise<Alert | undefined>;
-  /**
-   * Stores a new open alert. The store enforces one open alert per rule and subject: if another
-   * is open already, that one is returned and nothing is stored.
-   */
-  insertAlert(alert: Alert): Promise<Alert>;
-  updateAlert(alert: Alert): Promise<void>;
-
-  createToken(token: TokenRecord): Promise<void>;
-  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
-  /** Returns false when no such token exists. */
-  revokeToken(id: string, at: string): Promise<boolean>;
-  countTokens(): Promise<number>;
-
-  /** Appends one audit entry durably. Entries are never changed or deleted through the API. */
-  appendAudit(entry: AuditEntry): Promise<void>;
-  /** The latest entries in the order they were appended, newest first. */
-  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
-
-  /** Present when several server instances share the store (PostgreSQL): how each follows the others' writes. */
-  readonly shared?: SharedLog;
-}
-
-/** Where a follower stands in a shared log: opaque outside the store that made it. */
-export interface LogPosition {
-  readonly opaque: unknown;
-}
-
-/** What another instance may have changed, as a shared store's notifications say. */
-export type SharedChange = 'reports' | 'alerts' | 'settings' | 'tokens' | 'reset';
-
-/**
- * The report log as several instances see it. Positions make reading exact (each stored report is
- * given once, none is skipped however commits interleave); notifications only make it prompt.
- */
-export interface SharedLog {
-  /** Replays every stored report in storage order, as replayReports, and returns the position after them. */
-  replay(onReport: (report: StoredReport) => void): Promise<LogPosition>;
-  /**
-   * The reports that became visible since `position`, each given exactly once across calls, and the
-   * next position; `rewritten` when reports were deleted since (exercise data cleared): replay instead.
-   */
-  readAfter(position: LogPosition): Promise<{ reports: StoredReport[]; position: LogPosition; rewritten: boolean }>;
-  /**
-   * Calls `onChange` soon after any instance writes (and once after each reconnection, since
-   * notifications may have been missed meanwhile). A hint: it can be lost, so followers poll too.
-   */
-  subscribe(onChange: (change: SharedChange, payload: string) => void): void;
+  readonly reports: ReportStore;
+  readonly log: ReportLog;
+  readonly sites: SiteStore;
+  readonly thresholds: ThresholdStore;
+  readonly alerts: AlertStore;
+  readonly tokens: TokenStore;
+  readonly audit: AuditStore;
+  /** Present when several server instances share the store (PostgreSQL). */
+  readonly changes?: ChangeFeed;
 }
 
 /** A report id reused with other content: the client has a bug, and the batch is refused whole. */
@@ -167,48 +191,3 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
-
-/** A tokens table row, as both adapters store it (sites as JSON text). */
-export interface TokenRow {
-  id: string;
-  hash: string;
-  role: TokenRecord['role'];
-  sites: string;
-  label: string;
-  created_at: string;
-  revoked_at: string | null;
-  exercise: boolean | number;
-}
-
-export function tokenFromRow(row: TokenRow): TokenRecord {
-  return {
-    id: row.id,
-    hash: row.hash,
-    role: row.role,
-    sites: JSON.parse(row.sites) as string[],
-    label: row.label,
-    createdAt: row.created_at,
-    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-    ...(row.exercise ? { exercise: true } : {}),
-  };
-}
-
-/** A report as the log holds it: the content the client sent, plus what the server added. */
-export function storedReport(content: string, receivedAt: string, exercise: boolean): StoredReport {
-  const report = JSON.parse(content) as StoredReport;
-  report.receivedAt = receivedAt;
-  if (exercise) report.exercise = true;
-  return report;
-}
-
-/**
- * A report's content as compared for duplicates: its fields in a fixed order, without what the
- * server added. Two posts of the same report from a retrying client give the same string.
- */
-export function reportContent(report: StoredReport): string {
-  const { receivedAt: _received, exercise: _exercise, ...content } = report;
-  return JSON.stringify(content, Object.keys(content).sort());
-}
-
-/** One open alert per rule and subject: the key the store's unique index is built on. */
-export { alertSubjectKey } from '../../shared/alerts.ts';

@@ -73,7 +73,7 @@ async function collect(iterable: AsyncIterable<StoredReport>): Promise<StoredRep
 
 async function replayed(store: Store): Promise<StoredReport[]> {
   const out: StoredReport[] = [];
-  await store.replayReports((r) => out.push(r));
+  await store.log.replay((r) => out.push(r));
   return out;
 }
 
@@ -107,18 +107,18 @@ export function describeStoreContract(
 
     describe('init', () => {
       it('seeds sites and thresholds once, and a second init changes nothing', async () => {
-        expect(await store.listSites()).toEqual([...SITES].sort((a, b) => (a.id < b.id ? -1 : 1)));
-        expect(await store.getThresholds()).toEqual(fixtures.thresholds);
+        expect(await store.sites.list()).toEqual([...SITES].sort((a, b) => (a.id < b.id ? -1 : 1)));
+        expect(await store.thresholds.get()).toEqual(fixtures.thresholds);
         const renamed = { ...SITES[0], nameEn: 'Ibrahim Khalil crossing' };
-        await store.putSite(renamed);
+        await store.sites.put(renamed);
         const changed = Thresholds.parse({ ...fixtures.thresholds, siteSilent: { hours: 12, perSite: {} } });
-        await store.putThresholds(changed);
-        await store.appendReports([arrivals(5, '2026-11-28T11:00:00Z')]);
+        await store.thresholds.put(changed);
+        await store.reports.append([arrivals(5, '2026-11-28T11:00:00Z')]);
 
         await store.init(SEED);
-        expect((await store.listSites()).find((s) => s.id === renamed.id)).toEqual(renamed);
-        expect(await store.getThresholds()).toEqual(changed);
-        expect(await store.countReports()).toBe(1);
+        expect((await store.sites.list()).find((s) => s.id === renamed.id)).toEqual(renamed);
+        expect(await store.thresholds.get()).toEqual(changed);
+        expect(await store.reports.count()).toBe(1);
       });
     });
 
@@ -126,63 +126,63 @@ export function describeStoreContract(
       it('accepts new reports, and answers a repeated one as a duplicate without storing it again', async () => {
         const a = arrivals(10, '2026-11-28T11:00:00Z');
         const b = occupancy('domiz-1', 400, '2026-11-28T11:00:00Z');
-        expect(await store.appendReports([a, b])).toEqual({ accepted: [a.id, b.id], duplicate: [] });
+        expect(await store.reports.append([a, b])).toEqual({ accepted: [a.id, b.id], duplicate: [] });
         // A retry arrives later: receivedAt differs, the content does not.
         const retry = { ...a, receivedAt: '2026-11-28T12:30:00Z' };
-        expect(await store.appendReports([retry])).toEqual({ accepted: [], duplicate: [a.id] });
-        expect(await store.countReports()).toBe(2);
+        expect(await store.reports.append([retry])).toEqual({ accepted: [], duplicate: [a.id] });
+        expect(await store.reports.count()).toBe(2);
         expect((await replayed(store)).find((r) => r.id === a.id)?.receivedAt).toBe(RECEIVED);
       });
 
       it('refuses a whole batch when one id was used with other content, and stores nothing of it', async () => {
         const stored = arrivals(10, '2026-11-28T11:00:00Z');
-        await store.appendReports([stored]);
+        await store.reports.append([stored]);
         const fresh = arrivals(20, '2026-11-28T11:10:00Z');
         const reused = { ...stored, arrivals: 11 } as StoredReport;
-        const error = await store.appendReports([fresh, reused]).catch((e: unknown) => e);
+        const error = await store.reports.append([fresh, reused]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ReportConflictError);
         expect((error as ReportConflictError).ids).toEqual([stored.id]);
-        expect(await store.countReports()).toBe(1);
+        expect(await store.reports.count()).toBe(1);
         expect((await replayed(store)).map((r) => r.id)).toEqual([stored.id]);
       });
 
       it('stores an id given twice in one batch once: the same content is a duplicate, other content a conflict', async () => {
         const twice = arrivals(7, '2026-11-28T11:00:00Z');
-        expect(await store.appendReports([twice, { ...twice }])).toEqual({ accepted: [twice.id], duplicate: [twice.id] });
-        expect(await store.countReports()).toBe(1);
+        expect(await store.reports.append([twice, { ...twice }])).toEqual({ accepted: [twice.id], duplicate: [twice.id] });
+        expect(await store.reports.count()).toBe(1);
 
         const other = arrivals(8, '2026-11-28T11:00:00Z');
-        const error = await store.appendReports([other, { ...other, arrivals: 9 } as StoredReport]).catch((e: unknown) => e);
+        const error = await store.reports.append([other, { ...other, arrivals: 9 } as StoredReport]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ReportConflictError);
         expect((error as ReportConflictError).ids).toEqual([other.id]);
-        expect(await store.countReports()).toBe(1);
+        expect(await store.reports.count()).toBe(1);
       });
 
       it('answers concurrent posts of one id as one accepted and the rest duplicates or conflicts', async () => {
         const report = arrivals(3, '2026-11-28T11:00:00Z');
-        const same = await Promise.all([1, 2, 3, 4].map(() => store.appendReports([{ ...report }])));
+        const same = await Promise.all([1, 2, 3, 4].map(() => store.reports.append([{ ...report }])));
         expect(same.flatMap((r) => r.accepted)).toEqual([report.id]);
         expect(same.flatMap((r) => r.duplicate)).toEqual([report.id, report.id, report.id]);
 
         const contested = arrivals(1, '2026-11-28T11:00:00Z');
         const outcomes = await Promise.allSettled([
-          store.appendReports([contested]),
-          store.appendReports([{ ...contested, arrivals: 2 } as StoredReport]),
+          store.reports.append([contested]),
+          store.reports.append([{ ...contested, arrivals: 2 } as StoredReport]),
         ]);
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
         expect(refused.reason).toBeInstanceOf(ReportConflictError);
-        expect(await store.countReports()).toBe(2);
+        expect(await store.reports.count()).toBe(2);
       });
 
       it('keeps the exercise mark and receivedAt, and counts per site', async () => {
         const drill = arrivals(50, '2026-11-28T11:00:00Z', { exercise: true, receivedAt: '2026-11-28T11:59:00Z' });
-        await store.appendReports([drill, occupancy('domiz-1', 10, '2026-11-28T11:00:00Z')]);
+        await store.reports.append([drill, occupancy('domiz-1', 10, '2026-11-28T11:00:00Z')]);
         const [first] = await replayed(store);
         expect(first).toEqual(drill);
-        expect(await store.countReports('ibrahim-khalil')).toBe(1);
-        expect(await store.countReports('domiz-2')).toBe(0);
-        expect(await store.countReports()).toBe(2);
+        expect(await store.reports.count('ibrahim-khalil')).toBe(1);
+        expect(await store.reports.count('domiz-2')).toBe(0);
+        expect(await store.reports.count()).toBe(2);
       });
     });
 
@@ -190,12 +190,12 @@ export function describeStoreContract(
       it('deletes only exercise reports, says how many, and frees nothing else', async () => {
         const real = arrivals(10, '2026-11-28T11:00:00Z');
         const drills = [arrivals(500, '2026-11-28T11:00:00Z', { exercise: true }), { ...occupancy('domiz-1', 900, '2026-11-28T11:00:00Z'), exercise: true }];
-        await store.appendReports([real, ...drills]);
-        expect(await store.deleteExerciseReports()).toBe(2);
+        await store.reports.append([real, ...drills]);
+        expect(await store.reports.deleteExercise()).toBe(2);
         expect(await replayed(store)).toEqual([real]);
-        expect(await store.deleteExerciseReports()).toBe(0);
+        expect(await store.reports.deleteExercise()).toBe(0);
         // a cleared drill report's id may be posted again as real data
-        expect((await store.appendReports([{ ...drills[0], exercise: undefined }])).accepted).toEqual([drills[0].id]);
+        expect((await store.reports.append([{ ...drills[0], exercise: undefined }])).accepted).toEqual([drills[0].id]);
       });
     });
 
@@ -206,9 +206,10 @@ export function describeStoreContract(
           [occupancy('domiz-1', 300, '2026-11-20T00:00:00Z')],
           [arrivals(3, '2026-11-28T11:30:00Z')],
         ];
-        for (const batch of batches) await store.appendReports(batch);
+        for (const batch of batches) await store.reports.append(batch);
         const seen: StoredReport[] = [];
-        expect(await store.replayReports((r) => seen.push(r))).toBe(4);
+        await store.log.replay((r) => seen.push(r));
+        expect(seen).toHaveLength(4);
         expect(seen).toEqual(batches.flat());
       });
     });
@@ -220,19 +221,19 @@ export function describeStoreContract(
         const at11b = arrivals(3, '2026-11-28T11:00:00Z');
         const at12 = arrivals(4, '2026-11-28T12:00:00Z');
         const shelter = occupancy('domiz-1', 100, '2026-11-28T10:30:00Z');
-        await store.appendReports([at12, at11]);
-        await store.appendReports([at10, shelter, at11b]);
+        await store.reports.append([at12, at11]);
+        await store.reports.append([at10, shelter, at11b]);
 
-        const all = await collect(store.queryReports({}));
+        const all = await collect(store.reports.query({ world: 'real' }));
         // by observedAt, then in storage order
         expect(all.map((r) => r.id)).toEqual([at10.id, shelter.id, at11.id, at11b.id, at12.id]);
         const range = await collect(
-          store.queryReports({ fromMs: Date.parse('2026-11-28T10:30:00Z'), toMs: Date.parse('2026-11-28T12:00:00Z') }),
+          store.reports.query({ world: 'real', fromMs: Date.parse('2026-11-28T10:30:00Z'), toMs: Date.parse('2026-11-28T12:00:00Z') }),
         );
         expect(range.map((r) => r.id)).toEqual([shelter.id, at11.id, at11b.id]);
-        const bySite = await collect(store.queryReports({ siteIds: ['domiz-1'] }));
+        const bySite = await collect(store.reports.query({ world: 'real', siteIds: ['domiz-1'] }));
         expect(bySite.map((r) => r.id)).toEqual([shelter.id]);
-        expect(await collect(store.queryReports({ siteIds: [] }))).toEqual([]);
+        expect(await collect(store.reports.query({ world: 'real', siteIds: [] }))).toEqual([]);
       });
 
       it('pages through more reports than one page holds, in order, without loss or repeat', async () => {
@@ -241,9 +242,9 @@ export function describeStoreContract(
         // 2,400 reports, 60 per minute stamp, so that pages break inside runs of equal observedAt
         for (let i = 0; i < 2400; i++) reports.push(arrivals(i, new Date(start + Math.floor(i / 60) * 60_000).toISOString()));
         const shuffled = [...reports].reverse();
-        for (let i = 0; i < shuffled.length; i += 500) await store.appendReports(shuffled.slice(i, i + 500));
+        for (let i = 0; i < shuffled.length; i += 500) await store.reports.append(shuffled.slice(i, i + 500));
 
-        const read = await collect(store.queryReports({ siteIds: ['ibrahim-khalil'] }));
+        const read = await collect(store.reports.query({ world: 'real', siteIds: ['ibrahim-khalil'] }));
         expect(read).toHaveLength(2400);
         expect(new Set(read.map((r) => r.id)).size).toBe(2400);
         const times = read.map((r) => Date.parse(r.observedAt));
@@ -255,7 +256,7 @@ export function describeStoreContract(
 
     describe('latestOccupancyBefore', () => {
       it("gives each shelter's latest occupancy before the time, breaking ties by receivedAt then id", async () => {
-        await store.appendReports([
+        await store.reports.append([
           occupancy('domiz-1', 100, '2026-11-28T08:00:00Z'),
           occupancy('domiz-1', 200, '2026-11-28T09:00:00Z', '2026-11-28T09:05:00Z'),
           occupancy('domiz-1', 250, '2026-11-28T09:00:00Z', '2026-11-28T09:10:00Z'),
@@ -263,21 +264,21 @@ export function describeStoreContract(
           occupancy('domiz-2', 40, '2026-11-28T09:00:00Z', RECEIVED, 'ffffffff-0000-4000-8000-000000000000'),
           occupancy('domiz-2', 30, '2026-11-28T09:00:00Z', RECEIVED, '00000000-0000-4000-8000-000000000000'),
         ]);
-        const found = await store.latestOccupancyBefore(['domiz-1', 'domiz-2', 'ibrahim-khalil'], Date.parse('2026-11-28T10:00:00Z'));
+        const found = await store.reports.latestOccupancyBefore('real', ['domiz-1', 'domiz-2', 'ibrahim-khalil'], Date.parse('2026-11-28T10:00:00Z'));
         expect(found.map((r) => [r.siteId, r.kind === 'occupancy' && r.occupancy])).toEqual([
           ['domiz-1', 250],
           ['domiz-2', 40],
         ]);
-        expect(await store.latestOccupancyBefore(['domiz-1'], Date.parse('2026-11-28T08:00:00Z'))).toEqual([]);
+        expect(await store.reports.latestOccupancyBefore('real', ['domiz-1'], Date.parse('2026-11-28T08:00:00Z'))).toEqual([]);
       });
     });
 
     describe('sites and thresholds', () => {
       it('creates and replaces sites, listed by id', async () => {
         const added: Site = { id: 'aaa-new-post', kind: 'health_post', nameEn: 'New post', nameAr: 'نقطة جديدة', governorate: 'IQG01', lon: null, lat: null };
-        await store.putSite(added);
-        await store.putSite({ ...SITES[1], capacity: 1200 });
-        const sites = await store.listSites();
+        await store.sites.put(added);
+        await store.sites.put({ ...SITES[1], capacity: 1200 });
+        const sites = await store.sites.list();
         expect(sites.map((s) => s.id)).toEqual(['aaa-new-post', 'domiz-1', 'domiz-1-clinic', 'domiz-2', 'ibrahim-khalil']);
         expect(sites.find((s) => s.id === 'domiz-1')?.capacity).toBe(1200);
         expect(sites[0]).toEqual(added);
@@ -288,8 +289,8 @@ export function describeStoreContract(
           ...fixtures.thresholds,
           checkpointSurge: { arrivals1h: 42, perSite: { 'ibrahim-khalil': 7 } },
         });
-        await store.putThresholds(next);
-        expect(await store.getThresholds()).toEqual(next);
+        await store.thresholds.put(next);
+        expect(await store.thresholds.get()).toEqual(next);
       });
     });
 
@@ -299,64 +300,64 @@ export function describeStoreContract(
         const newer = alert({ rule: 'shelter_capacity', siteId: 'domiz-1', raisedAt: '2026-11-28T11:00:00Z' });
         const governorate = alert({ rule: 'governorate_influx', siteId: undefined, raisedAt: '2026-11-28T09:00:00Z' });
         delete governorate.siteId;
-        for (const a of [older, newer, governorate]) expect(await store.insertAlert(a)).toEqual(a);
-        expect(await store.getAlert(older.id)).toEqual(older);
-        expect(await store.getAlert(randomUUID())).toBeUndefined();
+        for (const a of [older, newer, governorate]) expect(await store.alerts.insert('real', a)).toEqual(a);
+        expect(await store.alerts.get(older.id)).toEqual({ alert: older, world: 'real' });
+        expect(await store.alerts.get(randomUUID())).toBeUndefined();
 
         const acknowledged: Alert = { ...newer, state: 'acknowledged', acknowledgedAt: '2026-11-28T11:05:00Z', acknowledgedBy: 'analyst', note: 'seen', updatedAt: '2026-11-28T11:05:00Z' };
-        await store.updateAlert(acknowledged);
-        expect(await store.getAlert(newer.id)).toEqual(acknowledged);
-        expect((await store.listAlerts()).map((a) => a.id)).toEqual([newer.id, older.id, governorate.id]);
-        expect((await store.listAlerts(['active'])).map((a) => a.id)).toEqual([older.id, governorate.id]);
-        expect((await store.listAlerts(['acknowledged', 'resolved'])).map((a) => a.id)).toEqual([newer.id]);
-        expect(await store.listAlerts([])).toHaveLength(3);
+        await store.alerts.update(acknowledged);
+        expect((await store.alerts.get(newer.id))?.alert).toEqual(acknowledged);
+        expect((await store.alerts.list('real')).map((a) => a.id)).toEqual([newer.id, older.id, governorate.id]);
+        expect((await store.alerts.list('real', ['active'])).map((a) => a.id)).toEqual([older.id, governorate.id]);
+        expect((await store.alerts.list('real', ['acknowledged', 'resolved'])).map((a) => a.id)).toEqual([newer.id]);
+        expect(await store.alerts.list('real', [])).toHaveLength(3);
       });
 
       it('keeps one open alert per rule and subject, and allows a new one once it resolved', async () => {
         const first = alert();
-        expect(await store.insertAlert(first)).toEqual(first);
+        expect(await store.alerts.insert('real', first)).toEqual(first);
         // the same rule and site from another instance: the open one comes back, nothing is stored
-        expect(await store.insertAlert(alert({ severity: 'critical' }))).toEqual(first);
+        expect(await store.alerts.insert('real', alert({ severity: 'critical' }))).toEqual(first);
         // another rule, or the same rule for another subject, is another alert
         const silent = alert({ rule: 'site_silent' });
-        expect(await store.insertAlert(silent)).toEqual(silent);
-        expect(await store.listAlerts()).toHaveLength(2);
+        expect(await store.alerts.insert('real', silent)).toEqual(silent);
+        expect(await store.alerts.list('real')).toHaveLength(2);
 
-        await store.updateAlert({ ...first, state: 'resolved', resolvedAt: '2026-11-28T13:00:00Z', updatedAt: '2026-11-28T13:00:00Z' });
+        await store.alerts.update({ ...first, state: 'resolved', resolvedAt: '2026-11-28T13:00:00Z', updatedAt: '2026-11-28T13:00:00Z' });
         const again = alert({ raisedAt: '2026-11-28T14:00:00Z', updatedAt: '2026-11-28T14:00:00Z' });
-        expect(await store.insertAlert(again)).toEqual(again);
-        expect((await store.listAlerts(['active'])).map((a) => a.id).sort()).toEqual([again.id, silent.id].sort());
+        expect(await store.alerts.insert('real', again)).toEqual(again);
+        expect((await store.alerts.list('real', ['active'])).map((a) => a.id).sort()).toEqual([again.id, silent.id].sort());
       });
 
       it('raises one alert when many try at once for the same subject', async () => {
         const attempts = Array.from({ length: 6 }, () => alert());
-        const answers = await Promise.all(attempts.map((a) => store.insertAlert(a)));
+        const answers = await Promise.all(attempts.map((a) => store.alerts.insert('real', a)));
         expect(new Set(answers.map((a) => a.id)).size).toBe(1);
-        expect(await store.listAlerts(['active'])).toHaveLength(1);
+        expect(await store.alerts.list('real', ['active'])).toHaveLength(1);
       });
     });
 
     describe('tokens', () => {
       it('finds a token by its hash, revokes it once, and counts tokens', async () => {
-        expect(await store.countTokens()).toBe(0);
+        expect(await store.tokens.count()).toBe(0);
         const record = token();
-        await store.createToken(record);
-        await store.createToken(token({ role: 'viewer', sites: [] }));
-        expect(await store.countTokens()).toBe(2);
-        expect(await store.findTokenByHash(record.hash)).toEqual(record);
-        expect(await store.findTokenByHash('0'.repeat(64))).toBeUndefined();
+        await store.tokens.create(record);
+        await store.tokens.create(token({ role: 'viewer', sites: [] }));
+        expect(await store.tokens.count()).toBe(2);
+        expect(await store.tokens.findByHash(record.hash)).toEqual(record);
+        expect(await store.tokens.findByHash('0'.repeat(64))).toBeUndefined();
 
-        expect(await store.revokeToken(record.id, '2026-11-28T13:00:00Z')).toBe(true);
+        expect(await store.tokens.revoke(record.id, '2026-11-28T13:00:00Z')).toBe(true);
         // revoking again keeps the first time: when it stopped working is what matters
-        expect(await store.revokeToken(record.id, '2026-11-28T14:00:00Z')).toBe(true);
-        expect((await store.findTokenByHash(record.hash))?.revokedAt).toBe('2026-11-28T13:00:00Z');
-        expect(await store.revokeToken(randomUUID(), '2026-11-28T13:00:00Z')).toBe(false);
+        expect(await store.tokens.revoke(record.id, '2026-11-28T14:00:00Z')).toBe(true);
+        expect((await store.tokens.findByHash(record.hash))?.revokedAt).toBe('2026-11-28T13:00:00Z');
+        expect(await store.tokens.revoke(randomUUID(), '2026-11-28T13:00:00Z')).toBe(false);
       });
 
       it("keeps a drill token's exercise mark", async () => {
         const drill = token({ exercise: true, label: 'drill' });
-        await store.createToken(drill);
-        expect(await store.findTokenByHash(drill.hash)).toEqual(drill);
+        await store.tokens.create(drill);
+        expect(await store.tokens.findByHash(drill.hash)).toEqual(drill);
       });
     });
 
@@ -370,20 +371,20 @@ export function describeStoreContract(
           subject: `subject-${i}`,
           details: { n: i },
         }));
-        for (const e of entries) await store.appendAudit(e);
-        expect(await store.listAudit({ limit: 10 })).toEqual([...entries].reverse());
-        expect(await store.listAudit({ limit: 2 })).toEqual([entries[2], entries[1]]);
+        for (const e of entries) await store.audit.append(e);
+        expect(await store.audit.list({ limit: 10 })).toEqual([...entries].reverse());
+        expect(await store.audit.list({ limit: 2 })).toEqual([entries[2], entries[1]]);
       });
     });
 
     describe('durability across opening', () => {
       it('is the same store when opened again', async () => {
         const report = arrivals(12, '2026-11-28T11:00:00Z');
-        await store.appendReports([report]);
+        await store.reports.append([report]);
         const again = await open(false);
         await again.init(SEED);
         expect(await replayed(again)).toEqual([report]);
-        expect(await again.appendReports([report])).toEqual({ accepted: [], duplicate: [report.id] });
+        expect(await again.reports.append([report])).toEqual({ accepted: [], duplicate: [report.id] });
       });
     });
   });

@@ -5,11 +5,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
-import type { Role, Snapshot, Update } from '../../shared/schemas.ts';
+import type { Role, Snapshot, Update, World } from '../../shared/schemas.ts';
 import { createApp, type App } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
-import type { Clock } from '../livePicture.ts';
-import { openSqliteStore } from '../storage/sqliteStore.ts';
+import type { Clock } from '../clock.ts';
+import { openSqliteStore } from '../storage/sqlite/sqliteStore.ts';
 import type { Store } from '../storage/store.ts';
 
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -38,7 +38,8 @@ export interface Running {
   /** fetch against the running server, with a token */
   request(method: string, urlPath: string, token: string | null, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   tokenFor(role: Role, sites?: string[]): Promise<string>;
-  connect(token: string): Promise<{ socket: DashboardSocket; snapshot: Snapshot; updates: Update[] }>;
+  /** A dashboard's socket on the real picture, or with `world: 'exercise'` on a drill's. */
+  connect(token: string, world?: World): Promise<{ socket: DashboardSocket; snapshot: Snapshot; updates: Update[] }>;
   stop(): Promise<void>;
 }
 
@@ -93,8 +94,9 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       if (answer.status !== 201) throw new Error(`token not issued: ${JSON.stringify(answer.body)}`);
       return answer.body.token as string;
     },
-    async connect(token) {
-      const socket: DashboardSocket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+    async connect(token, world = 'real') {
+      const auth = { token, ...(world === 'exercise' ? { exercise: true } : {}) };
+      const socket: DashboardSocket = connectSocket(url, { auth, transports: ['websocket'], reconnection: false });
       sockets.push(socket);
       const updates: Update[] = [];
       socket.on('update', (u) => updates.push(u));

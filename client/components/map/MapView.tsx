@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
 import type { GovernorateCollection, Site, SiteState } from '../../../shared/schemas.ts';
 import { directionOf } from '../../lib/session.ts';
-import { metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
+import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
 import { ATTRIBUTION } from '../strings.ts';
@@ -26,8 +26,6 @@ setWorkerUrl(workerUrl);
 
 /** The SDF icons' size in canvas pixels (drawn at twice the screen size). */
 const ICON_PIXELS = 48;
-/** Site colours depend on the clock (silence), so they are recomputed this often even without news. */
-const SILENCE_RECHECK_MS = 60_000;
 
 interface Props {
   /** zoom to this governorate */
@@ -167,10 +165,10 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       }
       if (dirty.siteStates) {
         // A live change recolours markers through feature state: no re-tiling, no symbol placement.
-        const nowMs = Date.now();
+        const bySite = alertsBySite(Object.values(s.alerts));
         for (const site of Object.values(s.sites)) {
           if (site.lon === null || site.lat === null) continue;
-          const condition = siteCondition(site, s.siteStates[site.id], s.thresholds, nowMs);
+          const condition = siteCondition(s.siteStates[site.id], bySite.get(site.id));
           if (shownConditions.get(site.id) === condition) continue;
           shownConditions.set(site.id, condition);
           map.setFeatureState({ source: 'sites', id: site.id }, { condition });
@@ -212,12 +210,11 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       if (s.governorateShapes !== prev.governorateShapes) schedule('governorates');
       if (s.context !== prev.context) schedule('context');
       if (s.sites !== prev.sites) schedule('sites');
-      if (s.siteStates !== prev.siteStates || s.thresholds !== prev.thresholds) schedule('siteStates');
+      if (s.siteStates !== prev.siteStates || s.alerts !== prev.alerts) schedule('siteStates');
       if (s.governorateRollups !== prev.governorateRollups) schedule('states');
       if (s.metric !== prev.metric) schedule('metric');
     };
     const unsubscribe = useDashboard.subscribe(onChange);
-    const recheck = setInterval(() => schedule('siteStates'), SILENCE_RECHECK_MS);
 
     map.on('load', () => {
       const s = useDashboard.getState();
@@ -307,7 +304,6 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
 
     return () => {
       unsubscribe();
-      clearInterval(recheck);
       if (frame) cancelAnimationFrame(frame);
       map.remove();
       mapRef.current = null;

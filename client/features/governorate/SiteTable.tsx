@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { Site, SiteState } from '../../../shared/schemas.ts';
 import { placeName, useFormat, type Format } from '../../components/format.ts';
-import { siteCondition, type SiteCondition } from '../../store/derive.ts';
+import { alertsBySite, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
 
 type Column = 'name' | 'kind' | 'lastReport' | 'latest' | 'condition';
@@ -35,11 +35,12 @@ export function SiteTable({ pcode, nowMs }: { pcode: string; nowMs: number }) {
   const { t, format, lang } = useFormat();
   const sites = useDashboard((s) => s.sites);
   const siteStates = useDashboard((s) => s.siteStates);
-  const thresholds = useDashboard((s) => s.thresholds);
+  const alerts = useDashboard((s) => s.alerts);
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'condition', descending: false });
 
   const rows = useMemo(() => {
     const collator = new Intl.Collator(format.locale);
+    const bySite = alertsBySite(Object.values(alerts));
     const list: Row[] = Object.values(sites)
       .filter((site) => site.governorate === pcode)
       .map((site) => {
@@ -62,7 +63,7 @@ export function SiteTable({ pcode, nowMs }: { pcode: string; nowMs: number }) {
           site,
           state,
           name: placeName(site, lang),
-          condition: siteCondition(site, state, thresholds, nowMs),
+          condition: siteCondition(state, bySite.get(site.id)),
           latest,
           lastReportMs: state?.lastReportAt ? Date.parse(state.lastReportAt) : -Infinity,
         };
@@ -76,7 +77,7 @@ export function SiteTable({ pcode, nowMs }: { pcode: string; nowMs: number }) {
     };
     const by = compare[sort.column];
     return list.sort((a, b) => (sort.descending ? -1 : 1) * by(a, b) || collator.compare(a.name, b.name));
-  }, [sites, siteStates, thresholds, nowMs, pcode, lang, format.locale, sort]);
+  }, [sites, siteStates, alerts, pcode, lang, format.locale, sort]);
 
   const header: Record<Column, string> = {
     name: t('site'),

@@ -1,0 +1,300 @@
+// The shared store: one PostgreSQL database behind any number of server instances.
+import { alertSubjectKey } from '../../../shared/alerts.ts';
+import { mergeAlertWrite } from '../../../shared/bands.ts';
+import { Site, Thresholds, type World } from '../../../shared/schemas.ts';
+import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
+import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { openDatabase, type PostgresStoreOptions } from './database.ts';
+import { CHANNELS, postgresChangeFeed, postgresLog } from './log.ts';
+import { migrate } from './migrations.ts';
+
+export type { PostgresStoreOptions } from './database.ts';
+export { isUnavailable } from './errors.ts';
+
+const QUERY_PAGE_SIZE = 1000;
+const REPORTS_BY_OBSERVED: SortKey = { table: 'reports', columns: ['observed_ms', 'seq'] };
+
+/** A report row as queries read it; bigints arrive as strings, which is how they are passed back. */
+interface ReportRow {
+  seq: string;
+  observed_ms: string;
+  content: string;
+  received_at: string;
+  exercise: boolean;
+}
+
+const rowToReport = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'>) => storedReport(row.content, row.received_at, row.exercise);
+
+export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): Store {
+  const db = openDatabase(databaseUrl, options);
+  const changes = postgresChangeFeed(databaseUrl, options);
+
+  function queryPage(filter: ReportQuery, after: readonly unknown[] | null, limit: number) {
+    const params: unknown[] = [filter.world === 'exercise'];
+    const where = ['reports.exercise = $1'];
+    if (filter.fromMs !== undefined) {
+      params.push(filter.fromMs);
+      where.push(`reports.observed_ms >= $${params.length}`);
+    }
+    if (filter.toMs !== undefined) {
+      params.push(filter.toMs);
+      where.push(`reports.observed_ms < $${params.length}`);
+    }
+    if (filter.siteIds) {
+      params.push(filter.siteIds);
+      where.push(`reports.site_id = ANY($${params.length}::text[])`);
+    }
+    if (after) {
+      const condition = afterCondition(REPORTS_BY_OBSERVED, after, (i) => `$${i + 1}`, params.length);
+      where.push(condition.sql);
+      params.push(...condition.params);
+    }
+    return db
+      .query<ReportRow>(
+        `SELECT reports.seq, reports.observed_ms, reports.content, reports.received_at, reports.exercise FROM reports
+         WHERE ${where.join(' AND ')} ${orderBy(REPORTS_BY_OBSERVED)} LIMIT ${limit}`,
+        params,
+      )
+      .then((page) => page.rows);
+  }
+
+  return {
+    kind: 'postgres',
+    log: postgresLog(db),
+    changes,
+
+    async init(seed: SeedData) {
+      await db.transaction(async (client) => {
+        await migrate(client);
+        await client.query(`INSERT INTO sites (id, body) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [
+          seed.sites.map((s) => s.id),
+          seed.sites.map((s) => JSON.stringify(s)),
+        ]);
+        await client.query('INSERT INTO thresholds (id, body) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [JSON.stringify(seed.thresholds)]);
+      });
+    },
+
+    async close() {
+      await changes.close();
+      await db.end();
+    },
+
+    reports: {
+      append(reports) {
+        return db.transaction(async (client) => {
+          const contents = reports.map(reportContent);
+          // The first occurrence of each id in the batch is the one to store; later ones compare with it.
+          const firstIndex = new Map<string, number>();
+          reports.forEach((r, i) => {
+            if (!firstIndex.has(r.id)) firstIndex.set(r.id, i);
+          });
+          const fresh = [...firstIndex.values()];
+          const inserted = await client.query<{ id: string }>(
+            `INSERT INTO reports (id, site_id, kind, observed_ms, received_at, exercise, content)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[], $7::text[])
+             ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [
+              fresh.map((i) => reports[i]!.id),
+              fresh.map((i) => reports[i]!.siteId),
+              fresh.map((i) => reports[i]!.kind),
+              fresh.map((i) => Date.parse(reports[i]!.observedAt)),
+              fresh.map((i) => reports[i]!.receivedAt),
+              fresh.map((i) => reports[i]!.exercise === true),
+              fresh.map((i) => contents[i]),
+            ],
+          );
+          const insertedIds = new Set(inserted.rows.map((r) => r.id));
+          // Ids stored before, by this instance or another committing at the same moment: compare contents.
+          const earlierIds = fresh.map((i) => reports[i]!.id).filter((id) => !insertedIds.has(id));
+          const stored = new Map<string, { content: string; exercise: boolean }>();
+          if (earlierIds.length > 0) {
+            const found = await client.query<{ id: string; content: string; exercise: boolean }>(
+              'SELECT id, content, exercise FROM reports WHERE id = ANY($1::text[])',
+              [earlierIds],
+            );
+            for (const row of found.rows) stored.set(row.id, row);
+          }
+          const result: AppendResult = { accepted: [], duplicate: [] };
+          const conflicts: string[] = [];
+          reports.forEach((report, i) => {
+            const first = firstIndex.get(report.id)!;
+            const exercise = report.exercise === true;
+            const earlier = first === i ? stored.get(report.id) : { content: contents[first]!, exercise: reports[first]!.exercise === true };
+            if (first === i && insertedIds.has(report.id)) result.accepted.push(report.id);
+            else if (earlier && earlier.exercise === exercise && sameContent(earlier.content, contents[i]!)) result.duplicate.push(report.id);
+            else conflicts.push(report.id);
+          });
+          // Throwing rolls the whole transaction back: all or nothing.
+          if (conflicts.length > 0) throw new ReportConflictError(conflicts);
+          if (result.accepted.length > 0) await client.query(`SELECT pg_notify('${CHANNELS.reports}', '')`);
+          return result;
+        });
+      },
+
+      async *query(filter) {
+        const pages = keysetPages(QUERY_PAGE_SIZE, (after, limit) => queryPage(filter, after, limit), (row) => [row.observed_ms, row.seq]);
+        for await (const row of pages) yield rowToReport(row);
+      },
+
+      async latestOccupancyBefore(world, siteIds, beforeMs) {
+        const found = await db.query<ReportRow>(
+          `SELECT r.content, r.received_at, r.exercise
+           FROM unnest($1::text[]) WITH ORDINALITY AS s(id, n)
+           CROSS JOIN LATERAL (
+             SELECT content, received_at, exercise FROM reports
+             WHERE site_id = s.id AND kind = 'occupancy' AND exercise = $3 AND observed_ms < $2
+             ORDER BY observed_ms DESC, received_at DESC, id DESC LIMIT 1
+           ) r
+           ORDER BY s.n`,
+          [siteIds, beforeMs, world === 'exercise'],
+        );
+        return found.rows.map(rowToReport);
+      },
+
+      async count(siteId) {
+        const found =
+          siteId === undefined
+            ? await db.query<{ n: string }>('SELECT count(*) AS n FROM reports')
+            : await db.query<{ n: string }>('SELECT count(*) AS n FROM reports WHERE site_id = $1', [siteId]);
+        return Number(found.rows[0]!.n);
+      },
+
+      deleteExercise() {
+        return db.transaction(async (client) => {
+          const deleted = await client.query('DELETE FROM reports WHERE exercise');
+          const n = deleted.rowCount ?? 0;
+          if (n > 0) {
+            await client.query('UPDATE log_epoch SET epoch = epoch + 1 WHERE id = 1');
+            await client.query(`SELECT pg_notify('${CHANNELS.reset}', '')`);
+          }
+          return n;
+        });
+      },
+    },
+
+    sites: {
+      async list() {
+        const found = await db.query<{ body: string }>('SELECT body FROM sites ORDER BY id');
+        return found.rows.map((r) => Site.parse(JSON.parse(r.body)));
+      },
+      async put(site) {
+        await db.query(
+          `WITH put AS (INSERT INTO sites (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body RETURNING id)
+           SELECT pg_notify('${CHANNELS.settings}', id) FROM put`,
+          [site.id, JSON.stringify(site)],
+        );
+      },
+    },
+
+    thresholds: {
+      async get() {
+        const found = await db.query<{ body: string }>('SELECT body FROM thresholds WHERE id = 1');
+        if (found.rows.length === 0) throw new Error('thresholds were never seeded');
+        return Thresholds.parse(JSON.parse(found.rows[0]!.body));
+      },
+      async put(thresholds) {
+        await db.query(
+          `WITH put AS (INSERT INTO thresholds (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = excluded.body RETURNING id)
+           SELECT pg_notify('${CHANNELS.settings}', 'thresholds') FROM put`,
+          [JSON.stringify(thresholds)],
+        );
+      },
+    },
+
+    alerts: {
+      async list(world, states) {
+        const found = states?.length
+          ? await db.query<{ body: string }>(
+              'SELECT body FROM alerts WHERE world = $1 AND state = ANY($2::text[]) ORDER BY raised_at DESC, id DESC',
+              [world, states],
+            )
+          : await db.query<{ body: string }>('SELECT body FROM alerts WHERE world = $1 ORDER BY raised_at DESC, id DESC', [world]);
+        return found.rows.map((r) => alertFromBody(r.body));
+      },
+
+      async get(id) {
+        const found = await db.query<{ body: string; world: World }>('SELECT body, world FROM alerts WHERE id = $1', [id]);
+        const row = found.rows[0];
+        return row ? { alert: alertFromBody(row.body), world: row.world } : undefined;
+      },
+
+      async insert(world, alert) {
+        const subject = alertSubjectKey(alert);
+        // The open one may resolve between our insert and our read: then the insert can go through.
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const inserted = await db.query(
+            `WITH ins AS (
+               INSERT INTO alerts (id, world, subject, state, raised_at, body) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (world, subject) WHERE state <> 'resolved' DO NOTHING RETURNING id
+             )
+             SELECT pg_notify('${CHANNELS.alerts}', id) FROM ins`,
+            [alert.id, world, subject, alert.state, alert.raisedAt, JSON.stringify(alert)],
+          );
+          if (inserted.rows.length > 0) return alert;
+          const open = await db.query<{ body: string }>("SELECT body FROM alerts WHERE world = $1 AND subject = $2 AND state <> 'resolved'", [
+            world,
+            subject,
+          ]);
+          if (open.rows.length > 0) return alertFromBody(open.rows[0]!.body);
+        }
+        throw new Error(`alert for ${subject} kept changing while it was being raised`);
+      },
+
+      update(alert) {
+        return db.transaction(async (client) => {
+          const found = await client.query<{ body: string }>('SELECT body FROM alerts WHERE id = $1 FOR UPDATE', [alert.id]);
+          const row = found.rows[0];
+          if (!row) return undefined;
+          const next = mergeAlertWrite(alertFromBody(row.body), alert);
+          await client.query('UPDATE alerts SET state = $2, body = $3 WHERE id = $1', [alert.id, next.state, JSON.stringify(next)]);
+          await client.query('SELECT pg_notify($1, $2)', [CHANNELS.alerts, alert.id]);
+          return next;
+        });
+      },
+    },
+
+    tokens: {
+      async create(token) {
+        await db.query(
+          `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [token.id, token.hash, token.role, JSON.stringify(token.sites), token.label, token.createdAt, token.revokedAt ?? null, token.exercise === true],
+        );
+      },
+      async findByHash(hash) {
+        const found = await db.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+        const row = found.rows[0];
+        return row ? tokenFromRow(row) : undefined;
+      },
+      async revoke(id, at) {
+        // Every instance hears of it at once and closes the token's live connections.
+        const revoked = await db.query(
+          `WITH rev AS (UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 RETURNING id)
+           SELECT pg_notify('${CHANNELS.tokens}', id) FROM rev`,
+          [at, id],
+        );
+        return revoked.rows.length > 0;
+      },
+      async count() {
+        const found = await db.query<{ n: string }>('SELECT count(*) AS n FROM tokens');
+        return Number(found.rows[0]!.n);
+      },
+    },
+
+    audit: {
+      async append(entry) {
+        await db.query('INSERT INTO audit (id, at, action, token_id, body) VALUES ($1, $2, $3, $4, $5)', [
+          entry.id,
+          entry.at,
+          entry.action,
+          entry.actor.tokenId,
+          JSON.stringify(entry),
+        ]);
+      },
+      async list(query) {
+        const found = await db.query<{ body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT $1', [query.limit]);
+        return found.rows.map((r) => AuditEntry.parse(JSON.parse(r.body)));
+      },
+    },
+  };
+}

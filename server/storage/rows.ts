@@ -1,0 +1,66 @@
+// Rows as both adapters store them, turned back into domain values with the shared schemas.
+import { Alert, canonicalReport, Report, Role, type StoredReport } from '../../shared/schemas.ts';
+import type { TokenRecord } from './store.ts';
+import { z } from 'zod';
+
+/**
+ * A report's content as stored and compared for duplicates: the fields the client sent (canonical:
+ * lower-case id, one spelling per instant) in a fixed key order, without what the server added.
+ * Two posts of the same report from a retrying client give the same string.
+ */
+export function reportContent(report: StoredReport): string {
+  const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
+  return JSON.stringify(content, Object.keys(content).sort());
+}
+
+/**
+ * Whether stored content and new content are the same report. Rows written before reports were
+ * made canonical may spell an instant differently: those are compared after parsing.
+ */
+export function sameContent(stored: string, content: string): boolean {
+  if (stored === content) return true;
+  const parsed = Report.safeParse(JSON.parse(stored));
+  return parsed.success && reportContent({ ...parsed.data, receivedAt: '' }) === content;
+}
+
+/**
+ * A report as the log holds it: the content, parsed with the shared schema (a row that does not
+ * parse is a bug or a tampered database, and fails loudly), plus what the server added.
+ */
+export function storedReport(content: string, receivedAt: string, exercise: boolean): StoredReport {
+  const report: StoredReport = { ...Report.parse(JSON.parse(content)), receivedAt };
+  if (exercise) report.exercise = true;
+  return report;
+}
+
+/** An alert row's body. */
+export function alertFromBody(body: string): Alert {
+  return Alert.parse(JSON.parse(body));
+}
+
+/** A tokens table row, as both adapters store it (sites as JSON text). */
+export interface TokenRow {
+  id: string;
+  hash: string;
+  role: string;
+  sites: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+  exercise: boolean | number;
+}
+
+const TokenSites = z.array(z.string());
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    hash: row.hash,
+    role: Role.parse(row.role),
+    sites: TokenSites.parse(JSON.parse(row.sites)),
+    label: row.label,
+    createdAt: row.created_at,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+    ...(row.exercise ? { exercise: true } : {}),
+  };
+}

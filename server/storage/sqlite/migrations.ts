@@ -1,0 +1,55 @@
+// The SQLite schema, one migration per entry, run once each in order (PRAGMA user_version counts them).
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE reports (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     site_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     observed_ms INTEGER NOT NULL,
+     received_at TEXT NOT NULL,
+     exercise INTEGER NOT NULL DEFAULT 0,
+     content TEXT NOT NULL
+   );
+   CREATE INDEX reports_by_observed ON reports (observed_ms);
+   CREATE INDEX reports_by_site ON reports (site_id, kind, observed_ms);
+   CREATE TABLE sites (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE thresholds (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+   CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     subject TEXT NOT NULL,
+     state TEXT NOT NULL,
+     raised_at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX alerts_one_open_per_subject ON alerts (subject) WHERE state <> 'resolved';
+   CREATE TABLE tokens (
+     id TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL,
+     sites TEXT NOT NULL,
+     label TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     revoked_at TEXT
+   );`,
+  // The audit log: append-only, newest found by seq. The actor's token id is kept, never its hash.
+  `CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     at TEXT NOT NULL,
+     action TEXT NOT NULL,
+     token_id TEXT NOT NULL,
+     body TEXT NOT NULL
+   );`,
+  // Drill tokens: the reports such a token posts belong to the exercise world.
+  `ALTER TABLE tokens ADD COLUMN exercise INTEGER NOT NULL DEFAULT 0;`,
+  // Alerts belong to a world: a drill's alerts never meet the real ones, and each world has its own
+  // open alert per subject.
+  `ALTER TABLE alerts ADD COLUMN world TEXT NOT NULL DEFAULT 'real';
+   DROP INDEX alerts_one_open_per_subject;
+   CREATE UNIQUE INDEX alerts_one_open_per_subject ON alerts (world, subject) WHERE state <> 'resolved';`,
+  // Report ids are UUIDs, which are case-insensitive: store them in lower case, where that collides
+  // with nothing, so that a retry spelt in capitals is found.
+  `UPDATE reports
+     SET content = replace(content, '"id":"' || id || '"', '"id":"' || lower(id) || '"'), id = lower(id)
+     WHERE id <> lower(id) AND lower(id) NOT IN (SELECT id FROM reports);`,
+];

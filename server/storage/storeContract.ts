@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Thresholds, type Alert, type Site, type StoredReport } from '../../shared/schemas.ts';
+import { canonicalReport, Thresholds, type Alert, type Site, type StoredReport } from '../../shared/schemas.ts';
 import { loadFixtures } from '../fixtures.ts';
 import { ReportConflictError, type AuditEntry, type SeedData, type Store, type TokenRecord } from './store.ts';
 
@@ -63,6 +63,11 @@ function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     createdAt: '2026-11-28T12:00:00Z',
     ...overrides,
   };
+}
+
+/** A report as ingest gives it to the store: id in lower case, instant in one spelling. */
+function canonicalStored(report: StoredReport): StoredReport {
+  return { ...canonicalReport(report), receivedAt: report.receivedAt, ...(report.exercise ? { exercise: true } : {}) } as StoredReport;
 }
 
 async function collect(iterable: AsyncIterable<StoredReport>): Promise<StoredReport[]> {
@@ -251,6 +256,74 @@ export function describeStoreContract(
         expect(times).toEqual([...times].sort((a, b) => a - b));
         // equal observedAt: storage order, which here is the reverse of creation order
         expect(read.slice(0, 60).map((r) => r.id)).toEqual(reports.slice(0, 60).reverse().map((r) => r.id));
+      });
+    });
+
+    describe('paging at volume', () => {
+      // Every paged query pages on the typed sort key: a text sort (PostgreSQL sorting "1000" before
+      // "999", or 13-digit times after 12-digit ones) loses or repeats rows at a page boundary.
+      it('crosses seq 999 → 1000 and 9,999 → 10,000 and keeps dates before 2001, in order, once each', async () => {
+        const reports: StoredReport[] = [];
+        const start = Date.parse('2026-11-01T00:00:00Z');
+        // 10,400 reports in 21 batches: every page of the query and of replay ends somewhere new
+        for (let i = 0; i < 10_400; i++) reports.push(arrivals(1, new Date(start - (i % 97) * 60_000).toISOString()));
+        // and the old ones: 12-digit epoch milliseconds, which a text sort puts after 13-digit ones
+        const old = [arrivals(7, '1999-06-01T00:00:00Z'), arrivals(8, '2000-12-31T23:59:59Z'), arrivals(9, '1970-01-02T00:00:00Z')];
+        for (let i = 0; i < reports.length; i += 500) await store.reports.append(reports.slice(i, i + 500));
+        await store.reports.append(old);
+
+        const read = await collect(store.reports.query({ world: 'real' }));
+        expect(read).toHaveLength(10_403);
+        expect(new Set(read.map((r) => r.id)).size).toBe(10_403);
+        expect(read.slice(0, 3).map((r) => r.id)).toEqual([old[2]!.id, old[0]!.id, old[1]!.id]);
+        const times = read.map((r) => Date.parse(r.observedAt));
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+        // equal observedAt: storage order, which is the order they were appended in
+        const order = new Map([...reports, ...old].map((r, i) => [r.id, i]));
+        for (let i = 1; i < read.length; i++) {
+          if (times[i] === times[i - 1]) expect(order.get(read[i]!.id)!).toBeGreaterThan(order.get(read[i - 1]!.id)!);
+        }
+        const replay = await replayed(store);
+        expect(replay.map((r) => r.id)).toEqual([...reports, ...old].map((r) => r.id));
+        const since1999 = await collect(store.reports.query({ world: 'real', fromMs: Date.parse('1999-01-01T00:00:00Z'), toMs: Date.parse('2001-01-01T00:00:00Z') }));
+        expect(since1999.map((r) => r.id)).toEqual([old[0]!.id, old[1]!.id]);
+      }, 120_000);
+    });
+
+    describe('worlds', () => {
+      it('gives each world its own reports and alerts, and treats an id reused across worlds as a conflict', async () => {
+        const real = arrivals(10, '2026-11-28T11:00:00Z');
+        const drill = arrivals(500, '2026-11-28T11:00:00Z', { exercise: true });
+        await store.reports.append([real, drill]);
+        expect((await collect(store.reports.query({ world: 'real' }))).map((r) => r.id)).toEqual([real.id]);
+        expect((await collect(store.reports.query({ world: 'exercise' }))).map((r) => r.id)).toEqual([drill.id]);
+        const error = await store.reports.append([{ ...drill, exercise: undefined }]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ReportConflictError);
+
+        const realAlert = alert();
+        const drillAlert = alert({ severity: 'critical' });
+        // the same rule and subject open in both worlds at once: two alerts, one each
+        expect(await store.alerts.insert('real', realAlert)).toEqual(realAlert);
+        expect(await store.alerts.insert('exercise', drillAlert)).toEqual(drillAlert);
+        expect((await store.alerts.list('real')).map((a) => a.id)).toEqual([realAlert.id]);
+        expect((await store.alerts.list('exercise')).map((a) => a.id)).toEqual([drillAlert.id]);
+        expect((await store.alerts.get(drillAlert.id))?.world).toBe('exercise');
+        const occupancyDrill = { ...occupancy('domiz-1', 900, '2026-11-28T11:00:00Z'), exercise: true };
+        await store.reports.append([occupancyDrill, occupancy('domiz-1', 100, '2026-11-28T10:00:00Z')]);
+        expect((await store.reports.latestOccupancyBefore('real', ['domiz-1'], Date.parse(RECEIVED))).map((r) => r.kind === 'occupancy' && r.occupancy)).toEqual([100]);
+        expect((await store.reports.latestOccupancyBefore('exercise', ['domiz-1'], Date.parse(RECEIVED))).map((r) => r.kind === 'occupancy' && r.occupancy)).toEqual([900]);
+      });
+    });
+
+    describe('report identity', () => {
+      it('answers the same instant spelt otherwise as a duplicate, and a different instant as a conflict', async () => {
+        const report = arrivals(10, '2026-11-28T11:00:00Z');
+        await store.reports.append([report]);
+        // what ingest hands the store: canonical already; the content compares whatever the spelling was
+        expect(await store.reports.append([canonicalStored({ ...report, observedAt: '2026-11-28T14:00:00+03:00' })])).toEqual({ accepted: [], duplicate: [report.id] });
+        expect(await store.reports.append([canonicalStored({ ...report, observedAt: '2026-11-28T11:00:00.000+00:00' })])).toEqual({ accepted: [], duplicate: [report.id] });
+        const moved = await store.reports.append([{ ...report, observedAt: '2026-11-28T11:00:01Z' }]).catch((e: unknown) => e);
+        expect(moved).toBeInstanceOf(ReportConflictError);
       });
     });
 

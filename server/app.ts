@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createLivePicture, type LivePicture } from './livePicture.ts';
 import { createLogFollower } from './logFollower.ts';
 import { registerRealtime, type AminaServer } from './realtime.ts';
+import { createSettings } from './settings.ts';
 import type { Store } from './storage/store.ts';
 
 export const VERSION: string = JSON.parse(
@@ -159,7 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl }));
-  api.use(writeRoutes({ store, live, clock, auth, disconnectToken: realtime.disconnectToken, audit }));
+  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
   api.use(auditRoutes({ store }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);

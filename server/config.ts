@@ -1,5 +1,36 @@
-// The one reader of process.env: everything else receives a Config.
+// The one reader of process.env: everything else receives a Config. The environment is parsed with a
+// zod schema, so a bad value stops the start with a message naming the variable and what it must be.
 import path from 'node:path';
+import { z } from 'zod';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Unset or empty means "the default": a service manager often writes VAR= for "not set". */
+const unset = (value: unknown) => (value === '' ? undefined : value);
+
+const wholeNumber = (fallback: number) =>
+  z.preprocess(unset, z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(fallback));
+const text = (fallback: string) => z.preprocess(unset, z.string().default(fallback));
+
+const Environment = z.object({
+  PORT: wholeNumber(8080).pipe(z.number().max(65_535, 'must be a port number, at most 65535')),
+  HOST: text('0.0.0.0'),
+  DATA_DIR: text('./data'),
+  HBM_ADMIN_TOKEN: z.preprocess(unset, z.string().min(16, 'must be at least 16 characters: it is an admin password').optional()),
+  DATABASE_URL: z.preprocess(unset, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional()),
+  DATABASE_POOL_SIZE: wholeNumber(10).pipe(z.number().min(1, 'must be at least 1')),
+  FOLLOW_INTERVAL_MS: wholeNumber(1000),
+  CLIENT_DIR: text(path.join(root, 'dist', 'client')),
+  RETICK_INTERVAL_MS: wholeNumber(30_000).pipe(z.number().min(1, 'must be at least 1')),
+  BODY_LIMIT_BYTES: wholeNumber(1_048_576),
+  LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  CORS_ORIGINS: text(''),
+  PUBLIC_URL: z.preprocess(unset, z.url('must be an address such as https://amina.example.org').optional()),
+  AUTH_FAILURE_LIMIT: wholeNumber(30),
+  AUTH_FAILURE_WINDOW_MS: wholeNumber(15 * 60_000),
+  WRITE_LIMIT_PER_TOKEN: wholeNumber(600),
+  WRITE_LIMIT_WINDOW_MS: wholeNumber(60_000),
+});
 
 export interface Config {
   port: number;
@@ -32,35 +63,46 @@ export interface Config {
   writeLimitWindowMs: number;
 }
 
-const root = path.resolve(import.meta.dirname, '..');
-
-function integer(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
-  return n;
+/** A setting that cannot be used, named: the process prints it and stops before it listens. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Environment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: `${issue.message} (got "${String(env[String(issue.path[0])] ?? '')}")`,
+      })),
+    );
+  }
+  const e = parsed.data;
   return {
-    port: integer('PORT', env.PORT, 8080),
-    host: env.HOST || '0.0.0.0',
-    dataDir: path.resolve(env.DATA_DIR || './data'),
-    adminToken: env.HBM_ADMIN_TOKEN || undefined,
-    databaseUrl: env.DATABASE_URL || undefined,
-    databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 10),
-    followIntervalMs: integer('FOLLOW_INTERVAL_MS', env.FOLLOW_INTERVAL_MS, 1000),
-    clientDir: path.resolve(env.CLIENT_DIR || path.join(root, 'dist', 'client')),
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    adminToken: e.HBM_ADMIN_TOKEN,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    followIntervalMs: e.FOLLOW_INTERVAL_MS,
+    clientDir: path.resolve(e.CLIENT_DIR),
     fixturesDir: path.join(root, 'fixtures'),
-    retickIntervalMs: integer('RETICK_INTERVAL_MS', env.RETICK_INTERVAL_MS, 30_000),
-    bodyLimitBytes: integer('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1_048_576),
-    logLevel: env.LOG_LEVEL || 'info',
-    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
-    publicUrl: env.PUBLIC_URL || undefined,
-    authFailureLimit: integer('AUTH_FAILURE_LIMIT', env.AUTH_FAILURE_LIMIT, 30),
-    authFailureWindowMs: integer('AUTH_FAILURE_WINDOW_MS', env.AUTH_FAILURE_WINDOW_MS, 15 * 60_000),
-    writeLimitPerToken: integer('WRITE_LIMIT_PER_TOKEN', env.WRITE_LIMIT_PER_TOKEN, 600),
-    writeLimitWindowMs: integer('WRITE_LIMIT_WINDOW_MS', env.WRITE_LIMIT_WINDOW_MS, 60_000),
+    retickIntervalMs: e.RETICK_INTERVAL_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    publicUrl: e.PUBLIC_URL,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
+    writeLimitPerToken: e.WRITE_LIMIT_PER_TOKEN,
+    writeLimitWindowMs: e.WRITE_LIMIT_WINDOW_MS,
   };
 }
 

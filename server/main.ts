@@ -1,10 +1,21 @@
 // The entry point: reads the configuration, picks the store, listens, and shuts down cleanly.
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 
-const config = loadConfig();
+const config = readConfig();
+
+/** The configuration, or a plain message naming each bad variable and an exit before anything starts. */
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`Amina cannot start: the configuration is invalid.\n${err.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
 const store = await openStore();
 const app = await createApp({ config, store });
 

@@ -5,6 +5,7 @@ import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
+import type { Settings } from '../settings.ts';
 import type { Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
@@ -12,6 +13,7 @@ import { requestedWorld } from './worldParam.ts';
 
 export interface WriteDeps extends IngestDeps {
   auth: Authenticator;
+  settings: Settings;
   store: Store;
   /** closes the live connections of a revoked token, on every instance */
   disconnectToken: (tokenId: string) => void;
@@ -23,7 +25,7 @@ function isBatch(body: unknown): boolean {
 }
 
 export function writeRoutes(deps: WriteDeps): Router {
-  const { store, live, clock, auth, disconnectToken, audit } = deps;
+  const { store, live, clock, auth, settings, disconnectToken, audit } = deps;
   const router = Router();
 
   // Called once the change has committed: the Store's writes are separate transactions, so the entry
@@ -90,8 +92,7 @@ export function writeRoutes(deps: WriteDeps): Router {
       throw new ApiError(422, 'unprocessable', `Cannot accept: ${unknown[0]!.field} ${unknown[0]!.message}.`, unknown);
     }
     const previous = live.thresholds();
-    await store.thresholds.put(parsed.data);
-    await live.setThresholds(parsed.data);
+    await settings.changeThresholds(parsed.data);
     await record(res, { action: 'thresholds.change', details: { previous, thresholds: parsed.data } });
     res.json(parsed.data);
   });
@@ -111,8 +112,7 @@ export function writeRoutes(deps: WriteDeps): Router {
         { field: 'kind', message: `must stay ${existing.kind}: the site has reports` },
       ]);
     }
-    await store.sites.put(site);
-    await live.putSite(site);
+    await settings.putSite(site);
     await record(res, { action: 'site.put', subject: site.id, details: { created: !existing, site } });
     res.status(existing ? 200 : 201).json(site);
   });

@@ -1,4 +1,4 @@
-// Lint rules, including the folder boundaries of DESIGN.md: shared/ is pure, client and server never meet.
+// Lint rules, including the folder boundaries the README describes: shared/ is pure, client and server never meet.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

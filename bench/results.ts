@@ -1,4 +1,4 @@
-// The bench's results: each figure beside the baseline's, the goals of issue 8, and the printed table.
+// The bench's results: each figure beside the baseline's, the goals set for each, and the printed table.
 import type { SystemName } from './protocol.ts';
 
 export interface Figure {

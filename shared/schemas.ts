@@ -1,4 +1,4 @@
-// The public interface's data, as zod schemas: the schema is the type (see ../shared/CONTRACT.md).
+// The public interface's data, as zod schemas: the schema is the type (the interface itself: docs/api.md).
 import { z } from 'zod';
 import { canonicalInstant } from './time.ts';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody } from '../shared/schemas.ts';
+import { canonicalReport, ErrorBody, ReportPost, type StoredReport } from '../shared/schemas.ts';
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
@@ -177,6 +177,16 @@ async function attempt(method: string, path: string, token: string | null, body?
   return answer;
 }
 
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 const validReports = () => [
   { id: randomUUID(), siteId: 'ibrahim-khalil', observedAt: '2026-11-28T11:00:00Z', kind: 'arrivals', arrivals: 3, periodMinutes: 60 },
   { id: randomUUID(), siteId: 'domiz-1', observedAt: '2026-11-28T11:00:00Z', kind: 'occupancy', occupancy: 40 },
@@ -198,7 +208,21 @@ describe('reports', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 }).chain((kind) => mutate(validReports()[kind])), fc.boolean(), async (body, inBatch) => {
         const payload = inBatch ? `{"reports":[${JSON.stringify(validReports()[0])},${body}]}` : body;
-        await attempt('POST', '/api/reports', reporter, payload);
+        const answer = await attempt('POST', '/api/reports', reporter, payload);
+        const parsed = ReportPost.safeParse(jsonOrUndefined(payload));
+        if (!parsed.success) {
+          expect(answer.status, answer.text).toBe(400);
+          return;
+        }
+        // Still a valid report: stored (201) or refused for what only the server knows (site, time, id).
+        expect([201, 403, 409, 422], answer.text).toContain(answer.status);
+        if (answer.status !== 201) return;
+        const sent = ('reports' in parsed.data ? parsed.data.reports : [parsed.data]).map(canonicalReport);
+        const ids = new Set(sent.map((r) => r.id));
+        const stored: StoredReport[] = [];
+        for await (const r of store.reports.query({ world: 'real' })) if (ids.has(r.id)) stored.push(r);
+        // exactly what was sent, field for field, plus the time the server received it
+        expect(stored.map(({ receivedAt: _at, ...r }) => r).sort(byId)).toEqual([...new Map(sent.map((r) => [r.id, r])).values()].sort(byId));
       }),
       { numRuns: RUNS * 3 },
     );

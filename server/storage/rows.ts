@@ -33,6 +33,19 @@ export function storedReport(content: string, receivedAt: string, exercise: bool
   return report;
 }
 
+/**
+ * A report as a replay of the whole log reads it, at start-up: the same as storedReport but without
+ * the schema. Every row was parsed with the schema before it was written, and parsing a million of
+ * them again costs 3.2 s (3.2 µs each, against 0.8 µs for JSON.parse alone; measured with zod 4.6 on
+ * the development machine), which would double the time to start. Every other read parses.
+ */
+export function replayedReport(content: string, receivedAt: string, exercise: boolean): StoredReport {
+  const report = JSON.parse(content) as StoredReport;
+  report.receivedAt = receivedAt;
+  if (exercise) report.exercise = true;
+  return report;
+}
+
 /** An alert row's body. */
 export function alertFromBody(body: string): Alert {
   return Alert.parse(JSON.parse(body));

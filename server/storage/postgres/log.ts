@@ -2,7 +2,7 @@
 import pg from 'pg';
 import type { StoredReport } from '../../../shared/schemas.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { storedReport } from '../rows.ts';
+import { replayedReport, storedReport } from '../rows.ts';
 import type { ChangeFeed, LogPosition, ReportLog, SharedChange } from '../store.ts';
 import type { Database, PostgresStoreOptions } from './database.ts';
 
@@ -35,6 +35,7 @@ interface LogRow {
 const LOG_COLUMNS = 'reports.seq, reports.id, reports.content, reports.received_at, reports.exercise, reports.txid::text AS txid';
 
 const rowToReport = (row: LogRow): StoredReport => storedReport(row.content, row.received_at, row.exercise);
+const replayedRow = (row: LogRow): StoredReport => replayedReport(row.content, row.received_at, row.exercise);
 
 /**
  * A follower's place: every report written by a transaction older than `xmin` has been given, and
@@ -77,7 +78,7 @@ export function postgresLog(db: Database): ReportLog {
           (row) => [row.seq],
         );
         for await (const row of pages) {
-          onReport(rowToReport(row));
+          onReport(replayedRow(row));
           if (BigInt(row.txid) >= xmin) pending.add(row.id);
         }
         return toPosition({ xmin, pending, epoch: snapshot.rows[0]!.epoch });

@@ -6,7 +6,7 @@ import { mergeAlertWrite } from '../../../shared/bands.ts';
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { Site, Thresholds, type Alert, type StoredReport, type World } from '../../../shared/schemas.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
 import { AuditEntry, ReportConflictError, type AppendResult, type LogPosition, type ReportQuery, type SeedData, type Store } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
@@ -20,6 +20,8 @@ interface ReportRow {
 
 const rowToReport = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'>) =>
   storedReport(row.content, row.received_at, Boolean(row.exercise));
+const replayedRow = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'>) =>
+  replayedReport(row.content, row.received_at, Boolean(row.exercise));
 
 const REPORTS_BY_OBSERVED: SortKey = { table: 'reports', columns: ['observed_ms', 'seq'] };
 const QUERY_PAGE_SIZE = 1000;
@@ -249,7 +251,7 @@ export function openSqliteStore(dataDir: string): Store {
       async replay(onReport) {
         let seq = 0;
         for (const row of statements.allReports.iterate()) {
-          onReport(rowToReport(row));
+          onReport(replayedRow(row));
           seq = row.seq;
         }
         return toPosition({ seq: Math.max(seq, statements.lastSeq.get()?.seq ?? 0), epoch });

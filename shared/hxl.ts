@@ -45,12 +45,23 @@ export const HXL_HEADER_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.header
 export const HXL_HASHTAG_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.hashtag);
 
 /**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab or return before one) as a formula.
- * A leading apostrophe makes it text; only free-text columns get it, numbers and codes never do.
+ * A spreadsheet runs a cell as a formula when it starts with = + - @, also after leading spaces,
+ * tabs or line breaks, and also with their full-width forms (＝ ＋ － ＠), which some spreadsheets
+ * fold to the ASCII ones. A leading apostrophe makes it text; only free-text columns get it,
+ * numbers and codes never do.
  */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
+
 export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }
+
+/**
+ * When a CSV field must be quoted: it holds a delimiter, a quote or a line break (bare CR or LF
+ * included), or begins with white space a reader could trim. Quoting these always, whatever a
+ * library's defaults do for record delimiters, keeps one report on one row for every reader.
+ */
+export const CSV_QUOTED_MATCH = /[\r\n,"]|^\s/;
 
 /** One report as a row of cells, in HXL_COLUMNS order; a missing value is an empty cell. */
 export function hxlRow(report: StoredReport, site: Site | undefined, governorate: Governorate | undefined): string[] {

@@ -36,6 +36,19 @@ function isCalendarDate(iso: string): boolean {
 
 const Count = z.number().int().min(0).max(MAX_COUNT);
 
+/** A control character (C0, DEL, C1): nothing a person types in a name, and a way to break exports. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, but a line feed is allowed: a note may have lines. */
+const CONTROL_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+/** A name: trimmed, 1 to 200 characters, no control characters. */
+const Name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)');
+
 export const SiteKind = z.enum(['checkpoint', 'shelter', 'health_post']);
 export type SiteKind = z.infer<typeof SiteKind>;
 
@@ -54,9 +67,9 @@ export type CoordinateQuality = z.infer<typeof CoordinateQuality>;
 export const Site = z.strictObject({
   id: SiteId,
   kind: SiteKind,
-  nameEn: z.string().trim().min(1).max(200),
-  nameAr: z.string().trim().min(1).max(200),
-  nameCkb: z.string().trim().min(1).max(200).optional(),
+  nameEn: Name,
+  nameAr: Name,
+  nameCkb: Name.optional(),
   governorate: Pcode,
   // null where no source gives a verified coordinate: such a site reports but is not drawn.
   lon: z.number().min(-180).max(180).nullable(),
@@ -104,7 +117,11 @@ export const HealthReport = z.strictObject({
   ...reportBase,
   kind: z.literal('health'),
   status: HealthStatus,
-  note: z.string().max(500).optional(),
+  note: z
+    .string()
+    .max(500)
+    .refine((s) => !CONTROL_BUT_LINE_FEED.test(s), 'must not contain control characters other than a line feed')
+    .optional(),
 });
 
 export const Report = z.discriminatedUnion('kind', [ArrivalsReport, OccupancyReport, HealthReport]);
@@ -333,7 +350,14 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
-export const AckBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+export const AckBody = z.strictObject({
+  note: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((s) => !CONTROL_BUT_LINE_FEED.test(s), 'must not contain control characters other than a line feed')
+    .optional(),
+});
 
 export const Snapshot = z.object({
   seq: z.number().int(),
@@ -383,7 +407,7 @@ export const TokenRequest = z
   .strictObject({
     role: Role,
     sites: z.array(SiteId).max(500).optional(),
-    label: z.string().trim().min(1).max(100),
+    label: z.string().trim().min(1).max(100).refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)'),
     /** a drill's token: every report it posts is stored as exercise data, which can be cleared */
     exercise: z.boolean().optional(),
   })

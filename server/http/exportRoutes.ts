@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { capAtomFeed, capMessage, type CapMessage } from '../../shared/cap.ts';
-import { HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow } from '../../shared/hxl.ts';
+import { CSV_QUOTED_MATCH, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow } from '../../shared/hxl.ts';
 import { Instant } from '../../shared/schemas.ts';
 import { HOUR_MS, isoSeconds } from '../../shared/time.ts';
 import type { AuditLog } from '../audit.ts';
@@ -80,7 +80,10 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
     res.set('Cache-Control', 'no-store');
     res.attachment(`amina-${world === 'exercise' ? 'exercise-' : ''}reports-${from}-${to}.csv`);
 
-    const csv = (rows: (readonly string[])[]) => stringify(rows as string[][], { record_delimiter: 'windows' });
+    // csv-stringify stops quoting line breaks by itself once record_delimiter is set: quote them, and
+    // every other field a reader could split or trim, explicitly.
+    const csv = (rows: (readonly string[])[]) =>
+      stringify(rows as string[][], { record_delimiter: 'windows', quote_record_delimiter: true, quoted_match: CSV_QUOTED_MATCH });
     // Rows go out in chunks of CSV_CHUNK_ROWS: one string per chunk keeps the per-row stream overhead away.
     async function* chunks() {
       yield csv([HXL_HEADER_ROW, HXL_HASHTAG_ROW]);

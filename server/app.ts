@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createLivePicture, type LivePicture } from './livePicture.ts';
 import { createLogFollower } from './logFollower.ts';
 import { registerRealtime, type AminaServer } from './realtime.ts';
+import { createHealthCheck } from './health.ts';
 import { createSettings } from './settings.ts';
 import type { Store } from './storage/store.ts';
 
@@ -152,8 +153,17 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const api = express.Router();
   api.use(corsPolicy(config.corsOrigins));
-  api.get('/health', (_req, res) => {
-    res.json({ status: 'ok', storage: store.kind, version: VERSION });
+  const health = createHealthCheck(store);
+  // For a load balancer: 503 when the store does not answer, so traffic goes to an instance that can
+  // store what it acknowledges. Cheap: one trivial query a second at most, however often it is asked.
+  api.get('/health', async (_req, res) => {
+    const storage = await health.storage();
+    if (storage === 'ok') res.json({ status: 'ok', storage: store.kind, version: VERSION });
+    else res.status(503).set('Retry-After', '5').json({ status: 'unavailable', storage: 'unavailable', version: VERSION });
+  });
+  // For a process supervisor: the process runs and answers, whatever the database does.
+  api.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', version: VERSION });
   });
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   api.use(requireToken(auth, guard));

@@ -287,7 +287,14 @@ describe('several instances on one PostgreSQL database', () => {
     const viewer = await a.tokenFor('viewer');
     const onB = await b.connect(ADMIN_TOKEN);
 
+    expect((await a.request('GET', '/api/health', null)).body).toMatchObject({ status: 'ok', storage: 'postgres' });
     await db.refuseConnections();
+    // a load balancer is told at once (after at most a second of caching), and the process still lives
+    await expect
+      .poll(async () => (await a.request('GET', '/api/health', null)).status, { timeout: 5000, interval: 250 })
+      .toBe(503);
+    expect((await a.request('GET', '/api/health', null)).body).toMatchObject({ status: 'unavailable', storage: 'unavailable' });
+    expect((await a.request('GET', '/api/health/live', null)).status).toBe(200);
     const batch = { reports: [arrivals('rabia', 10), arrivals('al-qaim', 20)] };
     const refused = await a.request('POST', '/api/reports', ADMIN_TOKEN, batch);
     expect(refused.status).toBe(503);
@@ -300,6 +307,9 @@ describe('several instances on one PostgreSQL database', () => {
     expect((await b.request('GET', '/api/snapshot', ADMIN_TOKEN)).status).toBe(200);
 
     await db.allowConnections();
+    await expect
+      .poll(async () => (await a.request('GET', '/api/health', null)).status, { timeout: 5000, interval: 250 })
+      .toBe(200);
     // the client retries, as the Retry-After asks; the pool opens fresh connections once it can
     let retried = await a.request('POST', '/api/reports', ADMIN_TOKEN, batch);
     for (const deadline = Date.now() + 10_000; retried.status === 503 && Date.now() < deadline; ) {

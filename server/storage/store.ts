@@ -165,6 +165,8 @@ export interface Store {
   /** Runs migrations and seeds sites and thresholds when the store is new. Idempotent. */
   init(seed: SeedData): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when the store answers a trivial query; StoreUnavailableError when it cannot. */
+  ping(): Promise<void>;
   readonly reports: ReportStore;
   readonly log: ReportLog;
   readonly sites: SiteStore;

@@ -80,6 +80,10 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       await db.end();
     },
 
+    async ping() {
+      await db.query('SELECT 1');
+    },
+
     reports: {
       append(reports) {
         return db.transaction(async (client) => {

@@ -60,6 +60,7 @@ export function openSqliteStore(dataDir: string): Store {
     reportsAfter: db.prepare<[number], ReportRow>(
       'SELECT seq, observed_ms, content, received_at, exercise FROM reports WHERE seq > ? ORDER BY seq',
     ),
+    ping: db.prepare('SELECT 1'),
     lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM reports'),
     countReports: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM reports'),
     countSiteReports: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reports WHERE site_id = ?'),
@@ -214,6 +215,10 @@ export function openSqliteStore(dataDir: string): Store {
     async close() {
       flushWrites();
       db.close();
+    },
+
+    async ping() {
+      statements.ping.get();
     },
 
     reports: {

@@ -16,7 +16,7 @@ import { auditRoutes } from './http/auditRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
-import { corsPolicy, createAuthFailureGuard, securityHeaders, writeLimit } from './http/security.ts';
+import { corsPolicy, createAuthFailureGuard, securityHeaders, writeLimit, type TrustProxy } from './http/security.ts';
 import { writeRoutes } from './http/writeRoutes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createLivePicture, type LivePicture } from './livePicture.ts';
@@ -102,7 +102,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy the client is who the trusted proxies say (TRUST_PROXY, README).
+  app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -137,7 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const guard = createAuthFailureGuard(config);
   const audit = createAuditLog({ store, clock });
-  const realtime = registerRealtime(io, { auth, live, guard });
+  const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
   const follower = store.changes
     ? createLogFollower({
         changes: store.changes,

@@ -30,7 +30,18 @@ const Environment = z.object({
   AUTH_FAILURE_WINDOW_MS: wholeNumber(15 * 60_000),
   WRITE_LIMIT_PER_TOKEN: wholeNumber(600),
   WRITE_LIMIT_WINDOW_MS: wholeNumber(60_000),
+  TRUST_PROXY: text('loopback'),
 });
+
+/**
+ * Express's `trust proxy`: `true`/`false`, a number of hops, or a comma-separated list of addresses,
+ * subnets and the names `loopback`, `linklocal`, `uniquelocal`. Only these proxies' X-Forwarded-For
+ * is believed about who the client is.
+ */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export interface Config {
   port: number;
@@ -61,6 +72,8 @@ export interface Config {
   /** write requests one token may make per window: room for an offline queue's flush, not for a runaway loop */
   writeLimitPerToken: number;
   writeLimitWindowMs: number;
+  /** which proxies in front of Amina to believe about the client's address (TRUST_PROXY, Express's syntax) */
+  trustProxy: boolean | number | string;
 }
 
 /** A setting that cannot be used, named: the process prints it and stops before it listens. */
@@ -103,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
     writeLimitPerToken: e.WRITE_LIMIT_PER_TOKEN,
     writeLimitWindowMs: e.WRITE_LIMIT_WINDOW_MS,
+    trustProxy: trustProxy(e.TRUST_PROXY),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../shared/events.ts';
 import type { World } from '../shared/schemas.ts';
 import { may, type Authenticator } from './auth.ts';
-import { handshakeAddress, type AuthFailureGuard } from './http/security.ts';
+import { handshakeAddress, type AuthFailureGuard, type TrustProxy } from './http/security.ts';
 import type { LivePicture } from './livePicture.ts';
 
 export type AminaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -17,6 +17,8 @@ export interface RealtimeDeps {
   live: LivePicture;
   /** counts failed handshakes with the same per-address budget as the HTTP API */
   guard?: AuthFailureGuard;
+  /** who the client is behind proxies: Express's compiled `trust proxy` */
+  trustProxy: TrustProxy;
 }
 
 /** A handshake refusal; `data` reaches the client's connect_error as `err.data`. */
@@ -24,11 +26,9 @@ function refused(message: string, data: Record<string, unknown>): Error & { data
   return Object.assign(new Error(message), { data });
 }
 
-export function registerRealtime(io: AminaServer, { auth, live, guard }: RealtimeDeps) {
+export function registerRealtime(io: AminaServer, { auth, live, guard, trustProxy }: RealtimeDeps) {
   io.use(async (socket, next) => {
-    const address = handshakeAddress(socket.handshake);
-    const limited = await guard?.refusal(address);
-    if (limited) return next(refused(`rate_limited: ${limited.message}`, { code: 'rate_limited', ...(limited.details as object) }));
+    const address = handshakeAddress(socket.request, trustProxy);
     const token: unknown = socket.handshake.auth?.token;
     let principal;
     try {
@@ -38,6 +38,9 @@ export function registerRealtime(io: AminaServer, { auth, live, guard }: Realtim
       return next(refused('unavailable: the server cannot check tokens right now; try again shortly', { code: 'unavailable' }));
     }
     if (!principal) {
+      // As over HTTP: an address that failed too often is slowed down, but only for unknown tokens.
+      const limited = await guard?.refusal(address);
+      if (limited) return next(refused(`rate_limited: ${limited.message}`, { code: 'rate_limited', ...(limited.details as object) }));
       if (typeof token === 'string' && token) await guard?.failed(address);
       return next(new Error('unauthorized: send a valid token as auth: { token }'));
     }

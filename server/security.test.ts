@@ -109,9 +109,10 @@ describe('CORS', () => {
   });
 });
 
-describe('failed authentication is rate limited per client address', () => {
-  it('answers 429 with Retry-After once an address has sent too many unknown tokens, even with a valid one', async () => {
+describe('failed authentication is rate limited per client address, and only for unknown tokens', () => {
+  it('answers 429 with Retry-After to unknown tokens from an address that failed too often, while valid tokens from it work', async () => {
     const server = await start({ authFailureLimit: 5, authFailureWindowMs: 60_000 });
+    const viewer = await server.tokenFor('viewer');
     const attacker = { 'X-Forwarded-For': '203.0.113.7' };
     const get = (token: string, headers: Record<string, string>) =>
       fetch(`${server.url}/api/snapshot`, { headers: { Authorization: `Bearer ${token}`, ...headers } });
@@ -123,14 +124,16 @@ describe('failed authentication is rate limited per client address', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     const body = await limited.json();
     expect(body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/wait \d+ seconds/) });
-    // A correct guess now would tell the attacker nothing: it is refused the same way.
-    expect((await get(ADMIN_TOKEN, attacker)).status).toBe(429);
-    // The socket handshake shares the budget.
-    const refused = await handshake(server.url, ADMIN_TOKEN, attacker);
+    // Phones behind one carrier NAT share the attacker's address: their valid tokens keep working.
+    expect((await get(ADMIN_TOKEN, attacker)).status).toBe(200);
+    expect((await get(viewer, attacker)).status).toBe(200);
+    // The socket handshake shares the budget: an unknown token is slowed down, a valid one connects.
+    const refused = await handshake(server.url, 'guess-6', attacker);
     expect(refused.message).toMatch(/^rate_limited/);
     expect(refused.data).toMatchObject({ code: 'rate_limited', retryAfterSeconds: expect.any(Number) });
+    expect((await handshake(server.url, viewer, attacker)).message).toBe('connected');
     // Other addresses are not affected, and missing tokens are not guesses.
-    expect((await get(ADMIN_TOKEN, { 'X-Forwarded-For': '198.51.100.1' })).status).toBe(200);
+    expect((await get('guess-x', { 'X-Forwarded-For': '198.51.100.1' })).status).toBe(401);
     expect((await server.request('GET', '/api/health', null)).status).toBe(200);
   });
 
@@ -138,9 +141,27 @@ describe('failed authentication is rate limited per client address', () => {
     const server = await start({ authFailureLimit: 3, authFailureWindowMs: 60_000 });
     const attacker = { 'X-Forwarded-For': '203.0.113.9' };
     for (let i = 0; i < 3; i++) expect((await handshake(server.url, `guess-${i}`, attacker)).message).toMatch(/^unauthorized/);
-    const limited = await fetch(`${server.url}/api/snapshot`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...attacker } });
+    const limited = await fetch(`${server.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess-4', ...attacker } });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
+    // Default (loopback): the test client is a proxy on this host, so each forwarded client counts alone.
+    const trusting = await start({ authFailureLimit: 2, authFailureWindowMs: 60_000 });
+    for (const client of ['203.0.113.1', '203.0.113.2']) {
+      for (let i = 0; i < 2; i++) await fetch(`${trusting.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess', 'X-Forwarded-For': client } });
+    }
+    const third = await fetch(`${trusting.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess', 'X-Forwarded-For': '203.0.113.3' } });
+    expect(third.status).toBe(401);
+    // TRUST_PROXY=false: the header is anyone's to write, so the connection's address is the client.
+    const wary = await start({ authFailureLimit: 2, authFailureWindowMs: 60_000, trustProxy: false });
+    for (const client of ['203.0.113.1', '203.0.113.2']) {
+      await fetch(`${wary.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess', 'X-Forwarded-For': client } });
+    }
+    const spoofed = await fetch(`${wary.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess', 'X-Forwarded-For': '203.0.113.3' } });
+    expect(spoofed.status).toBe(429);
+    expect(await handshake(wary.url, 'guess', { 'X-Forwarded-For': '203.0.113.4' })).toMatchObject({ message: expect.stringMatching(/^rate_limited/) });
   });
 });
 

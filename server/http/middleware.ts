@@ -11,8 +11,11 @@ export function principalOf(res: Response): Principal {
 }
 
 /**
- * Every /api route but /api/health needs a known, unrevoked token. With a guard, an address that sent
- * too many unknown tokens is refused (429) before its token is even looked at, so guessing stalls.
+ * Every /api route but /api/health needs a known, unrevoked token. With a guard, failed attempts are
+ * counted per client address, and once an address has failed too often its unknown tokens are
+ * answered 429 rather than 401, so guessing stalls. A valid token is never refused for its address:
+ * phones behind one carrier's NAT, or a coordination centre behind one gateway, share an address with
+ * whoever is guessing, and a 256-bit token cannot be guessed anyway.
  */
 export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -21,20 +24,20 @@ export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): Req
       next(new ApiError(401, 'unauthorized', 'Send a token: Authorization: Bearer <token>.'));
       return;
     }
+    const principal = await auth.authenticate(token);
+    if (principal) {
+      res.locals.principal = principal;
+      next();
+      return;
+    }
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const refusal = await guard?.refusal(address);
     if (refusal) {
       next(refusal);
       return;
     }
-    const principal = await auth.authenticate(token);
-    if (!principal) {
-      await guard?.failed(address);
-      next(new ApiError(401, 'unauthorized', 'This token is unknown or has been revoked.'));
-      return;
-    }
-    res.locals.principal = principal;
-    next();
+    await guard?.failed(address);
+    next(new ApiError(401, 'unauthorized', 'This token is unknown or has been revoked.'));
   };
 }
 

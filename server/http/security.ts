@@ -2,6 +2,8 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
 import helmet from 'helmet';
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { Config } from '../config.ts';
 import type { Principal } from '../auth.ts';
 import { ApiError } from './apiError.ts';
@@ -116,17 +118,15 @@ function tooManyFailures(retryAfterSeconds: number): ApiError {
   );
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Express's compiled `trust proxy` setting: whether the hop at `index` with this address is a proxy we trust. */
+export type TrustProxy = (address: string, index: number) => boolean;
 
 /**
- * The client address of a Socket.IO handshake, by the rule Express applies with `trust proxy`
- * 'loopback': behind a reverse proxy on the same host, the address that proxy saw last.
+ * The client address of a Socket.IO handshake by the same rule Express applies to HTTP requests
+ * (`trust proxy`, from TRUST_PROXY): X-Forwarded-For is followed only through trusted proxies.
  */
-export function handshakeAddress(handshake: { address: string; headers: Record<string, string | string[] | undefined> }): string {
-  const forwarded = handshake.headers['x-forwarded-for'];
-  if (!LOOPBACK.has(handshake.address) || typeof forwarded !== 'string') return handshake.address;
-  const hops = forwarded.split(',').map((s) => s.trim()).filter(Boolean);
-  return hops[hops.length - 1] ?? handshake.address;
+export function handshakeAddress(request: IncomingMessage, trust: TrustProxy): string {
+  return proxyaddr(request, trust);
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

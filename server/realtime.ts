@@ -9,6 +9,26 @@ import type { LivePicture } from './livePicture.ts';
 export type AminaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const tokenRoom = (tokenId: string) => `token:${tokenId}`;
+
+/** At most one snapshot per socket per this interval, however often it asks. */
+export const RESYNC_INTERVAL_MS = 1000;
+/** Events one socket may send per window: far above what a dashboard needs (a resync after a gap). */
+export const EVENT_BUDGET = { events: 60, perMs: 10_000 };
+
+/** A token bucket: `events` to spend, refilled evenly over `perMs`. */
+function eventBudget({ events, perMs }: { events: number; perMs: number }) {
+  let tokens = events;
+  let lastMs = Date.now();
+  return {
+    spend(nowMs: number): boolean {
+      tokens = Math.min(events, tokens + ((nowMs - lastMs) * events) / perMs);
+      lastMs = nowMs;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
 /** Each world's dashboards: a drill's updates never reach a screen watching the real picture. */
 const worldRoom = (world: World) => `world:${world}`;
 
@@ -64,10 +84,37 @@ export function registerRealtime(io: AminaServer, { auth, live, guard, trustProx
   io.on('connection', (socket) => {
     const world = socket.data.world;
     void socket.join([tokenRoom(socket.data.tokenId), worldRoom(world)]);
-    socket.emit('snapshot', live.snapshot(world));
-    socket.on('resync', () => {
-      socket.emit('snapshot', live.snapshot(world));
+    const sendSnapshot = () => socket.emit('snapshot', live.snapshot(world));
+    sendSnapshot();
+
+    // Every event a client sends is paid from a budget; a client that spends it all is told why and
+    // disconnected, so no dashboard (a viewer token is enough to have one) can keep the server busy.
+    const budget = eventBudget(EVENT_BUDGET);
+    socket.use((_packet, next) => {
+      if (budget.spend(Date.now())) return next();
+      socket.emit('refused', { code: 'too_many_events', message: `more than ${EVENT_BUDGET.events} events in ${EVENT_BUDGET.perMs / 1000} s: reconnect, and ask for a snapshot only after a gap in seq` });
+      socket.disconnect(true);
     });
+
+    // A snapshot is the whole picture: at most one a second per socket. Asks in between are merged
+    // into one answer at the end of that second, so a client that asks again never goes unanswered.
+    let lastSentMs = Date.now();
+    let merged: NodeJS.Timeout | undefined;
+    socket.on('resync', () => {
+      if (merged) return;
+      const waitMs = lastSentMs + RESYNC_INTERVAL_MS - Date.now();
+      if (waitMs <= 0) {
+        lastSentMs = Date.now();
+        sendSnapshot();
+        return;
+      }
+      merged = setTimeout(() => {
+        merged = undefined;
+        lastSentMs = Date.now();
+        if (socket.connected) sendSnapshot();
+      }, waitMs);
+    });
+    socket.on('disconnect', () => clearTimeout(merged));
   });
 
   // One serialisation per update, whatever the number of dashboards: Socket.IO encodes a broadcast once.

@@ -7,6 +7,8 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   /** what changed since the previous update; `seq` rises by one each time */
   update: (update: Update) => void;
+  /** sent just before the server closes a connection that sent too many events, saying why */
+  refused: (reason: { code: 'too_many_events'; message: string }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -16,6 +16,7 @@ import { auditRoutes } from './http/auditRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
+import { memoryHitCounters } from './http/hitCounters.ts';
 import { corsPolicy, createAuthFailureGuard, securityHeaders, writeLimit, type TrustProxy } from './http/security.ts';
 import { writeRoutes } from './http/writeRoutes.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -136,7 +137,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     serveClient: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
   });
-  const guard = createAuthFailureGuard(config);
+  // One budget per client across instances when they share a store; this process's otherwise.
+  const counters = store.counters ?? memoryHitCounters();
+  const guard = createAuthFailureGuard(config, counters);
   const audit = createAuditLog({ store, clock });
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
   const follower = store.changes
@@ -168,7 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   api.use(requireToken(auth, guard));
-  api.use(writeLimit(config));
+  api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));

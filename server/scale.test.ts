@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot, StoredReport, World } from '../shared/schemas.ts';
 import { openPostgresStore, type PostgresStoreOptions } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
+import type { Config } from './config.ts';
 import { ADMIN_TOKEN, manualClock, startServer, waitFor, type Running } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
@@ -29,15 +30,16 @@ async function database(): Promise<TestDatabase> {
 
 interface InstanceOptions extends PostgresStoreOptions {
   followIntervalMs?: number;
+  config?: Partial<Config>;
 }
 
 /** One server instance on the shared database; `name` tags its connections in pg_stat_activity. */
 async function instance(db: TestDatabase, name: string, options: InstanceOptions = {}): Promise<Running> {
-  const { followIntervalMs = 200, ...storeOptions } = options;
+  const { followIntervalMs = 200, config = {}, ...storeOptions } = options;
   const server = await startServer({
     clock: manualClock(NOW),
     store: openPostgresStore(db.url, { poolSize: 5, applicationName: `amina-${name}`, ...storeOptions }),
-    config: { followIntervalMs },
+    config: { followIntervalMs, ...config },
   });
   running.push(server);
   return server;
@@ -278,6 +280,27 @@ describe('several instances on one PostgreSQL database', () => {
     // and what is posted after the clearing is counted once, on both
     await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('al-qaim', 5));
     await converged([a, b], 'the next report', (s) => s.national.arrivals24h === 35);
+  });
+
+  it('shares rate limits across instances: a token or an address has one budget, not one per instance', async () => {
+    const db = await database();
+    const limits = { writeLimitPerToken: 6, writeLimitWindowMs: 60_000, authFailureLimit: 4, authFailureWindowMs: 60_000 };
+    const a = await instance(db, 'a', { config: limits });
+    const b = await instance(db, 'b', { config: limits });
+    const reporter = await a.tokenFor('reporter', ['rabia']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await (i % 2 ? b : a).request('POST', '/api/reports', reporter, arrivals('rabia', 1))).status);
+    // six writes in all, wherever they went; the seventh and eighth are refused on either instance
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 429, 429]);
+
+    const guesser = { 'X-Forwarded-For': '203.0.113.50' };
+    const guess = (server: Running) => fetch(`${server.url}/api/snapshot`, { headers: { Authorization: 'Bearer guess', ...guesser } });
+    expect((await guess(a)).status).toBe(401);
+    expect((await guess(b)).status).toBe(401);
+    expect((await guess(a)).status).toBe(401);
+    expect((await guess(b)).status).toBe(401);
+    expect((await guess(a)).status).toBe(429);
+    expect((await guess(b)).status).toBe(429);
   });
 
   it('answers 503 while the database is unreachable, stores nothing half, and recovers by itself', async () => {

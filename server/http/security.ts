@@ -1,11 +1,13 @@
 // What guards the edge: security headers, CORS, and rate limits on failed sign-ins and on writes.
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { Config } from '../config.ts';
 import type { Principal } from '../auth.ts';
+import type { HitCounters } from '../storage/store.ts';
+import { rateLimitStore } from './hitCounters.ts';
 import { ApiError } from './apiError.ts';
 
 /**
@@ -86,16 +88,18 @@ export interface AuthFailureGuard {
   failed(address: string): Promise<void>;
 }
 
-export function createAuthFailureGuard(config: Pick<Config, 'authFailureLimit' | 'authFailureWindowMs'>): AuthFailureGuard {
-  const counts = new MemoryStore();
-  counts.init({ windowMs: config.authFailureWindowMs } as Options);
+/**
+ * Failed sign-ins per client address in `counters`: the store's when instances share one, so the
+ * budget is one budget however many instances an attacker spreads its guesses over.
+ */
+export function createAuthFailureGuard(config: Pick<Config, 'authFailureLimit' | 'authFailureWindowMs'>, counters: HitCounters): AuthFailureGuard {
   // An IPv6 client controls a whole /56: counting per address would let it rotate through them.
-  const keyOf = (address: string) => ipKeyGenerator(address);
+  const keyOf = (address: string) => `auth-failure:${ipKeyGenerator(address)}`;
   /** Seconds until this address may try again; 0 when it may try now. */
   async function retryAfterSeconds(address: string): Promise<number> {
-    const hits = await counts.get(keyOf(address));
-    if (!hits || hits.totalHits < config.authFailureLimit) return 0;
-    return secondsUntil(hits.resetTime, config.authFailureWindowMs);
+    const hits = await counters.get(keyOf(address));
+    if (!hits || hits.hits < config.authFailureLimit) return 0;
+    return secondsUntil(new Date(hits.resetAtMs), config.authFailureWindowMs);
   }
   return {
     async refusal(address) {
@@ -103,7 +107,7 @@ export function createAuthFailureGuard(config: Pick<Config, 'authFailureLimit' |
       return seconds > 0 ? tooManyFailures(seconds) : undefined;
     },
     async failed(address) {
-      await counts.increment(keyOf(address));
+      await counters.increment(keyOf(address), config.authFailureWindowMs);
     },
   };
 }
@@ -136,8 +140,9 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * reports, so the default (600 a minute) lets an offline queue flush hundreds of reports one by
  * one, or many thousands in batches, while a client stuck in a loop is stopped within a minute.
  */
-export function writeLimit(config: Pick<Config, 'writeLimitPerToken' | 'writeLimitWindowMs'>): RequestHandler {
+export function writeLimit(config: Pick<Config, 'writeLimitPerToken' | 'writeLimitWindowMs'>, counters: HitCounters, shared: boolean): RequestHandler {
   return rateLimit({
+    store: rateLimitStore(counters, 'write:', config.writeLimitWindowMs, shared),
     windowMs: config.writeLimitWindowMs,
     limit: config.writeLimitPerToken,
     standardHeaders: 'draft-7',

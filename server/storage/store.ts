@@ -155,6 +155,24 @@ export interface ChangeFeed {
   subscribe(onChange: (change: SharedChange, payload: string) => void): void;
 }
 
+/** A key's hits in its current window, and when that window ends. */
+export interface WindowHits {
+  hits: number;
+  resetAtMs: number;
+}
+
+/**
+ * Hit counters in fixed windows (rate limits), kept where every instance sees them: with several
+ * instances on one database, a client's budget is one budget, not one per instance.
+ */
+export interface HitCounters {
+  /** Counts one hit; a key whose window has ended starts a new one of `windowMs`. */
+  increment(key: string, windowMs: number): Promise<WindowHits>;
+  get(key: string): Promise<WindowHits | undefined>;
+  decrement(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
 export interface SeedData {
   sites: Site[];
   thresholds: Thresholds;
@@ -176,6 +194,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** Present when several server instances share the store (PostgreSQL). */
   readonly changes?: ChangeFeed;
+  /** Shared rate-limit counters, present when several instances share the store (PostgreSQL). */
+  readonly counters?: HitCounters;
 }
 
 /** A report id reused with other content: the client has a bug, and the batch is refused whole. */

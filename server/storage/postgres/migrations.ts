@@ -65,6 +65,8 @@ const MIGRATIONS: readonly string[] = [
   `UPDATE reports
      SET content = replace(content, '"id":"' || id || '"', '"id":"' || lower(id) || '"'), id = lower(id)
      WHERE id <> lower(id) AND lower(id) NOT IN (SELECT id FROM reports);`,
+  // Rate-limit counters shared by every instance. Unlogged: losing them in a crash only resets budgets.
+  `CREATE UNLOGGED TABLE rate_limits (key text PRIMARY KEY, hits integer NOT NULL, reset_ms bigint NOT NULL);`,
 ];
 
 /** Serialises migrations across instances that start together: any 64-bit constant of our own. */

@@ -6,6 +6,7 @@ import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts
 import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
 import { AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
+import { postgresHitCounters } from './hitCounters.ts';
 import { CHANNELS, postgresChangeFeed, postgresLog } from './log.ts';
 import { migrate } from './migrations.ts';
 
@@ -63,6 +64,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     kind: 'postgres',
     log: postgresLog(db),
     changes,
+    counters: postgresHitCounters(db),
 
     async init(seed: SeedData) {
       await db.transaction(async (client) => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalReport, ErrorBody, ReportPost, type StoredReport } from '../shared/schemas.ts';
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
+import { EVENT_BUDGET } from './realtime.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
@@ -408,6 +409,8 @@ describe('Socket.IO', () => {
 
   it('events a client may not send, with any payload, change nothing and break nothing', async () => {
     const { socket } = await server.connect(ADMIN_TOKEN);
+    const refused: string[] = [];
+    socket.on('refused', (reason) => refused.push(reason.code));
     const before = await state();
     const event = fc.oneof(fc.constantFrom('resync', 'update', 'snapshot', 'report', 'ack', '__proto__', 'constructor', 'disconnect', 'error'), fc.string({ maxLength: 20 }));
     await fc.assert(
@@ -423,9 +426,14 @@ describe('Socket.IO', () => {
     (wire.socket.io.engine as unknown as { write(data: string): void }).write('2{"not":"a packet"');
     expect(await dropped).toMatch(/transport close|server disconnect/);
 
-    expect(socket.connected).toBe(true);
-    const fresh = new Promise((resolve) => socket.once('snapshot', resolve));
-    socket.emit('resync');
+    // So many events spend the socket's budget: it was told why and closed, and a new one works.
+    expect(RUNS).toBeGreaterThan(EVENT_BUDGET.events);
+    await expect.poll(() => refused).toEqual(['too_many_events']);
+    expect(socket.connected).toBe(false);
+    const again = await server.connect(ADMIN_TOKEN);
+    const fresh = new Promise((resolve) => again.socket.once('snapshot', resolve));
+    await new Promise((r) => setTimeout(r, 1100));
+    again.socket.emit('resync');
     await fresh;
     expect(await state()).toBe(before);
     expect((await send('GET', '/api/health', null)).status).toBe(200);

@@ -37,8 +37,10 @@ function isCalendarDate(iso: string): boolean {
 const Count = z.number().int().min(0).max(MAX_COUNT);
 
 /** A control character (C0, DEL, C1): nothing a person types in a name, and a way to break exports. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** The same, but a line feed is allowed: a note may have lines. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 /** A name: trimmed, 1 to 200 characters, no control characters. */

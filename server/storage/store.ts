@@ -49,6 +49,19 @@ export interface ThresholdStore {
   put(thresholds: Thresholds): Promise<void>;
 }
 
+/** What happened to an alert: raised, changed (value or severity), acknowledged, or resolved. */
+export const AlertEventKind = z.enum(['raised', 'updated', 'acknowledged', 'resolved']);
+export type AlertEventKind = z.infer<typeof AlertEventKind>;
+
+/** One change of one alert, as the history keeps it: the alert as it was right after the change. */
+export interface AlertEvent {
+  kind: AlertEventKind;
+  /** the server's time of the change: the alert's updatedAt */
+  at: string;
+  world: World;
+  alert: Alert;
+}
+
 export interface AlertStore {
   /** Alerts of one world in the given states (all when none are given), newest raised first. */
   list(world: World, states?: readonly AlertState[]): Promise<Alert[]>;
@@ -65,6 +78,19 @@ export interface AlertStore {
    * was stored; undefined when no alert has that id.
    */
   update(alert: Alert): Promise<Alert | undefined>;
+  /**
+   * The history of one world's alerts, oldest change first: every raise, update, acknowledgement and
+   * resolution, written in the same transaction as the change itself. `toMs` is inclusive.
+   */
+  history(world: World, query?: { alertId?: string; toMs?: number }): Promise<AlertEvent[]>;
+}
+
+/** Which change a write of `next` over `stored` was, after the shared merge rule. */
+export function alertEventKind(stored: Alert | undefined, next: Alert): AlertEventKind {
+  if (!stored) return 'raised';
+  if (next.state === 'resolved') return 'resolved';
+  if (next.state === 'acknowledged' && stored.state !== 'acknowledged') return 'acknowledged';
+  return 'updated';
 }
 
 export interface TokenRecord {

@@ -410,6 +410,31 @@ export function describeStoreContract(
       });
     });
 
+    describe('alert history', () => {
+      it('keeps every raise, update, acknowledgement and resolution in order, per world, up to a time', async () => {
+        const raised = alert({ raisedAt: '2026-11-28T10:00:00Z', updatedAt: '2026-11-28T10:00:00Z' });
+        await store.alerts.insert('real', raised);
+        await store.alerts.update({ ...raised, value: 800, updatedAt: '2026-11-28T10:30:00Z' });
+        await store.alerts.update({ ...raised, value: 800, state: 'acknowledged', acknowledgedAt: '2026-11-28T10:40:00Z', acknowledgedBy: 'analyst', updatedAt: '2026-11-28T10:40:00Z' });
+        const resolved = { ...raised, value: 800, state: 'resolved' as const, resolvedAt: '2026-11-28T11:00:00Z', updatedAt: '2026-11-28T11:00:00Z' };
+        await store.alerts.update(resolved);
+        // a late write from an instance that had not seen the resolution changes nothing, and leaves no entry
+        await store.alerts.update({ ...raised, value: 900, updatedAt: '2026-11-28T11:05:00Z' });
+        await store.alerts.insert('exercise', alert({ raisedAt: '2026-11-28T10:15:00Z', updatedAt: '2026-11-28T10:15:00Z' }));
+
+        const history = await store.alerts.history('real');
+        expect(history.map((e) => [e.kind, e.at, e.alert.state, e.alert.value])).toEqual([
+          ['raised', '2026-11-28T10:00:00Z', 'active', 600],
+          ['updated', '2026-11-28T10:30:00Z', 'active', 800],
+          ['acknowledged', '2026-11-28T10:40:00Z', 'acknowledged', 800],
+          ['resolved', '2026-11-28T11:00:00Z', 'resolved', 800],
+        ]);
+        expect((await store.alerts.history('real', { toMs: Date.parse('2026-11-28T10:40:00Z') })).map((e) => e.kind)).toEqual(['raised', 'updated', 'acknowledged']);
+        expect((await store.alerts.history('real', { alertId: raised.id, toMs: Date.parse('2026-11-28T10:39:59Z') })).map((e) => e.kind)).toEqual(['raised', 'updated']);
+        expect((await store.alerts.history('exercise')).map((e) => [e.kind, e.world])).toEqual([['raised', 'exercise']]);
+      });
+    });
+
     describe('tokens', () => {
       it('finds a token by its hash, revokes it once, and counts tokens', async () => {
         expect(await store.tokens.count()).toBe(0);

@@ -67,6 +67,20 @@ const MIGRATIONS: readonly string[] = [
      WHERE id <> lower(id) AND lower(id) NOT IN (SELECT id FROM reports);`,
   // Rate-limit counters shared by every instance. Unlogged: losing them in a crash only resets budgets.
   `CREATE UNLOGGED TABLE rate_limits (key text PRIMARY KEY, hits integer NOT NULL, reset_ms bigint NOT NULL);`,
+  // Every change of every alert, in order: the CAP feed references a message's predecessor, and the
+  // picture at a past moment needs each alert's state then.
+  `CREATE TABLE alert_events (
+     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     alert_id text COLLATE "C" NOT NULL,
+     world text NOT NULL,
+     at text COLLATE "C" NOT NULL,
+     kind text NOT NULL,
+     body text NOT NULL
+   );
+   CREATE INDEX alert_events_by_alert ON alert_events (alert_id, seq);
+   CREATE INDEX alert_events_by_time ON alert_events (world, at, seq);
+   INSERT INTO alert_events (alert_id, world, at, kind, body)
+     SELECT id, world, raised_at, 'raised', body FROM alerts ORDER BY raised_at, id;`,
 ];
 
 /** Serialises migrations across instances that start together: any 64-bit constant of our own. */

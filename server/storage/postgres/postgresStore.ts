@@ -3,8 +3,9 @@ import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
 import { Site, Thresholds, type World } from '../../../shared/schemas.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
-import { AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { alertFromBody, reportContent, sameAlert, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
 import { postgresHitCounters } from './hitCounters.ts';
 import { CHANNELS, postgresChangeFeed, postgresLog } from './log.ts';
@@ -229,15 +230,22 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
         const subject = alertSubjectKey(alert);
         // The open one may resolve between our insert and our read: then the insert can go through.
         for (let attempt = 0; attempt < 5; attempt++) {
-          const inserted = await db.query(
-            `WITH ins AS (
-               INSERT INTO alerts (id, world, subject, state, raised_at, body) VALUES ($1, $2, $3, $4, $5, $6)
-               ON CONFLICT (world, subject) WHERE state <> 'resolved' DO NOTHING RETURNING id
-             )
-             SELECT pg_notify('${CHANNELS.alerts}', id) FROM ins`,
-            [alert.id, world, subject, alert.state, alert.raisedAt, JSON.stringify(alert)],
-          );
-          if (inserted.rows.length > 0) return alert;
+          // The alert and the first entry of its history in one transaction: neither exists without the other.
+          const inserted = await db.transaction(async (client) => {
+            const row = await client.query(
+              `WITH ins AS (
+                 INSERT INTO alerts (id, world, subject, state, raised_at, body) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (world, subject) WHERE state <> 'resolved' DO NOTHING RETURNING id, body
+               ),
+               event AS (
+                 INSERT INTO alert_events (alert_id, world, at, kind, body) SELECT id, $2, $7, 'raised', body FROM ins RETURNING alert_id
+               )
+               SELECT pg_notify('${CHANNELS.alerts}', alert_id) FROM event`,
+              [alert.id, world, subject, alert.state, alert.raisedAt, JSON.stringify(alert), alert.updatedAt],
+            );
+            return row.rows.length > 0;
+          });
+          if (inserted) return alert;
           const open = await db.query<{ body: string }>("SELECT body FROM alerts WHERE world = $1 AND subject = $2 AND state <> 'resolved'", [
             world,
             subject,
@@ -249,14 +257,44 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
 
       update(alert) {
         return db.transaction(async (client) => {
-          const found = await client.query<{ body: string }>('SELECT body FROM alerts WHERE id = $1 FOR UPDATE', [alert.id]);
+          const found = await client.query<{ body: string; world: World }>('SELECT body, world FROM alerts WHERE id = $1 FOR UPDATE', [alert.id]);
           const row = found.rows[0];
           if (!row) return undefined;
-          const next = mergeAlertWrite(alertFromBody(row.body), alert);
-          await client.query('UPDATE alerts SET state = $2, body = $3 WHERE id = $1', [alert.id, next.state, JSON.stringify(next)]);
+          const stored = alertFromBody(row.body);
+          const next = mergeAlertWrite(stored, alert);
+          const body = JSON.stringify(next);
+          // a write the merge undid entirely (a resolved alert stays resolved) changes nothing
+          if (sameAlert(next, stored)) return next;
+          await client.query('UPDATE alerts SET state = $2, body = $3 WHERE id = $1', [alert.id, next.state, body]);
+          await client.query('INSERT INTO alert_events (alert_id, world, at, kind, body) VALUES ($1, $2, $3, $4, $5)', [
+            alert.id,
+            row.world,
+            next.updatedAt,
+            alertEventKind(stored, next),
+            body,
+          ]);
           await client.query('SELECT pg_notify($1, $2)', [CHANNELS.alerts, alert.id]);
           return next;
         });
+      },
+
+      async history(world, query = {}) {
+        const params: unknown[] = [world];
+        const where = ['world = $1'];
+        if (query.alertId !== undefined) {
+          params.push(query.alertId);
+          where.push(`alert_id = $${params.length}`);
+        }
+        if (query.toMs !== undefined) {
+          // times are whole-second UTC strings (C collation), which sort as the instants they name
+          params.push(isoSeconds(query.toMs));
+          where.push(`at <= $${params.length}`);
+        }
+        const found = await db.query<{ kind: string; at: string; body: string }>(
+          `SELECT kind, at, body FROM alert_events WHERE ${where.join(' AND ')} ORDER BY at, seq`,
+          params,
+        );
+        return found.rows.map((r) => ({ kind: AlertEventKind.parse(r.kind), at: r.at, world, alert: alertFromBody(r.body) }));
       },
     },
 

@@ -52,4 +52,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `UPDATE reports
      SET content = replace(content, '"id":"' || id || '"', '"id":"' || lower(id) || '"'), id = lower(id)
      WHERE id <> lower(id) AND lower(id) NOT IN (SELECT id FROM reports);`,
+  // Every change of every alert, in order: the CAP feed references a message's predecessor, and the
+  // picture at a past moment needs each alert's state then.
+  `CREATE TABLE alert_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     alert_id TEXT NOT NULL,
+     world TEXT NOT NULL,
+     at TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX alert_events_by_alert ON alert_events (alert_id, seq);
+   CREATE INDEX alert_events_by_time ON alert_events (world, at, seq);
+   INSERT INTO alert_events (alert_id, world, at, kind, body)
+     SELECT id, world, raised_at, 'raised', body FROM alerts ORDER BY raised_at, id;`,
 ];

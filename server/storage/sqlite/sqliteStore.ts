@@ -5,9 +5,20 @@ import Database from 'better-sqlite3';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { Site, Thresholds, type Alert, type StoredReport, type World } from '../../../shared/schemas.ts';
+import { isoSeconds } from '../../../shared/time.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
-import { AuditEntry, ReportConflictError, type AppendResult, type LogPosition, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { alertFromBody, replayedReport, sameAlert, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import {
+  alertEventKind,
+  AlertEventKind,
+  AuditEntry,
+  ReportConflictError,
+  type AppendResult,
+  type LogPosition,
+  type ReportQuery,
+  type SeedData,
+  type Store,
+} from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 interface ReportRow {
@@ -84,6 +95,7 @@ export function openSqliteStore(dataDir: string): Store {
       'INSERT INTO alerts (id, world, subject, state, raised_at, body) VALUES (@id, @world, @subject, @state, @raisedAt, @body)',
     ),
     updateAlert: db.prepare('UPDATE alerts SET state = @state, body = @body WHERE id = @id'),
+    insertAlertEvent: db.prepare('INSERT INTO alert_events (alert_id, world, at, kind, body) VALUES (@alertId, @world, @at, @kind, @body)'),
     insertToken: db.prepare(
       `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise)
        VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise)`,
@@ -312,7 +324,9 @@ export function openSqliteStore(dataDir: string): Store {
         return db.transaction(() => {
           const open = statements.openAlertBySubject.get(world, subject);
           if (open) return alertFromBody(open.body);
-          statements.insertAlert.run({ id: alert.id, world, subject, state: alert.state, raisedAt: alert.raisedAt, body: JSON.stringify(alert) });
+          const body = JSON.stringify(alert);
+          statements.insertAlert.run({ id: alert.id, world, subject, state: alert.state, raisedAt: alert.raisedAt, body });
+          statements.insertAlertEvent.run({ alertId: alert.id, world, at: alert.updatedAt, kind: 'raised', body });
           return alert;
         })();
       },
@@ -322,10 +336,35 @@ export function openSqliteStore(dataDir: string): Store {
         return durably(() => {
           const row = statements.getAlert.get(alert.id);
           if (!row) return undefined;
-          const next: Alert = mergeAlertWrite(alertFromBody(row.body), alert);
-          statements.updateAlert.run({ id: alert.id, state: next.state, body: JSON.stringify(next) });
+          const stored = alertFromBody(row.body);
+          const next: Alert = mergeAlertWrite(stored, alert);
+          // a write the merge undid entirely (a resolved alert stays resolved) changes nothing
+          if (sameAlert(next, stored)) return next;
+          const body = JSON.stringify(next);
+          statements.updateAlert.run({ id: alert.id, state: next.state, body });
+          statements.insertAlertEvent.run({ alertId: alert.id, world: row.world, at: next.updatedAt, kind: alertEventKind(stored, next), body });
           return next;
         });
+      },
+
+      async history(world, query = {}) {
+        const where = ['world = @world'];
+        const params: Record<string, unknown> = { world };
+        if (query.alertId !== undefined) {
+          where.push('alert_id = @alertId');
+          params.alertId = query.alertId;
+        }
+        if (query.toMs !== undefined) {
+          // times are whole-second UTC strings, which sort as the instants they name
+          where.push('at <= @to');
+          params.to = isoSeconds(query.toMs);
+        }
+        const rows = db
+          .prepare<[Record<string, unknown>], { kind: string; at: string; body: string }>(
+            `SELECT kind, at, body FROM alert_events WHERE ${where.join(' AND ')} ORDER BY at, seq`,
+          )
+          .all(params);
+        return rows.map((r) => ({ kind: AlertEventKind.parse(r.kind), at: r.at, world, alert: alertFromBody(r.body) }));
       },
     },
 

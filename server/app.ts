@@ -173,7 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(requireToken(auth, guard));
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
-  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl }));
+  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
   api.use(auditRoutes({ store }));
   api.use((req) => {

@@ -31,6 +31,7 @@ const Environment = z.object({
   WRITE_LIMIT_PER_TOKEN: wholeNumber(600),
   WRITE_LIMIT_WINDOW_MS: wholeNumber(60_000),
   TRUST_PROXY: text('loopback'),
+  CAP_CONTACT: text('Crisis Coordination Centre duty officer, through the Amina dashboard'),
 });
 
 /**
@@ -74,6 +75,8 @@ export interface Config {
   writeLimitWindowMs: number;
   /** which proxies in front of Amina to believe about the client's address (TRUST_PROXY, Express's syntax) */
   trustProxy: boolean | number | string;
+  /** the contact every CAP message names (CAP_CONTACT) */
+  capContact: string;
 }
 
 /** A setting that cannot be used, named: the process prints it and stops before it listens. */
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     writeLimitPerToken: e.WRITE_LIMIT_PER_TOKEN,
     writeLimitWindowMs: e.WRITE_LIMIT_WINDOW_MS,
     trustProxy: trustProxy(e.TRUST_PROXY),
+    capContact: e.CAP_CONTACT,
   };
 }
 

@@ -155,7 +155,8 @@ describe('GET /api/export/alerts.cap', () => {
     expect(textOf(child(area, 'geocode')!, 'value')).toBe('IQG09');
 
     const ack = bySite.get('domiz-1')!;
-    expect(textOf(ack, 'msgType')).toBe('Ack');
+    // an acknowledgement publishes new values: an Update, never CAP's Ack (receipt of a message)
+    expect(textOf(ack, 'msgType')).toBe('Update');
     expect(textOf(ack, 'references')).toMatch(new RegExp(`^amina@127\\.0\\.0\\.1,amina-${shelter.id}-\\d{8}T\\d{6}Z,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d-00:00$`));
     expect(textOf(children(ack, 'info')[0], 'description')).toContain('tents & water sent');
     expect(textOf(child(children(ack, 'info')[0], 'area')!, 'circle')).toBe('36.782322,42.891424 1');

@@ -4,6 +4,9 @@ import type { Alert, Governorate, Site } from './schemas.ts';
 import { CAP_DATE_TIME, capProblems, child, children, parseXml, textOf } from './testing/capCheck.ts';
 
 const SENDER = 'amina@dashboard.example.org';
+/** Duhok as a CAP polygon, coarsely: enough for the check, which wants every area drawn. */
+const DUHOK_OUTLINE = ['36.6,42.4 37.4,42.4 37.4,44.0 36.6,44.0 36.6,42.4'];
+const PUBLISHER = { sender: SENDER, webBase: 'https://dashboard.example.org', contact: 'CCC duty officer' };
 const duhok: Governorate = { pcode: 'IQG09', nameEn: 'Duhok', nameAr: 'دهوك', nameCkb: 'دهۆک' };
 const ibrahimKhalil: Site = {
   id: 'ibrahim-khalil',
@@ -57,7 +60,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
   {
     name: 'a new surge at a located crossing',
     alert: alert({}),
-    subject: { site: ibrahimKhalil, governorate: duhok, exercise: false },
+    subject: { site: ibrahimKhalil, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false },
     msgType: 'Alert',
     status: 'Actual',
     references: false,
@@ -70,7 +73,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
   {
     name: 'a surge that turned critical at an unlocated crossing, from a drill',
     alert: alert({ siteId: 'peshkhabour', severity: 'critical', value: 2400, updatedAt: '2026-11-28T15:00:00Z' }),
-    subject: { site: peshkhabour, governorate: duhok, exercise: true },
+    subject: { site: peshkhabour, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: true },
     msgType: 'Update',
     status: 'Exercise',
     references: true,
@@ -82,8 +85,8 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
   {
     name: 'an acknowledged shelter alert (no Kurdish site name: the Arabic one stands in)',
     alert: alert({ rule: 'shelter_capacity', siteId: 'domiz-1', value: 24500, threshold: 24300, state: 'acknowledged', acknowledgedAt: '2026-11-28T14:20:00Z', acknowledgedBy: 'JCMC duty officer', updatedAt: '2026-11-28T14:20:00Z' }),
-    subject: { site: domiz, governorate: duhok, exercise: false },
-    msgType: 'Ack',
+    subject: { site: domiz, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false },
+    msgType: 'Update',
     status: 'Actual',
     references: true,
     urgency: 'Expected',
@@ -95,7 +98,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
   {
     name: 'a resolved governorate influx',
     alert: alert({ rule: 'governorate_influx', siteId: undefined, value: 26000, threshold: 25000, state: 'resolved', resolvedAt: '2026-11-29T09:00:00Z', updatedAt: '2026-11-29T09:00:00Z' }),
-    subject: { governorate: duhok, exercise: false },
+    subject: { governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false },
     msgType: 'Cancel',
     status: 'Actual',
     references: true,
@@ -107,7 +110,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
   {
     name: 'a closed health post',
     alert: alert({ rule: 'health_post_down', siteId: 'domiz-1-clinic', severity: 'critical', value: 2, threshold: 2 }),
-    subject: { governorate: duhok, exercise: false },
+    subject: { governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false },
     msgType: 'Alert',
     status: 'Actual',
     references: false,
@@ -120,7 +123,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
 
 describe('CAP messages', () => {
   it.each(cases)('$name', (c) => {
-    const message = capMessage(c.alert, c.subject, SENDER);
+    const message = capMessage(c.alert, c.subject, PUBLISHER);
     const xml = capAlertXml(message);
     const root = parseXml(xml);
     expect(capProblems(root)).toEqual([]);
@@ -149,8 +152,8 @@ describe('CAP messages', () => {
   it('says who acknowledged, and escapes what they wrote', () => {
     const message = capMessage(
       alert({ state: 'acknowledged', acknowledgedAt: '2026-11-28T14:20:00Z', acknowledgedBy: 'duty <officer>', note: 'buses & tents sent', updatedAt: '2026-11-28T14:20:00Z' }),
-      { site: ibrahimKhalil, governorate: duhok, exercise: false },
-      SENDER,
+      { site: ibrahimKhalil, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false },
+      PUBLISHER,
     );
     const root = parseXml(capAlertXml(message));
     const en = children(root, 'info')[0];
@@ -161,7 +164,7 @@ describe('CAP messages', () => {
 
 describe('the Atom feed', () => {
   it('carries each CAP message inline as an entry, and an empty feed is still a feed', () => {
-    const messages = cases.map((c) => capMessage(c.alert, c.subject, SENDER));
+    const messages = cases.map((c) => capMessage(c.alert, c.subject, PUBLISHER));
     const feed = parseXml(capAtomFeed({ selfUrl: 'https://x.example/api/export/alerts.cap', updated: '2026-11-29T09:00:00Z', messages }));
     expect(feed.name).toBe('feed');
     expect(feed.attributes.xmlns).toBe('http://www.w3.org/2005/Atom');
@@ -194,5 +197,67 @@ describe('the CAP check itself', () => {
 
   it.each(['<a><b></a>', '<a>x & y</a>', '<a></a><b/>', 'text<a/>'])('rejects malformed XML %j', (xml) => {
     expect(() => parseXml(xml)).toThrow();
+  });
+});
+
+describe('the alerting-hub profile', () => {
+  const acknowledged = alert({
+    value: 2400,
+    state: 'acknowledged',
+    acknowledgedAt: '2026-11-28T14:20:00Z',
+    acknowledgedBy: 'duty officer',
+    updatedAt: '2026-11-28T14:30:00Z',
+  });
+
+  it('publishes an acknowledgement with new values as an Update that says who acknowledged, in a parameter too', () => {
+    const message = capMessage(acknowledged, { site: ibrahimKhalil, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false }, PUBLISHER);
+    expect(message.msgType).toBe('Update');
+    const en = message.info[0]!;
+    expect(en.parameter).toEqual(expect.arrayContaining([
+      { valueName: 'acknowledgedBy', value: 'duty officer' },
+      { valueName: 'acknowledgedAt', value: '2026-11-28T14:20:00-00:00' },
+    ]));
+    expect(en.description).toContain('Acknowledged by duty officer');
+  });
+
+  it('references the first message and the latest one before it, not only the first', () => {
+    const message = capMessage(acknowledged, { site: ibrahimKhalil, governorate: duhok, exercise: false, earlierVersions: [raised, '2026-11-28T14:10:00Z', '2026-11-28T14:20:00Z'] }, PUBLISHER);
+    expect(message.identifier).toBe('amina-a1-20261128T143000Z-3');
+    expect(message.references).toBe(
+      `${SENDER},amina-a1-20261128T140500Z,2026-11-28T14:05:00-00:00 ${SENDER},amina-a1-20261128T142000Z-2,2026-11-28T14:20:00-00:00`,
+    );
+    const cancel = capMessage(
+      { ...acknowledged, state: 'resolved', resolvedAt: '2026-11-28T16:00:00Z', updatedAt: '2026-11-28T16:00:00Z' },
+      { site: ibrahimKhalil, governorate: duhok, exercise: false, earlierVersions: [raised, '2026-11-28T14:30:00Z'] },
+      PUBLISHER,
+    );
+    expect(cancel.msgType).toBe('Cancel');
+    expect(cancel.references?.split(' ').at(-1)).toBe(`${SENDER},amina-a1-20261128T143000Z-1,2026-11-28T14:30:00-00:00`);
+    // a change in the same second as the raise is still an Update, under an identifier of its own
+    const quick = capMessage({ ...acknowledged, updatedAt: raised }, { governorate: duhok, exercise: false, earlierVersions: [raised] }, PUBLISHER);
+    expect(quick.msgType).toBe('Update');
+    expect(quick.identifier).toBe('amina-a1-20261128T140500Z-1');
+  });
+
+  it.each([
+    ['checkpoint_surge', '2026-11-28T16:30:00-00:00'],
+    ['governorate_influx', '2026-11-29T14:30:00-00:00'],
+    ['site_silent', '2026-11-29T02:30:00-00:00'],
+  ] as const)('lets a %s message lapse by the documented rule', (rule, expires) => {
+    const message = capMessage({ ...acknowledged, rule }, { governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false }, PUBLISHER);
+    for (const info of message.info) expect(info.expires).toBe(expires);
+  });
+
+  it('tells what to do in every language, links the governorate page, names the contact, and draws the governorate where no circle can', () => {
+    const message = capMessage(alert({ rule: 'governorate_influx', siteId: undefined }), { governorate: duhok, polygons: DUHOK_OUTLINE, exercise: true }, PUBLISHER);
+    expect(message.info.map((i) => i.instruction.length > 20)).toEqual([true, true, true]);
+    expect(new Set(message.info.map((i) => i.instruction)).size).toBe(3);
+    expect(message.info[0]!.web).toBe('https://dashboard.example.org/g/IQG09?exercise');
+    expect(message.info[0]!.contact).toBe('CCC duty officer');
+    expect(message.info[0]!.area).toMatchObject({ polygons: DUHOK_OUTLINE, geocode: { value: 'IQG09' } });
+    const located = capMessage(alert({}), { site: ibrahimKhalil, governorate: duhok, polygons: DUHOK_OUTLINE, exercise: false }, PUBLISHER);
+    expect(located.info[0]!.area.polygons).toEqual([]);
+    expect(located.info[0]!.area.circle).toBe('37.144722,42.56556 1');
+    expect(located.info[0]!.web).toBe('https://dashboard.example.org/g/IQG09#site-ibrahim-khalil');
   });
 });

@@ -10,7 +10,7 @@ export type CapLanguage = 'en' | 'ar' | 'ckb';
 export const CAP_LANGUAGES: readonly CapLanguage[] = ['en', 'ar', 'ckb'];
 
 export type CapStatus = 'Actual' | 'Exercise';
-export type CapMsgType = 'Alert' | 'Update' | 'Cancel' | 'Ack';
+export type CapMsgType = 'Alert' | 'Update' | 'Cancel';
 export type CapCategory = 'Safety' | 'Health' | 'Infra';
 export type CapUrgency = 'Immediate' | 'Expected' | 'Future' | 'Past';
 export type CapSeverity = 'Severe' | 'Moderate';
@@ -35,6 +35,8 @@ export interface CapParameter {
 
 export interface CapArea {
   areaDesc: string;
+  /** "lat,lon lat,lon …", closed, WGS 84: the governorate's outline where no circle places the alert */
+  polygons: readonly string[];
   /** "lat,lon radius-km", WGS 84 */
   circle?: string;
   geocode: CapParameter;
@@ -49,9 +51,14 @@ export interface CapInfo {
   severity: CapSeverity;
   certainty: CapCertainty;
   effective: string;
+  expires: string;
   senderName: string;
   headline: string;
   description: string;
+  instruction: string;
+  /** the dashboard page for the alert's governorate */
+  web: string;
+  contact: string;
   parameter: CapParameter[];
   area: CapArea;
 }
@@ -92,19 +99,47 @@ function compactStamp(iso: string): string {
 }
 
 /**
- * A message identifier per version of an alert: the alert's id and the time of the version. CAP
- * forbids spaces, commas, "<" and "&" in it; ids and stamps have none.
+ * A message identifier per version of an alert: the alert's id, the time of the version, and for a
+ * later version its number, since two versions can fall in one second. CAP forbids spaces, commas,
+ * "<" and "&" in it; ids and stamps have none.
  */
-export function capIdentifier(alertId: string, versionIso: string): string {
-  return `amina-${alertId}-${compactStamp(versionIso)}`;
+export function capIdentifier(alertId: string, versionIso: string, version = 0): string {
+  return `amina-${alertId}-${compactStamp(versionIso)}${version > 0 ? `-${version}` : ''}`;
 }
 
-/** Which message a version of an alert is: first raised, changed, acknowledged, or resolved. */
-export function capMsgType(alert: Alert): CapMsgType {
+/**
+ * Which message a version of an alert is: the first, a change, or the end. An acknowledgement is an
+ * Update (CAP's Ack acknowledges receipt of a message and carries no new values; ours do), with the
+ * acknowledgement in the description and in parameters.
+ */
+export function capMsgType(alert: Alert, earlierVersions?: readonly string[]): CapMsgType {
   if (alert.state === 'resolved') return 'Cancel';
-  if (alert.state === 'acknowledged') return 'Ack';
-  return alert.updatedAt === alert.raisedAt ? 'Alert' : 'Update';
+  // without the history, a version published at the moment of raising is taken for the first
+  if (earlierVersions === undefined) return alert.updatedAt === alert.raisedAt ? 'Alert' : 'Update';
+  return earlierVersions.length === 0 ? 'Alert' : 'Update';
 }
+
+/**
+ * How long a message stays true without a newer one, by rule: about two of the rule's windows or
+ * reporting intervals, so that a message nobody updates lapses instead of standing for ever. Every
+ * change of the alert publishes a new message with a new expiry; a Cancel expires when resolved
+ * alerts leave the feed (CANCEL_HOURS).
+ */
+export const CAP_EXPIRES_HOURS: Record<AlertRule, number> = {
+  // arrivals in one hour
+  checkpoint_surge: 2,
+  // arrivals in 24 hours
+  governorate_influx: 24,
+  // shelters report once or twice a day
+  shelter_capacity: 24,
+  health_post_down: 24,
+  // re-evaluated every hour while the site stays silent
+  site_silent: 12,
+  // a projection, recomputed with every report
+  capacity_exhaustion: 12,
+};
+/** A resolved alert stays in the feed, as a Cancel, this long. */
+export const CANCEL_HOURS = 24;
 
 const CATEGORY: Record<AlertRule, CapCategory[]> = {
   checkpoint_surge: ['Safety'],
@@ -136,6 +171,10 @@ interface Phrases {
   event: Record<AlertRule, string>;
   headline(alert: Alert, n: Names): string;
   description(alert: Alert, n: Names): string;
+  /** what the watch officer receiving the alert should do, by rule */
+  instruction: Record<AlertRule, string>;
+  /** the instruction of a Cancel */
+  allClear: string;
   exercisePrefix: string;
   acknowledged(by: string, at: string): string;
   resolved(at: string): string;
@@ -199,6 +238,15 @@ const PHRASES: Record<CapLanguage, Phrases> = {
           return `At the current inflow, the shelters of ${a.siteId ? n.site : n.governorate} are projected to be full in ${hours(a.value)} hours (threshold ${hours(a.threshold)} hours).`;
       }
     },
+    instruction: {
+      checkpoint_surge: 'Send reception staff, water and health screening to the crossing, and tell the governorate the arrivals are heading for.',
+      governorate_influx: "Open reserve shelter places and alert the governorate's health and relief teams.",
+      shelter_capacity: 'Direct new arrivals to shelters with room, and prepare more places.',
+      health_post_down: "Send a mobile medical team, and restore the post's supplies or staff.",
+      site_silent: "Call the site's lead to check the link: its figures may be out of date.",
+      capacity_exhaustion: 'Open new shelter places before the projected time, or plan onward transport.',
+    },
+    allClear: 'No action needed: the condition has cleared.',
     exercisePrefix: 'EXERCISE: ',
     acknowledged: (by, at) => `Acknowledged by ${by} at ${at}.`,
     resolved: (at) => `Resolved at ${at}: the condition has cleared.`,
@@ -247,6 +295,15 @@ const PHRASES: Record<CapLanguage, Phrases> = {
           return `بحسب معدل التدفق الحالي، يُتوقع امتلاء مخيمات ${a.siteId ? n.site : n.governorate} خلال ${hours(a.value)} ساعة (العتبة ${hours(a.threshold)} ساعة).`;
       }
     },
+    instruction: {
+      checkpoint_surge: 'أرسلوا فرق الاستقبال والمياه والفحص الصحي إلى المنفذ، وأبلغوا المحافظة التي يتجه إليها الوافدون.',
+      governorate_influx: 'افتحوا أماكن الإيواء الاحتياطية، ونبّهوا فرق الصحة والإغاثة في المحافظة.',
+      shelter_capacity: 'وجّهوا الوافدين الجدد إلى المخيمات التي فيها أماكن شاغرة، وجهّزوا أماكن إضافية.',
+      health_post_down: 'أرسلوا فريقاً طبياً متنقلاً، وأعيدوا تزويد النقطة بالمستلزمات أو الكوادر.',
+      site_silent: 'اتصلوا بمسؤول الموقع للتحقق من الاتصال: قد تكون أرقامه قديمة.',
+      capacity_exhaustion: 'افتحوا أماكن إيواء جديدة قبل الموعد المتوقع، أو خطّطوا لنقل الوافدين إلى أماكن أخرى.',
+    },
+    allClear: 'لا حاجة إلى أي إجراء: زالت الحالة.',
     exercisePrefix: 'تمرين: ',
     acknowledged: (by, at) => `اطّلع عليه ${by} في ${at}.`,
     resolved: (at) => `انتهى في ${at}: زالت الحالة.`,
@@ -295,6 +352,15 @@ const PHRASES: Record<CapLanguage, Phrases> = {
           return `بەپێی ڕێژەی هاتنی ئێستا، پێشبینی دەکرێت کەمپەکانی ${a.siteId ? n.site : n.governorate} لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن (سنوور ${hours(a.threshold)} کاتژمێر).`;
       }
     },
+    instruction: {
+      checkpoint_surge: 'تیمی پێشوازی، ئاو و پشکنینی تەندروستی بنێرن بۆ خاڵی سنووری، و ئەو پارێزگایە ئاگادار بکەنەوە کە هاتووان بەرەو ئەوێ دەچن.',
+      governorate_influx: 'شوێنی حەوانەوەی یەدەگ بکەنەوە، و تیمەکانی تەندروستی و فریاکەوتنی پارێزگا ئاگادار بکەنەوە.',
+      shelter_capacity: 'هاتووە نوێیەکان بەرەو ئەو کەمپانە ڕێنمایی بکەن کە شوێنیان تێدایە، و شوێنی زیاتر ئامادە بکەن.',
+      health_post_down: 'تیمێکی پزیشکی گەڕۆک بنێرن، و پێداویستی یان ستافی خاڵەکە بگەڕێننەوە.',
+      site_silent: 'پەیوەندی بە بەرپرسی شوێنەکەوە بکەن بۆ پشکنینی پەیوەندییەکە: لەوانەیە ژمارەکانی کۆن بن.',
+      capacity_exhaustion: 'پێش کاتی پێشبینیکراو شوێنی حەوانەوەی نوێ بکەنەوە، یان گواستنەوەی هاتووان بۆ شوێنی تر پلان بکەن.',
+    },
+    allClear: 'پێویست بە هیچ کارێک ناکات: بارودۆخەکە نەما.',
     exercisePrefix: 'ڕاهێنان: ',
     acknowledged: (by, at) => `لەلایەن ${by} لە ${at} بینرا.`,
     resolved: (at) => `لە ${at} کۆتایی هات: بارودۆخەکە نەما.`,
@@ -328,32 +394,71 @@ export interface CapSubject {
   /** the alert's site, when it has one and the registry knows it */
   site?: Site;
   governorate?: Governorate;
-  /** true when the data behind the alert is exercise data only */
+  /** true in the exercise world's feed: the message is a drill's */
   exercise: boolean;
+  /** the governorate's outline as CAP polygons, for an area that no circle places */
+  polygons?: readonly string[];
+  /** when each version before this one was published, oldest (the raise) first, from the alert history */
+  earlierVersions?: readonly string[];
 }
 
-/** The message that announces this version of an alert. */
-export function capMessage(alert: Alert, subject: CapSubject, sender: string): CapMessage {
-  const msgType = capMsgType(alert);
-  const versionIso = alert.state === 'resolved' ? (alert.resolvedAt ?? alert.updatedAt) : alert.updatedAt;
-  const sent = capDate(versionIso);
-  const original = `${sender},${capIdentifier(alert.id, alert.raisedAt)},${capDate(alert.raisedAt)}`;
+/** Who publishes the feed and where a reader finds more. */
+export interface CapPublisher {
+  sender: string;
+  /** the dashboard's public address, without a trailing slash */
+  webBase: string;
+  contact: string;
+}
+
+/** The time a version of an alert was published: its change, or its resolution. */
+export function capVersionAt(alert: Alert): string {
+  return alert.state === 'resolved' ? (alert.resolvedAt ?? alert.updatedAt) : alert.updatedAt;
+}
+
+/** "sender,identifier,sent": how CAP names a message it refers to. */
+function reference(sender: string, alertId: string, versionIso: string, version: number): string {
+  return `${sender},${capIdentifier(alertId, versionIso, version)},${capDate(versionIso)}`;
+}
+
+/**
+ * The message that announces this version of an alert. An Update or a Cancel refers to the first
+ * message of the chain and to the latest one before it, so a reader that missed some still links
+ * it to what it saw last.
+ */
+export function capMessage(alert: Alert, subject: CapSubject, publisher: CapPublisher): CapMessage {
+  const msgType = capMsgType(alert, subject.earlierVersions);
+  const versionIso = capVersionAt(alert);
+  // without the history: the raise, and this version, as far as the alert itself tells
+  const earlier = subject.earlierVersions ?? (msgType === 'Alert' ? [] : [alert.raisedAt]);
   const message: CapMessage = {
-    identifier: capIdentifier(alert.id, versionIso),
-    sender,
-    sent,
+    identifier: capIdentifier(alert.id, versionIso, earlier.length),
+    sender: publisher.sender,
+    sent: capDate(versionIso),
     status: subject.exercise ? 'Exercise' : 'Actual',
     msgType,
     scope: CAP_SCOPE,
     restriction: CAP_RESTRICTION,
-    info: CAP_LANGUAGES.map((language) => capInfo(alert, subject, language)),
+    info: CAP_LANGUAGES.map((language) => capInfo(alert, subject, publisher, language)),
   };
   if (subject.exercise) message.note = 'Exercise data from a preparedness drill: not a real event.';
-  if (msgType !== 'Alert') message.references = original;
+  if (msgType !== 'Alert') {
+    const chain = [reference(publisher.sender, alert.id, earlier[0] ?? alert.raisedAt, 0)];
+    if (earlier.length > 1) chain.push(reference(publisher.sender, alert.id, earlier[earlier.length - 1]!, earlier.length - 1));
+    message.references = chain.join(' ');
+  }
   return message;
 }
 
-function capInfo(alert: Alert, subject: CapSubject, language: CapLanguage): CapInfo {
+/** The dashboard page of the alert's governorate, in the alert's world. */
+function webOf(alert: Alert, subject: CapSubject, publisher: CapPublisher): string {
+  return `${publisher.webBase}/g/${alert.governorate}${subject.exercise ? '?exercise' : ''}${alert.siteId ? `#site-${alert.siteId}` : ''}`;
+}
+
+function hoursAfter(iso: string, hours: number): string {
+  return new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
+}
+
+function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, language: CapLanguage): CapInfo {
   const phrases = PHRASES[language];
   const { site, governorate } = subject;
   const capacity = site?.capacity;
@@ -363,40 +468,54 @@ function capInfo(alert: Alert, subject: CapSubject, language: CapLanguage): CapI
     capacity: capacity ? count(capacity) : '?',
     percent: capacity ? String(Math.round((alert.value / capacity) * 100)) : '?',
   };
+  const resolved = alert.state === 'resolved';
   const notes: string[] = [];
+  const acknowledgement: CapParameter[] = [];
   if (alert.state === 'acknowledged' && alert.acknowledgedAt) {
     notes.push(phrases.acknowledged(alert.acknowledgedBy ?? '?', capDate(alert.acknowledgedAt)));
     if (alert.note) notes.push(alert.note);
+    acknowledgement.push({ valueName: 'acknowledgedAt', value: capDate(alert.acknowledgedAt) });
+    if (alert.acknowledgedBy) acknowledgement.push({ valueName: 'acknowledgedBy', value: alert.acknowledgedBy });
   }
-  if (alert.state === 'resolved') notes.push(phrases.resolved(capDate(alert.resolvedAt ?? alert.updatedAt)));
+  if (resolved) notes.push(phrases.resolved(capDate(alert.resolvedAt ?? alert.updatedAt)));
   const prefix = subject.exercise ? phrases.exercisePrefix : '';
 
   const area: CapArea = {
     areaDesc: alert.siteId ? `${names.site}, ${names.governorate}` : names.governorate,
+    polygons: [],
     geocode: { valueName: PCODE_VALUE_NAME, value: alert.governorate },
   };
   if (site && site.lat !== null && site.lon !== null) {
     area.circle = `${site.lat},${site.lon} ${RADIUS_KM[site.coordinateQuality ?? 'crossing_point']}`;
+  } else {
+    // a governorate's alert, or a site no source places: the governorate's outline says where
+    area.polygons = subject.polygons ?? [];
   }
+  const versionIso = capVersionAt(alert);
 
   return {
     language,
     category: CATEGORY[alert.rule],
     event: phrases.event[alert.rule],
-    responseType: alert.state === 'resolved' ? 'AllClear' : alert.severity === 'critical' ? 'Prepare' : 'Monitor',
+    responseType: resolved ? 'AllClear' : alert.severity === 'critical' ? 'Prepare' : 'Monitor',
     urgency: urgencyOf(alert),
     severity: alert.severity === 'critical' ? 'Severe' : 'Moderate',
     certainty: alert.rule === 'capacity_exhaustion' ? 'Likely' : 'Observed',
     effective: capDate(alert.raisedAt),
+    expires: capDate(hoursAfter(versionIso, resolved ? CANCEL_HOURS : CAP_EXPIRES_HOURS[alert.rule])),
     senderName: phrases.senderName,
     headline: prefix + phrases.headline(alert, names),
     description: [prefix + phrases.description(alert, names), ...notes].join(' '),
+    instruction: resolved ? phrases.allClear : phrases.instruction[alert.rule],
+    web: webOf(alert, subject, publisher),
+    contact: publisher.contact,
     parameter: [
       { valueName: 'rule', value: alert.rule },
       { valueName: 'alertId', value: alert.id },
       { valueName: 'value', value: String(alert.value) },
       { valueName: 'threshold', value: String(alert.threshold) },
       ...(alert.siteId ? [{ valueName: 'siteId', value: alert.siteId }] : []),
+      ...acknowledgement,
     ],
     area,
   };
@@ -451,12 +570,17 @@ export function capAlertXml(message: CapMessage, indent = ''): string {
     xml += element('severity', info.severity, i2);
     xml += element('certainty', info.certainty, i2);
     xml += element('effective', info.effective, i2);
+    xml += element('expires', info.expires, i2);
     xml += element('senderName', info.senderName, i2);
     xml += element('headline', info.headline, i2);
     xml += element('description', info.description, i2);
+    xml += element('instruction', info.instruction, i2);
+    xml += element('web', info.web, i2);
+    xml += element('contact', info.contact, i2);
     for (const p of info.parameter) xml += parameterXml('parameter', p, i2);
     xml += `${i2}<area>\n`;
     xml += element('areaDesc', info.area.areaDesc, i3);
+    for (const polygon of info.area.polygons) xml += element('polygon', polygon, i3);
     if (info.area.circle) xml += element('circle', info.area.circle, i3);
     xml += parameterXml('geocode', info.area.geocode, i3);
     xml += `${i2}</area>\n`;

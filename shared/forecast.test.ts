@@ -474,7 +474,7 @@ describe('capacity_exhaustion on the CAP feed', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const message = capMessage(c.alert, { governorate: duhok, exercise: false }, 'amina@example.org');
+      const message = capMessage(c.alert, { governorate: duhok, exercise: false, polygons: ['36.6,42.4 37.4,42.4 37.4,44.0 36.6,44.0 36.6,42.4'] }, { sender: 'amina@example.org', webBase: 'https://amina.example.org', contact: 'duty officer' });
       expect(message.info.map((i) => i.headline)).toEqual(c.headlines);
       expect(message.info.every((i) => i.certainty === c.certainty && i.area.areaDesc === (i.language === 'en' ? 'Duhok' : i.language === 'ar' ? 'دهوك' : 'دهۆک'))).toBe(true);
     });

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import { capAtomFeed, capMessage, type CapMessage } from '../../shared/cap.ts';
+import { capAtomFeed, capMessage, capVersionAt, type CapMessage } from '../../shared/cap.ts';
+import { capPolygonsByGovernorate } from '../capAreas.ts';
 import { CSV_QUOTED_MATCH, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow } from '../../shared/hxl.ts';
 import { Instant } from '../../shared/schemas.ts';
 import { HOUR_MS, isoSeconds } from '../../shared/time.ts';
@@ -26,6 +27,8 @@ export interface ExportDeps {
   audit?: AuditLog;
   /** the public address, when configured: names the CAP sender and the feed's id */
   publicUrl?: string;
+  /** who CAP messages name as the contact for questions */
+  capContact: string;
 }
 
 /** Resolved alerts stay in the CAP feed this long, as Cancel messages. */
@@ -60,9 +63,10 @@ function parseRange(req: Request): { fromMs?: number; toMs?: number } {
 /** "20261128T1400Z": a compact instant for a file name. */
 const fileStamp = (ms: number) => isoSeconds(ms).replace(/[-:]/g, '').replace(/\d\dZ$/, 'Z');
 
-export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl }: ExportDeps): Router {
+export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl, capContact }: ExportDeps): Router {
   const router = Router();
   const governorates = new Map(fixtures.governorates.map((g) => [g.pcode, g]));
+  const polygons = capPolygonsByGovernorate(fixtures.governorateShapes);
 
   /**
    * The CSV is streamed: the store pages through the range, and each chunk of rows is made only when
@@ -119,9 +123,27 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
       (a) => a.state !== 'resolved' || Date.parse(a.resolvedAt ?? a.updatedAt) >= nowMs - CANCEL_WINDOW_MS,
     );
     const sites = new Map(live.sites().map((s) => [s.id, s]));
+    // each alert's versions, for the latest message before the one in the feed
+    const versions = new Map<string, string[]>();
+    for (const event of await store.alerts.history(world, { alertIds: alerts.map((a) => a.id) })) {
+      versions.set(event.alert.id, [...(versions.get(event.alert.id) ?? []), capVersionAt(event.alert)]);
+    }
+    const publisher = { sender, webBase: base, contact: capContact };
     const messages: CapMessage[] = alerts.map((alert) => {
       const site = alert.siteId ? sites.get(alert.siteId) : undefined;
-      return capMessage(alert, { site, governorate: governorates.get(alert.governorate), exercise: world === 'exercise' }, sender);
+      // the history's last entry is the version the alert is now; the ones before it came earlier
+      const earlierVersions = (versions.get(alert.id) ?? [capVersionAt(alert)]).slice(0, -1);
+      return capMessage(
+        alert,
+        {
+          site,
+          governorate: governorates.get(alert.governorate),
+          exercise: world === 'exercise',
+          polygons: polygons.get(alert.governorate),
+          earlierVersions,
+        },
+        publisher,
+      );
     });
     messages.sort((a, b) => (a.sent < b.sent ? 1 : a.sent > b.sent ? -1 : 0));
     res.set('Content-Type', 'application/atom+xml; charset=utf-8');

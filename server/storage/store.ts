@@ -82,7 +82,7 @@ export interface AlertStore {
    * The history of one world's alerts, oldest change first: every raise, update, acknowledgement and
    * resolution, written in the same transaction as the change itself. `toMs` is inclusive.
    */
-  history(world: World, query?: { alertId?: string; toMs?: number }): Promise<AlertEvent[]>;
+  history(world: World, query?: { alertIds?: readonly string[]; toMs?: number }): Promise<AlertEvent[]>;
 }
 
 /** Which change a write of `next` over `stored` was, after the shared merge rule. */

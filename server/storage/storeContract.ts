@@ -430,7 +430,7 @@ export function describeStoreContract(
           ['resolved', '2026-11-28T11:00:00Z', 'resolved', 800],
         ]);
         expect((await store.alerts.history('real', { toMs: Date.parse('2026-11-28T10:40:00Z') })).map((e) => e.kind)).toEqual(['raised', 'updated', 'acknowledged']);
-        expect((await store.alerts.history('real', { alertId: raised.id, toMs: Date.parse('2026-11-28T10:39:59Z') })).map((e) => e.kind)).toEqual(['raised', 'updated']);
+        expect((await store.alerts.history('real', { alertIds: [raised.id], toMs: Date.parse('2026-11-28T10:39:59Z') })).map((e) => e.kind)).toEqual(['raised', 'updated']);
         expect((await store.alerts.history('exercise')).map((e) => [e.kind, e.world])).toEqual([['raised', 'exercise']]);
       });
     });

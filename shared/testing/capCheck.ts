@@ -169,9 +169,31 @@ export function capProblems(alert: XmlElement): string[] {
       need(p, 'valueName', `${where} ${p.name}`);
       need(p, 'value', `${where} ${p.name}`);
     }
-    children(info, 'area').forEach((area, j) => {
+    // The profile alerting hubs apply (Google's, among others) asks for more than CAP's minimum: when
+    // the message stops being true, where to read more, whom to ask, what to do, and a drawn area.
+    for (const name of ['expires', 'web', 'contact', 'instruction', 'headline', 'description']) need(info, name, `${where} (profile)`);
+    const web = textOf(info, 'web');
+    if (web !== undefined && !/^https?:\/\/[^\s]+$/.test(web)) problems.push(`${where}: web "${web}" is not an absolute http(s) address`);
+    const effective = textOf(info, 'effective');
+    const expires = textOf(info, 'expires');
+    if (effective && expires && Date.parse(expires) <= Date.parse(effective)) problems.push(`${where}: expires ${expires} is not after effective ${effective}`);
+    const areas = children(info, 'area');
+    if (!areas.length) problems.push(`${where} (profile): required <area> missing`);
+    areas.forEach((area, j) => {
       const at = `${where} area[${j}]`;
       need(area, 'areaDesc', at);
+      const polygons = children(area, 'polygon');
+      if (!polygons.length && !children(area, 'circle').length) problems.push(`${at} (profile): neither a <polygon> nor a <circle>`);
+      for (const polygon of polygons) {
+        const pairs = polygon.text.trim().split(/\s+/);
+        const valid = pairs.every((pair) => {
+          const m = /^(-?\d+(\.\d+)?),(-?\d+(\.\d+)?)$/.exec(pair);
+          return m !== null && Math.abs(Number(m[1])) <= 90 && Math.abs(Number(m[3])) <= 180;
+        });
+        if (!valid || pairs.length < 4 || pairs[0] !== pairs[pairs.length - 1]) {
+          problems.push(`${at}: polygon is not four or more "lat,lon" pairs with the first repeated last`);
+        }
+      }
       for (const circle of children(area, 'circle')) {
         const m = /^(-?\d+(\.\d+)?),(-?\d+(\.\d+)?) (\d+(\.\d+)?)$/.exec(circle.text.trim());
         if (!m || Math.abs(Number(m[1])) > 90 || Math.abs(Number(m[3])) > 180) {

@@ -281,9 +281,9 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       async history(world, query = {}) {
         const params: unknown[] = [world];
         const where = ['world = $1'];
-        if (query.alertId !== undefined) {
-          params.push(query.alertId);
-          where.push(`alert_id = $${params.length}`);
+        if (query.alertIds !== undefined) {
+          params.push(query.alertIds);
+          where.push(`alert_id = ANY($${params.length}::text[])`);
         }
         if (query.toMs !== undefined) {
           // times are whole-second UTC strings (C collation), which sort as the instants they name

@@ -350,9 +350,9 @@ export function openSqliteStore(dataDir: string): Store {
       async history(world, query = {}) {
         const where = ['world = @world'];
         const params: Record<string, unknown> = { world };
-        if (query.alertId !== undefined) {
-          where.push('alert_id = @alertId');
-          params.alertId = query.alertId;
+        if (query.alertIds !== undefined) {
+          where.push('alert_id IN (SELECT value FROM json_each(@alertIds))');
+          params.alertIds = JSON.stringify(query.alertIds);
         }
         if (query.toMs !== undefined) {
           // times are whole-second UTC strings, which sort as the instants they name

@@ -36,7 +36,7 @@ describe('the documents are valid', () => {
   it('AsyncAPI 3, by the AsyncAPI parser, without a diagnostic', async () => {
     const { document, diagnostics } = await new Parser().parse(JSON.stringify(asyncApiDocument(VERSION)));
     expect(diagnostics.map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
-    expect(document?.operations().all().map((o) => o.id()).sort()).toEqual(['receiveHandshake', 'receiveResync', 'sendSnapshot', 'sendUpdate']);
+    expect(document?.operations().all().map((o) => o.id()).sort()).toEqual(['receiveHandshake', 'receiveResync', 'sendRefused', 'sendSnapshot', 'sendUpdate']);
   });
 });
 
@@ -84,7 +84,7 @@ describe('the OpenAPI document is the whole API', () => {
       }
     }
     expect(document.security).toEqual([{ bearer: [] }]);
-    expect(publicPaths.sort()).toEqual(['/api/asyncapi.json', '/api/docs', '/api/docs/assets/{file}', '/api/docs/events', '/api/health', '/api/openapi.json']);
+    expect(publicPaths.sort()).toEqual(['/api/asyncapi.json', '/api/docs', '/api/docs/assets/{file}', '/api/docs/events', '/api/health', '/api/health/live', '/api/openapi.json']);
   });
 
   it('documents the exercise world on every read that has one', () => {

@@ -477,6 +477,14 @@ export type Whoami = z.infer<typeof Whoami>;
 export const Health = z.object({ status: z.literal('ok'), storage: z.enum(['sqlite', 'postgres']), version: z.string() });
 export type Health = z.infer<typeof Health>;
 
+/** GET /api/health with a 503: the store does not answer, so traffic should go to another instance. */
+export const HealthUnavailable = z.object({ status: z.literal('unavailable'), storage: z.literal('unavailable'), version: z.string() });
+export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
+
+/** GET /api/health/live: the process runs and answers, whatever the database does. */
+export const HealthLive = z.object({ status: z.literal('ok'), version: z.string() });
+export type HealthLive = z.infer<typeof HealthLive>;
+
 /**
  * The Socket.IO handshake's `auth`: the same bearer token as HTTP, and `exercise: true` to watch a
  * drill's exercise world instead of the real one.

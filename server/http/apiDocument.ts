@@ -19,8 +19,10 @@ import {
   GovernorateCollection,
   GovernorateRollup,
   Health,
+  HealthLive,
   HealthPostCounts,
   HealthReport,
+  HealthUnavailable,
   Instant,
   IssuedToken,
   MAX_BATCH,
@@ -88,6 +90,8 @@ export const ERROR_SCHEMAS = {
  */
 export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   Health,
+  HealthUnavailable,
+  HealthLive,
   Site,
   Report,
   ArrivalsReport,
@@ -149,12 +153,18 @@ type Failure =
   | 'alertResolved'
   | 'unprocessable';
 
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer' as const, minimum: 1 } },
+};
+
+/** An answer of the operation's own: its successes, and for the health check its 503. */
 interface Success {
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 204 | 503;
   description: string;
   /** a JSON body, or another media type with a string body; none for 204 */
   json?: z.ZodType;
   media?: { types: string[]; headers?: Record<string, { description: string; schema: { type: 'string' } }> };
+  headers?: typeof RETRY_AFTER;
 }
 
 interface Operation {
@@ -177,9 +187,6 @@ interface Operation {
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
-const RETRY_AFTER = {
-  'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer' as const, minimum: 1 } },
-};
 
 /** The responses of one operation, by status: its successes, its own refusals and the common ones. */
 function responses(op: Operation): RouteConfig['responses'] {
@@ -188,6 +195,7 @@ function responses(op: Operation): RouteConfig['responses'] {
     out[s.status] = {
       description: s.description,
       ...(s.json ? { content: json(s.json) } : {}),
+      ...(s.headers ? { headers: s.headers } : {}),
       ...(s.media
         ? { content: Object.fromEntries(s.media.types.map((type) => [type, { schema: z.string() }])), ...(s.media.headers ? { headers: s.media.headers } : {}) }
         : {}),
@@ -221,8 +229,8 @@ function responses(op: Operation): RouteConfig['responses'] {
   out[429] = {
     description:
       op.method === 'get'
-        ? 'Too many unknown tokens from this address (AUTH_FAILURE_LIMIT): refused, whatever the token, until Retry-After.'
-        : 'Too many unknown tokens from this address, or too many writes by this token (WRITE_LIMIT_PER_TOKEN): wait Retry-After seconds.',
+        ? 'An unknown token from an address that sent too many (AUTH_FAILURE_LIMIT): 429 rather than 401 until Retry-After. A valid token is never refused for its address.'
+        : 'An unknown token from an address that sent too many, or too many writes by this token (WRITE_LIMIT_PER_TOKEN): wait Retry-After seconds.',
     headers: RETRY_AFTER,
     content: json(ERROR_SCHEMAS.RateLimitedError),
   };
@@ -255,10 +263,26 @@ export const OPERATIONS: Operation[] = [
     path: '/api/health',
     operationId: 'getHealth',
     tag: 'health',
-    summary: 'Is the server up, and on which store',
-    description: 'For load balancers and monitoring; needs no token.',
+    summary: 'Can this instance take requests: it runs and its store answers',
+    description:
+      'For load balancers: 503 while the store does not answer, so traffic goes to an instance that can store what it acknowledges. ' +
+      'The store is asked at most once a second (2 s timeout), however often this is called.',
     role: 'none',
-    success: [{ status: 200, description: 'The server is up.', json: Health }],
+    success: [
+      { status: 200, description: 'The server is up and its store answers.', json: Health },
+      // Not an ErrorBody: a load balancer reads the status, a person the same shape as the 200.
+      { status: 503, description: 'The store does not answer.', json: HealthUnavailable, headers: RETRY_AFTER },
+    ],
+  },
+  {
+    method: 'get',
+    path: '/api/health/live',
+    operationId: 'getLiveness',
+    tag: 'health',
+    summary: 'Does the process run',
+    description: 'For a process supervisor: answers while the process runs, whatever the database does.',
+    role: 'none',
+    success: [{ status: 200, description: 'The process runs.', json: HealthLive }],
   },
   {
     method: 'get',
@@ -652,7 +676,7 @@ export function openApiDocument(version: string): OpenAPIObject {
         404: refused('NotFoundError', 'No such endpoint.'),
         413: refused('TooLargeError', 'The body is too large.'),
         415: refused('UnsupportedMediaTypeError', 'The body has a charset or content encoding the server cannot read.'),
-        429: refused('RateLimitedError', 'Too many unknown tokens from this address, or too many writes by this token.', RETRY_AFTER),
+        429: refused('RateLimitedError', 'An unknown token from an address that sent too many, or too many writes by this token.', RETRY_AFTER),
         500: refused('InternalError', 'A fault on the server.'),
         503: refused('UnavailableError', 'The database is unreachable.', RETRY_AFTER),
       },

@@ -2,6 +2,7 @@
 // zod's own z.toJSONSchema (draft-07, which AsyncAPI's schema format extends), so the socket and the
 // HTTP answers are described by the same schemas.
 import { z } from 'zod';
+import type { ServerToClientEvents } from '../../shared/events.ts';
 import {
   Alert,
   CapacityForecast,
@@ -14,6 +15,7 @@ import {
   Thresholds,
   Update,
 } from '../../shared/schemas.ts';
+import { EVENT_BUDGET, RESYNC_INTERVAL_MS } from '../realtime.ts';
 
 /** How the server refuses a handshake: Socket.IO hands it to the client's `connect_error` as `err.message` and `err.data`. */
 export const ConnectRefusal = z.object({
@@ -30,6 +32,14 @@ export const ConnectRefusal = z.object({
     .describe('Present for rate_limited (with retryAfterSeconds) and unavailable.'),
 });
 
+/** Sent just before the server closes a connection that spent its event budget, saying why. */
+export const SocketRefusal = z.object({ code: z.literal('too_many_events'), message: z.string() });
+// The schema describes the typed event map's `refused`; this line fails to compile if they part.
+const _socketRefusalMatches: Parameters<ServerToClientEvents['refused']>[0] = {} as z.infer<typeof SocketRefusal>;
+
+/** Events one socket may send per window, before it is refused and closed. */
+const EVENT_BUDGET_TEXT = `at most ${EVENT_BUDGET.events} events in ${EVENT_BUDGET.perMs / 1000} seconds`;
+
 /** The schemas the events carry, by component name; the same names as in the OpenAPI document. */
 export const EVENT_SCHEMAS: Record<string, z.ZodType> = {
   Snapshot,
@@ -43,6 +53,7 @@ export const EVENT_SCHEMAS: Record<string, z.ZodType> = {
   Thresholds,
   SocketAuth,
   ConnectRefusal,
+  SocketRefusal,
 };
 
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
@@ -110,6 +121,7 @@ export function asyncApiDocument(version: string) {
           snapshot: ref('components/messages/snapshot'),
           update: ref('components/messages/update'),
           resync: ref('components/messages/resync'),
+          refused: ref('components/messages/refused'),
         },
         bindings: {
           ws: {
@@ -159,8 +171,19 @@ export function asyncApiDocument(version: string) {
         channel: ref('channels/picture'),
         title: 'Resync',
         summary: 'The client asks for a fresh snapshot, after a gap in `seq` or a reconnect.',
+        description:
+          `A socket gets at most one snapshot every ${RESYNC_INTERVAL_MS / 1000} s: asks within that time are merged into one answer at its end, so an ask is ` +
+          `never left unanswered. Every event a client sends counts against its budget (${EVENT_BUDGET_TEXT}).`,
         messages: [ref('channels/picture/messages/resync')],
         reply: { channel: ref('channels/picture'), messages: [ref('channels/picture/messages/snapshot')] },
+      },
+      sendRefused: {
+        action: 'send',
+        channel: ref('channels/picture'),
+        title: 'Refused',
+        summary: `A client that sent more than its budget of events (${EVENT_BUDGET_TEXT}) is told why, then disconnected.`,
+        description: 'Reconnect, and ask for a snapshot only after a gap in `seq`.',
+        messages: [ref('channels/picture/messages/refused')],
       },
     },
     components: {
@@ -200,6 +223,12 @@ export function asyncApiDocument(version: string) {
           name: 'resync',
           title: 'Resync',
           summary: 'Socket.IO event `resync`, with no argument.',
+        },
+        refused: {
+          name: 'refused',
+          title: 'Refused',
+          summary: 'Socket.IO event `refused` with one argument, just before the server closes the connection.',
+          payload: ref('components/schemas/SocketRefusal'),
         },
       },
       schemas: payloadSchemas(),

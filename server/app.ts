@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import { loadFixtures, type Fixtures } from './fixtures.ts';
 import { ApiError, errorHandler } from './http/apiError.ts';
 import { auditRoutes } from './http/auditRoutes.ts';
+import { docsRoutes } from './http/docsRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
@@ -44,6 +45,8 @@ export interface AppOptions {
 
 export interface App {
   httpServer: http.Server;
+  /** the Express app inside httpServer: the server tests hold its routes to the OpenAPI document */
+  express: express.Express;
   io: AminaServer;
   live: LivePicture;
   auth: Authenticator;
@@ -169,6 +172,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.get('/health/live', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
   });
+  // The interface documents hold no data: an integrator reads them before having a token.
+  api.use(docsRoutes({ version: VERSION }));
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   api.use(requireToken(auth, guard));
   api.use(writeLimit(config, counters, store.counters !== undefined));
@@ -202,6 +207,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let closing: Promise<void> | undefined;
   return {
     httpServer,
+    express: app,
     io,
     live,
     auth,

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkAnswer } from './testing/apiConformance.ts';
 import { ADMIN_TOKEN, tempDataDir } from './testing/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -78,7 +79,9 @@ async function call(url: string, method: string, urlPath: string, token: string,
     headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, body: await response.json() };
+  const text = await response.text();
+  checkAnswer({ method, url: response.url, status: response.status, headers: response.headers, text });
+  return { status: response.status, body: JSON.parse(text) };
 }
 
 interface ArrivalsReport {

@@ -11,6 +11,7 @@ import { isoSeconds } from '../shared/time.ts';
 import { capProblems, child, children, parseXml, textOf, type XmlElement } from '../shared/testing/capCheck.ts';
 import { runDrill } from '../scripts/drill.ts';
 import { parseCsv } from '../scripts/sitesImport.ts';
+import { checkAnswer } from './testing/apiConformance.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from './testing/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,7 +33,9 @@ const minutesAgo = (m: number) => isoSeconds(Date.now() - m * 60_000);
 
 async function getText(server: Running, urlPath: string, token: string) {
   const response = await fetch(server.url + urlPath, { headers: { Authorization: `Bearer ${token}` } });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const text = await response.text();
+  checkAnswer({ method: 'GET', url: response.url, status: response.status, headers: response.headers, text });
+  return { status: response.status, headers: response.headers, text };
 }
 
 /** The CSV's data rows as objects keyed by HXL hashtag. */

@@ -8,6 +8,7 @@ import { canonicalReport, ErrorBody, ReportPost, type StoredReport } from '../sh
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
 import { EVENT_BUDGET } from './realtime.ts';
+import { checkAnswer } from './testing/apiConformance.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
@@ -142,7 +143,10 @@ async function send(method: string, path: string, token: string | null, body?: s
     },
     body,
   });
-  return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+  const text = await response.text();
+  // Hostile or not, every answer is one the OpenAPI document describes.
+  checkAnswer({ method, url: response.url, status: response.status, headers: response.headers, text });
+  return { status: response.status, text, contentType: response.headers.get('content-type') ?? '' };
 }
 
 /** Neither a server error nor a trace of the code: a file path, a line number, a stack frame. */

@@ -423,6 +423,10 @@ export const TokenRequest = z
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
+/** The answer to POST /api/tokens: the secret, shown this once and stored nowhere, and the id that revokes it. */
+export const IssuedToken = z.object({ token: z.string(), id: z.string() });
+export type IssuedToken = z.infer<typeof IssuedToken>;
+
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
@@ -466,3 +470,28 @@ export type ContextCollection = z.infer<typeof ContextCollection>;
 /** GET /api/me: who the token belongs to, so a screen shows only what the role may do. */
 export const Whoami = z.object({ role: Role, label: z.string(), sites: z.array(z.string()) });
 export type Whoami = z.infer<typeof Whoami>;
+
+// ---- Answers that had no schema of their own -------------------------------------------------
+
+/** GET /api/health: needs no token, so a load balancer can ask it. */
+export const Health = z.object({ status: z.literal('ok'), storage: z.enum(['sqlite', 'postgres']), version: z.string() });
+export type Health = z.infer<typeof Health>;
+
+/** GET /api/health with a 503: the store does not answer, so traffic should go to another instance. */
+export const HealthUnavailable = z.object({ status: z.literal('unavailable'), storage: z.literal('unavailable'), version: z.string() });
+export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
+
+/** GET /api/health/live: the process runs and answers, whatever the database does. */
+export const HealthLive = z.object({ status: z.literal('ok'), version: z.string() });
+export type HealthLive = z.infer<typeof HealthLive>;
+
+/**
+ * The Socket.IO handshake's `auth`: the same bearer token as HTTP, and `exercise: true` to watch a
+ * drill's exercise world instead of the real one.
+ */
+export const SocketAuth = z.object({ token: z.string(), exercise: z.boolean().optional() });
+export type SocketAuth = z.infer<typeof SocketAuth>;
+
+/** DELETE /api/exercise: how many drill reports were deleted. */
+export const ExerciseCleared = z.object({ deleted: z.number().int().min(0) });
+export type ExerciseCleared = z.infer<typeof ExerciseCleared>;

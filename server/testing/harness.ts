@@ -11,6 +11,7 @@ import { testConfig, type Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import { openSqliteStore } from '../storage/sqlite/sqliteStore.ts';
 import type { Store } from '../storage/store.ts';
+import { checkAnswer, checkEvent } from './apiConformance.ts';
 
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -63,6 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const sockets: DashboardSocket[] = [];
+  const eventProblems: Error[] = [];
 
   const request: Running['request'] = async (method, urlPath, token, body) => {
     const response = await fetch(url + urlPath, {
@@ -74,6 +76,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    // Every answer a test receives must be one the OpenAPI document describes.
+    checkAnswer({ method, url: response.url, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -99,16 +103,26 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       const socket: DashboardSocket = connectSocket(url, { auth, transports: ['websocket'], reconnection: false });
       sockets.push(socket);
       const updates: Update[] = [];
+      // Every payload must be one the AsyncAPI document describes; a mismatch fails stop().
+      socket.onAny((event: string, payload: unknown) => {
+        try {
+          checkEvent(event, payload);
+        } catch (err) {
+          eventProblems.push(err as Error);
+        }
+      });
       socket.on('update', (u) => updates.push(u));
       const snapshot = await new Promise<Snapshot>((resolve, reject) => {
         socket.once('snapshot', resolve);
         socket.once('connect_error', reject);
       });
+      checkEvent('snapshot', snapshot);
       return { socket, snapshot, updates };
     },
     async stop() {
       for (const s of sockets) s.disconnect();
       await app.close();
+      if (eventProblems.length) throw eventProblems[0];
     },
   };
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalReport, ErrorBody, ReportPost, type StoredReport } from '../shared/schemas.ts';
+import { canonicalReport, ErrorBody, ReportPost, type Report, type StoredReport } from '../shared/schemas.ts';
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
 import { EVENT_BUDGET } from './realtime.ts';
@@ -222,7 +222,8 @@ describe('reports', () => {
         // Still a valid report: stored (201) or refused for what only the server knows (site, time, id).
         expect([201, 403, 409, 422], answer.text).toContain(answer.status);
         if (answer.status !== 201) return;
-        const sent = ('reports' in parsed.data ? parsed.data.reports : [parsed.data]).map(canonicalReport);
+        // as JSON carries it: -0 is 0 once written
+        const sent = ('reports' in parsed.data ? parsed.data.reports : [parsed.data]).map((r) => JSON.parse(JSON.stringify(canonicalReport(r))) as Report);
         const ids = new Set(sent.map((r) => r.id));
         const stored: StoredReport[] = [];
         for await (const r of store.reports.query({ world: 'real' })) if (ids.has(r.id)) stored.push(r);

@@ -166,7 +166,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.get('/health', async (_req, res) => {
     const storage = await health.storage();
     if (storage === 'ok') res.json({ status: 'ok', storage: store.kind, version: VERSION });
-    else res.status(503).set('Retry-After', '5').json({ status: 'unavailable', storage: 'unavailable', version: VERSION });
+    else {
+      res.status(503).set('Retry-After', '5').json({
+        status: 'unavailable',
+        storage: 'unavailable',
+        version: VERSION,
+        error: { code: 'unavailable', message: 'The database does not answer: send traffic to another instance, and try again shortly.' },
+      });
+    }
   });
   // For a process supervisor: the process runs and answers, whatever the database does.
   api.get('/health/live', (_req, res) => {

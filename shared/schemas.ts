@@ -477,8 +477,16 @@ export type Whoami = z.infer<typeof Whoami>;
 export const Health = z.object({ status: z.literal('ok'), storage: z.enum(['sqlite', 'postgres']), version: z.string() });
 export type Health = z.infer<typeof Health>;
 
-/** GET /api/health with a 503: the store does not answer, so traffic should go to another instance. */
-export const HealthUnavailable = z.object({ status: z.literal('unavailable'), storage: z.literal('unavailable'), version: z.string() });
+/**
+ * GET /api/health with a 503: the store does not answer, so traffic should go to another instance.
+ * It is an error like any other (`error`), and keeps health's own fields for a load balancer's probe.
+ */
+export const HealthUnavailable = z.object({
+  status: z.literal('unavailable'),
+  storage: z.literal('unavailable'),
+  version: z.string(),
+  error: z.object({ code: z.literal('unavailable'), message: z.string() }),
+});
 export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
 
 /** GET /api/health/live: the process runs and answers, whatever the database does. */

@@ -388,17 +388,47 @@ export const Update = z.object({
 });
 export type Update = z.infer<typeof Update>;
 
+/** One site's values in one bucket of a series: a checkpoint's flows, a shelter's level. */
+export const SiteSeriesValues = z.object({
+  arrivals: z.number().int().optional(),
+  departures: z.number().int().optional(),
+  occupancy: z.number().int().optional(),
+  capacity: z.number().int().optional(),
+});
+export type SiteSeriesValues = z.infer<typeof SiteSeriesValues>;
+
 export const SeriesPoint = z.object({
+  /** the bucket's start (an hour in the v1 series, whatever the bucket is) */
   hour: z.string(),
   arrivals: z.number().int(),
+  /** departures reported with the arrivals, where a checkpoint reports them */
+  departures: z.number().int(),
+  /** persons in the shelters with a current report at the bucket's end, as the live rollup counts them */
   occupancy: z.number().int(),
+  /** capacity of those same shelters */
   capacity: z.number().int(),
+  /** with ?by=site: each site's own values, by site id (checkpoints that reported, current shelters) */
+  bySite: z.record(z.string(), SiteSeriesValues).optional(),
 });
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
 
-export const SeriesQuery = z.object({
-  hours: z.coerce.number().int().min(1).max(720).default(24),
+/**
+ * The series' query: the v1 `hours` (the last N hours, hourly), or a range `from`–`to` with a
+ * `bucket` (15m, 1h, 6h or 1d; chosen from the range when absent), and `by=site` for each site's own
+ * values. The checks a schema cannot make (order, length, the future) are made by the route.
+ */
+export const SeriesQueryFields = z.object({
+  hours: z.coerce.number().int().min(1).max(720).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+  bucket: z.enum(['15m', '1h', '6h', '1d']).optional(),
+  by: z.literal('site').optional(),
 });
+export const SeriesQuery = SeriesQueryFields.refine((q) => q.hours === undefined || (q.from === undefined && q.to === undefined), {
+    message: 'give hours, or from and to, not both',
+    path: ['hours'],
+  });
+export type SeriesQuery = z.infer<typeof SeriesQuery>;
 
 // ---- Tokens and roles -------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ import {
   ReportPost,
   Rollup,
   SeriesPoint,
-  SeriesQuery,
+  SeriesQueryFields,
   Site,
   SiteId,
   SiteState,
@@ -385,13 +385,19 @@ export const OPERATIONS: Operation[] = [
     path: '/api/governorates/{pcode}/series',
     operationId: 'getSeries',
     tag: 'picture',
-    summary: 'Hourly series for one governorate',
-    description: 'Arrivals per hour and shelter occupancy and capacity at the end of each hour, for the last `hours` hours (the current one included).',
+    summary: 'Series for one governorate, over any range',
+    description:
+      'Arrivals and departures per bucket, and the occupancy and capacity of the shelters with a current report at the end of each bucket (as the live rollup counts them). ' +
+      'Either the v1 `hours` (the last N whole hours, the current one included, hourly), or `from`–`to` (at most 90 days, not in the future) with a `bucket` of 15m, 1h, 6h or 1d, chosen from the range when absent; at most 400 points. ' +
+      '`by=site` adds each site\'s own values per bucket (`bySite`), which sum to the governorate\'s.',
     role: 'viewer',
     params: z.object({ pcode: Pcode }),
-    query: SeriesQuery.extend({ exercise: exerciseParam }),
-    success: [{ status: 200, description: 'One point per hour, oldest first.', json: z.array(SeriesPoint) }],
-    failures: { badRequest: '`hours` not a whole number from 1 to 720, or a bad `exercise`', notFound: 'No governorate has that p-code.' },
+    query: SeriesQueryFields.extend({ exercise: exerciseParam }),
+    success: [{ status: 200, description: 'One point per bucket, oldest first.', json: z.array(SeriesPoint) }],
+    failures: {
+      badRequest: '`hours` not a whole number from 1 to 720, `hours` with `from`/`to`, a malformed instant, a reversed range, one longer than 90 days or in the future, a bucket giving more than 400 points, or a bad `exercise`',
+      notFound: 'No governorate has that p-code.',
+    },
   },
   {
     method: 'get',

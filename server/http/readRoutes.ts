@@ -1,14 +1,14 @@
 // What every dashboard reads: governorates, sites, the snapshot, series and thresholds.
 import { Router } from 'express';
-import { Pcode, SeriesQuery } from '../../shared/schemas.ts';
-import { hourlySeries } from '../../shared/series.ts';
+import { FUTURE_TOLERANCE_MS, Pcode, SeriesQuery } from '../../shared/schemas.ts';
+import { bucketSeries, defaultBucket, SERIES_BUCKETS, SERIES_MAX_POINTS, SERIES_MAX_RANGE_MS } from '../../shared/series.ts';
 import { HOUR_MS, hourStart } from '../../shared/time.ts';
 import { may } from '../auth.ts';
 import type { Fixtures } from '../fixtures.ts';
 import type { Clock } from '../clock.ts';
 import type { LivePicture } from '../livePicture.ts';
 import type { Store } from '../storage/store.ts';
-import { invalidBody, notFound } from './apiError.ts';
+import { ApiError, invalidBody, notFound } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
 
@@ -17,6 +17,32 @@ export interface ReadDeps {
   live: LivePicture;
   clock: Clock;
   fixtures: Fixtures;
+}
+
+/**
+ * Where a series starts and ends, and its bucket: the v1 `hours` (whole hours ending with the current
+ * one), or `from`–`to`. A range that is reversed, longer than 90 days, reaches into the future or
+ * needs more than SERIES_MAX_POINTS points is refused, naming the parameter.
+ */
+function seriesRange(query: SeriesQuery, nowMs: number): { fromMs: number; toMs: number; bucketMs: number } {
+  if (query.from === undefined && query.to === undefined) {
+    const hours = query.hours ?? 24;
+    const lastHour = hourStart(nowMs);
+    return { fromMs: lastHour - (hours - 1) * HOUR_MS, toMs: lastHour + HOUR_MS, bucketMs: HOUR_MS };
+  }
+  const toMs = query.to !== undefined ? Date.parse(query.to) : nowMs;
+  const fromMs = query.from !== undefined ? Date.parse(query.from) : toMs - 24 * HOUR_MS;
+  const refuse = (field: string, message: string) => new ApiError(400, 'invalid', `Invalid query: ${field} ${message}.`, [{ field, message }]);
+  if (toMs <= fromMs) throw refuse('to', 'must be later than from');
+  if (toMs - fromMs > SERIES_MAX_RANGE_MS) throw refuse('from', 'must be at most 90 days before to');
+  if (fromMs > nowMs + FUTURE_TOLERANCE_MS) throw refuse('from', 'is in the future');
+  if (toMs > nowMs + FUTURE_TOLERANCE_MS) throw refuse('to', 'is in the future');
+  const bucket = query.bucket ?? defaultBucket(toMs - fromMs);
+  const bucketMs = SERIES_BUCKETS[bucket];
+  if (Math.ceil((toMs - fromMs) / bucketMs) > SERIES_MAX_POINTS) {
+    throw refuse('bucket', `gives more than ${SERIES_MAX_POINTS} points for this range: choose a larger one`);
+  }
+  return { fromMs, toMs, bucketMs };
 }
 
 export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
@@ -48,20 +74,20 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
     const pcode = Pcode.safeParse(String(req.params.pcode));
     if (!pcode.success) throw notFound(`Governorate "${String(req.params.pcode)}"`);
     const world = requestedWorld(req);
-    const query = SeriesQuery.safeParse(req.query);
+    const { exercise: _world, ...params } = req.query;
+    const query = SeriesQuery.safeParse(params);
     if (!query.success) throw invalidBody(query.error, 'query');
-    const { hours } = query.data;
     const nowMs = clock.now();
-    const fromMs = hourStart(nowMs) - (hours - 1) * HOUR_MS;
+    const range = seriesRange(query.data, nowMs);
     const sites = live.sites().filter((s) => s.governorate === pcode.data);
-    const siteIds = sites.map((s) => s.id);
     const reports = await store.reports.latestOccupancyBefore(
       world,
       sites.filter((s) => s.kind === 'shelter').map((s) => s.id),
-      fromMs,
+      range.fromMs,
     );
-    for await (const r of store.reports.query({ world, siteIds, fromMs, toMs: hourStart(nowMs) + HOUR_MS })) reports.push(r);
-    res.json(hourlySeries(sites, reports, nowMs, hours));
+    const siteIds = sites.map((s) => s.id);
+    for await (const r of store.reports.query({ world, siteIds, fromMs: range.fromMs, toMs: range.toMs })) reports.push(r);
+    res.json(bucketSeries({ sites, reports, ...range, nowMs, thresholds: live.thresholds(), bySite: query.data.by === 'site' }));
   });
 
   router.get('/thresholds', allow('read'), (_req, res) => {

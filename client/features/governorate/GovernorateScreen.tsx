@@ -30,6 +30,7 @@ const SERIES_REFRESH_MS = 5_000;
 const sumRun = (run: readonly SeriesPoint[]): SeriesPoint => ({
   hour: run[0].hour,
   arrivals: run.reduce((sum, p) => sum + p.arrivals, 0),
+  departures: run.reduce((sum, p) => sum + p.departures, 0),
   occupancy: run[run.length - 1].occupancy,
   capacity: run[run.length - 1].capacity,
 });

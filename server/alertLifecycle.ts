@@ -28,7 +28,8 @@ function canonicalJson(value: object): string {
   return JSON.stringify(value, Object.keys(value).sort());
 }
 
-function newestFirst(a: Alert, b: Alert): number {
+/** How alerts are listed everywhere: newest raised first, ties by id, so every instance lists them alike. */
+export function newestFirst(a: Alert, b: Alert): number {
   if (a.raisedAt !== b.raisedAt) return a.raisedAt < b.raisedAt ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

@@ -372,6 +372,8 @@ export const Snapshot = z.object({
   alerts: z.array(Alert),
   /** the rules the alerts were judged by */
   thresholds: Thresholds,
+  /** present on GET /api/snapshot?at=: a picture of the past as it was known then, not the live one */
+  historic: z.literal(true).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

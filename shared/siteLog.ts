@@ -81,3 +81,14 @@ export function arrivalsInWindow(log: SiteLog, nowMs: number, windowMs: number):
   }
   return sum;
 }
+
+/** The site logs of a list of reports, folded from nothing: for a picture built once, not kept live. */
+export function foldReports(reports: Iterable<StoredReport>): Map<string, SiteLog> {
+  const logs = new Map<string, SiteLog>();
+  for (const report of reports) {
+    let log = logs.get(report.siteId);
+    if (!log) logs.set(report.siteId, (log = emptySiteLog()));
+    addReportToLog(log, report);
+  }
+  return logs;
+}

@@ -373,12 +373,19 @@ export const OPERATIONS: Operation[] = [
     path: '/api/snapshot',
     operationId: 'getSnapshot',
     tag: 'picture',
-    summary: 'The whole current picture',
-    description: 'Rollups, site states, open alerts and the thresholds they were judged by: what a dashboard receives as `snapshot` on connect.',
+    summary: 'The whole current picture, or the picture at a past moment',
+    description:
+      'Rollups, site states, open alerts and the thresholds they were judged by: what a dashboard receives as `snapshot` on connect. ' +
+      'With `at`, the picture as it was known at that instant (`historic: true`): only reports received by then, windows measured at then, ' +
+      'and each alert as its history says it stood then, acknowledgement included. An `at` before the first report gives an empty picture. ' +
+      'Sites and thresholds are today\'s: neither keeps a history.',
     role: 'viewer',
-    query: z.object({ exercise: exerciseParam }),
+    query: z.object({
+      exercise: exerciseParam,
+      at: Instant.optional().meta({ param: { description: 'A past instant with an offset, e.g. `2026-11-28T06:00:00Z`; not in the future.' } }),
+    }),
     success: [{ status: 200, description: 'The picture of the world asked for.', json: Snapshot }],
-    failures: { badRequest: 'an `exercise` other than `only`' },
+    failures: { badRequest: 'an `exercise` other than `only`, or an `at` that is malformed or in the future' },
   },
   {
     method: 'get',

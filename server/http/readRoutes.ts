@@ -1,6 +1,7 @@
 // What every dashboard reads: governorates, sites, the snapshot, series and thresholds.
 import { Router } from 'express';
-import { FUTURE_TOLERANCE_MS, Pcode, SeriesQuery } from '../../shared/schemas.ts';
+import { FUTURE_TOLERANCE_MS, Instant, Pcode, SeriesQuery } from '../../shared/schemas.ts';
+import { pictureAt } from '../pastPicture.ts';
 import { bucketSeries, defaultBucket, SERIES_BUCKETS, SERIES_MAX_POINTS, SERIES_MAX_RANGE_MS } from '../../shared/series.ts';
 import { HOUR_MS, hourStart } from '../../shared/time.ts';
 import { may } from '../auth.ts';
@@ -66,8 +67,19 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
     res.set('Cache-Control', 'private, max-age=86400').json(layer);
   });
 
-  router.get('/snapshot', allow('read'), (req, res) => {
-    res.json(live.snapshot(requestedWorld(req)));
+  // `?at=` asks for the picture as it was known at a past moment; without it, the live one.
+  router.get('/snapshot', allow('read'), async (req, res) => {
+    const world = requestedWorld(req);
+    if (req.query.at === undefined) {
+      res.json(live.snapshot(world));
+      return;
+    }
+    const at = Instant.safeParse(req.query.at);
+    const refuse = (message: string) => new ApiError(400, 'invalid', `Invalid query: at ${message}.`, [{ field: 'at', message }]);
+    if (!at.success) throw refuse('must be an ISO 8601 instant with an offset, e.g. 2026-11-28T06:00:00Z');
+    const atMs = Date.parse(at.data);
+    if (atMs > clock.now() + FUTURE_TOLERANCE_MS) throw refuse('is in the future: the live picture has no ?at');
+    res.json(await pictureAt({ store, governorates: fixtures.governorates, sites: live.sites(), thresholds: live.thresholds() }, world, atMs));
   });
 
   router.get('/governorates/:pcode/series', allow('read'), async (req, res) => {

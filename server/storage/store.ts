@@ -2,7 +2,7 @@
 // One interface per noun (reports, sites, thresholds, alerts, tokens, audit), plus the log that
 // live pictures follow; the adapters (SQLite, PostgreSQL) implement every one.
 import { z } from 'zod';
-import { Role, type Alert, type AlertState, type Site, type StoredReport, type Thresholds, type World } from '../../shared/schemas.ts';
+import { Role, type Alert, type AlertState, type Site, type SiteKind, type StoredReport, type Thresholds, type World } from '../../shared/schemas.ts';
 
 export interface AppendResult {
   accepted: string[];
@@ -32,6 +32,14 @@ export interface ReportStore {
   /** For each site given, its latest occupancy report in `world` observed before `beforeMs`. */
   latestOccupancyBefore(world: World, siteIds: readonly string[], beforeMs: number): Promise<StoredReport[]>;
   count(siteId?: string): Promise<number>;
+  /**
+   * What the picture at `atMs` is folded from, among the reports of `world` received by then: every
+   * arrivals report observed in the 24 h before it (and up to 5 minutes after), and for each site
+   * given its latest report of its kind by observedAt (its level, its status, its last word). A
+   * checkpoint's latest report may be among the arrivals too: it is listed twice, and the caller
+   * folds each report once. Bounded by recent traffic and the number of sites, however long the log.
+   */
+  knownAt(world: World, sites: readonly { id: string; kind: SiteKind }[], atMs: number): Promise<StoredReport[]>;
   /**
    * Deletes every report of the exercise world and returns how many. The one exception to "never
    * deleted": drill data is not a record of anything that happened.

@@ -410,6 +410,29 @@ export function describeStoreContract(
       });
     });
 
+    describe('knownAt', () => {
+      it("gives what the picture at a moment folds: the day's arrivals and each site's latest, received by then", async () => {
+        const at = Date.parse('2026-11-28T12:00:00Z');
+        const inDay = arrivals(5, '2026-11-28T08:00:00Z', { receivedAt: '2026-11-28T08:01:00Z' });
+        const old = arrivals(6, '2026-11-26T08:00:00Z', { receivedAt: '2026-11-26T08:01:00Z' });
+        const late = arrivals(7, '2026-11-28T09:00:00Z', { receivedAt: '2026-11-28T12:00:01Z' });
+        const drill = arrivals(8, '2026-11-28T09:00:00Z', { receivedAt: '2026-11-28T09:01:00Z', exercise: true });
+        const level = occupancy('domiz-1', 300, '2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z');
+        const laterLevel = occupancy('domiz-1', 900, '2026-11-28T11:00:00Z', '2026-11-28T13:00:00Z');
+        await store.reports.append([inDay, old, late, drill, level, laterLevel]);
+        const sites = [
+          { id: 'ibrahim-khalil', kind: 'checkpoint' as const },
+          { id: 'domiz-1', kind: 'shelter' as const },
+          { id: 'domiz-2', kind: 'shelter' as const },
+        ];
+        const known = await store.reports.knownAt('real', sites, at);
+        // the day's arrivals, the checkpoint's latest (the same one again) and Domiz 1's level then
+        expect(new Set(known.map((r) => r.id))).toEqual(new Set([inDay.id, level.id]));
+        expect((await store.reports.knownAt('exercise', sites, at)).map((r) => r.id)).toEqual([drill.id, drill.id]);
+        expect(await store.reports.knownAt('real', sites, Date.parse('2026-01-01T00:00:00Z'))).toEqual([]);
+      });
+    });
+
     describe('alert history', () => {
       it('keeps every raise, update, acknowledgement and resolution in order, per world, up to a time', async () => {
         const raised = alert({ raisedAt: '2026-11-28T10:00:00Z', updatedAt: '2026-11-28T10:00:00Z' });

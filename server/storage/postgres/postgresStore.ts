@@ -1,7 +1,8 @@
 // The shared store: one PostgreSQL database behind any number of server instances.
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
-import { Site, Thresholds, type World } from '../../../shared/schemas.ts';
+import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World } from '../../../shared/schemas.ts';
+import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
 import { alertFromBody, reportContent, sameAlert, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
 import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
@@ -157,6 +158,31 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
           [siteIds, beforeMs, world === 'exercise'],
         );
         return found.rows.map(rowToReport);
+      },
+
+      async knownAt(world, sites, atMs) {
+        const exercise = world === 'exercise';
+        // received by then: stamped at most FUTURE_TOLERANCE_MS after it, which bounds the index scan
+        const receivedBy = isoSeconds(atMs);
+        const newest = atMs + FUTURE_TOLERANCE_MS;
+        const arrivals = await db.query<ReportRow>(
+          `SELECT content, received_at, exercise FROM reports
+           WHERE kind = 'arrivals' AND exercise = $1 AND observed_ms > $2 AND observed_ms <= $3 AND received_at <= $4
+           ORDER BY observed_ms, seq`,
+          [exercise, atMs - WINDOW_24H_MS, newest, receivedBy],
+        );
+        const latest = await db.query<ReportRow>(
+          `SELECT r.content, r.received_at, r.exercise
+           FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(id, kind, n)
+           CROSS JOIN LATERAL (
+             SELECT content, received_at, exercise FROM reports
+             WHERE site_id = s.id AND kind = s.kind AND exercise = $3 AND observed_ms <= $4 AND received_at <= $5
+             ORDER BY observed_ms DESC, received_at DESC, id DESC LIMIT 1
+           ) r
+           ORDER BY s.n`,
+          [sites.map((s) => s.id), sites.map((s) => REPORT_KIND_FOR_SITE[s.kind]), exercise, newest, receivedBy],
+        );
+        return [...arrivals.rows, ...latest.rows].map(rowToReport);
       },
 
       async count(siteId) {

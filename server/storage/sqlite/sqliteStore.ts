@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
 import { alertSubjectKey } from '../../../shared/alerts.ts';
-import { Site, Thresholds, type Alert, type StoredReport, type World } from '../../../shared/schemas.ts';
+import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type Alert, type StoredReport, type World } from '../../../shared/schemas.ts';
+import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
 import { alertFromBody, replayedReport, sameAlert, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
@@ -79,6 +80,16 @@ export function openSqliteStore(dataDir: string): Store {
       `SELECT seq, observed_ms, content, received_at, exercise FROM reports
        WHERE site_id = ? AND kind = 'occupancy' AND exercise = ? AND observed_ms < ?
        ORDER BY observed_ms DESC, received_at DESC, id DESC LIMIT 1`,
+    ),
+    latestKnown: db.prepare<[string, string, number, number, string], ReportRow>(
+      `SELECT seq, observed_ms, content, received_at, exercise FROM reports
+       WHERE site_id = ? AND kind = ? AND exercise = ? AND observed_ms <= ? AND received_at <= ?
+       ORDER BY observed_ms DESC, received_at DESC, id DESC LIMIT 1`,
+    ),
+    arrivalsKnown: db.prepare<[number, number, number, string], ReportRow>(
+      `SELECT seq, observed_ms, content, received_at, exercise FROM reports
+       WHERE kind = 'arrivals' AND exercise = ? AND observed_ms > ? AND observed_ms <= ? AND received_at <= ?
+       ORDER BY observed_ms, seq`,
     ),
     deleteExercise: db.prepare('DELETE FROM reports WHERE exercise = 1'),
     listSites: db.prepare<[], { body: string }>('SELECT body FROM sites ORDER BY id'),
@@ -254,6 +265,19 @@ export function openSqliteStore(dataDir: string): Store {
 
       async count(siteId) {
         return siteId === undefined ? statements.countReports.get()!.n : statements.countSiteReports.get(siteId)!.n;
+      },
+
+      async knownAt(world, sites, atMs) {
+        const exercise = world === 'exercise' ? 1 : 0;
+        // received by then: stamped at most FUTURE_TOLERANCE_MS after it, which bounds the index scan
+        const receivedBy = isoSeconds(atMs);
+        const newest = atMs + FUTURE_TOLERANCE_MS;
+        const found = statements.arrivalsKnown.all(exercise, atMs - WINDOW_24H_MS, newest, receivedBy).map(rowToReport);
+        for (const site of sites) {
+          const row = statements.latestKnown.get(site.id, REPORT_KIND_FOR_SITE[site.kind], exercise, newest, receivedBy);
+          if (row) found.push(rowToReport(row));
+        }
+        return found;
       },
 
       async deleteExercise() {

@@ -3,7 +3,7 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../shared/events.ts';
 import type { World } from '../shared/schemas.ts';
 import { may, type Authenticator } from './auth.ts';
-import { handshakeAddress, type AuthFailureGuard, type TrustProxy } from './http/security.ts';
+import { handshakeAddress, tooManyFailuresMessage, type AuthFailureGuard, type TrustProxy } from './authFailures.ts';
 import type { LivePicture } from './livePicture.ts';
 
 export type AminaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -59,8 +59,10 @@ export function registerRealtime(io: AminaServer, { auth, live, guard, trustProx
     }
     if (!principal) {
       // As over HTTP: an address that failed too often is slowed down, but only for unknown tokens.
-      const limited = await guard?.refusal(address);
-      if (limited) return next(refused(`rate_limited: ${limited.message}`, { code: 'rate_limited', ...(limited.details as object) }));
+      const retryAfterSeconds = (await guard?.retryAfterSeconds(address)) ?? 0;
+      if (retryAfterSeconds > 0) {
+        return next(refused(`rate_limited: ${tooManyFailuresMessage(retryAfterSeconds)}`, { code: 'rate_limited', retryAfterSeconds }));
+      }
       if (typeof token === 'string' && token) await guard?.failed(address);
       return next(new Error('unauthorized: send a valid token as auth: { token }'));
     }

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerToken, may, type Authenticator, type Permission, type Principal } from '../auth.ts';
 import { ApiError } from './apiError.ts';
-import type { AuthFailureGuard } from './security.ts';
+import { tooManyFailuresMessage, type AuthFailureGuard } from '../authFailures.ts';
 
 export function principalOf(res: Response): Principal {
   const principal = res.locals.principal as Principal | undefined;
@@ -31,9 +31,11 @@ export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): Req
       return;
     }
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const refusal = await guard?.refusal(address);
-    if (refusal) {
-      next(refusal);
+    const retryAfterSeconds = (await guard?.retryAfterSeconds(address)) ?? 0;
+    if (retryAfterSeconds > 0) {
+      next(
+        new ApiError(429, 'rate_limited', tooManyFailuresMessage(retryAfterSeconds), { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) }),
+      );
       return;
     }
     await guard?.failed(address);

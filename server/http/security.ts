@@ -1,9 +1,8 @@
-// What guards the edge: security headers, CORS, and rate limits on failed sign-ins and on writes.
+// What guards the HTTP edge: security headers, CORS, and the rate limit on writes. (Failed sign-ins
+// are counted in ../authFailures.ts, for sockets too.)
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
+import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import helmet from 'helmet';
-import type { IncomingMessage } from 'node:http';
-import proxyaddr from 'proxy-addr';
 import type { Config } from '../config.ts';
 import type { Principal } from '../auth.ts';
 import type { HitCounters } from '../storage/store.ts';
@@ -78,59 +77,6 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
 function secondsUntil(resetTime: Date | undefined, windowMs: number): number {
   const ms = resetTime ? resetTime.getTime() - Date.now() : windowMs;
   return Math.max(1, Math.ceil(ms / 1000));
-}
-
-/** Counts failed authentications per client address, over HTTP and socket handshakes alike. */
-export interface AuthFailureGuard {
-  /** The 429 to answer when this address has failed too often, whatever token it sends now. */
-  refusal(address: string): Promise<ApiError | undefined>;
-  /** Counts one failed authentication from this address. */
-  failed(address: string): Promise<void>;
-}
-
-/**
- * Failed sign-ins per client address in `counters`: the store's when instances share one, so the
- * budget is one budget however many instances an attacker spreads its guesses over.
- */
-export function createAuthFailureGuard(config: Pick<Config, 'authFailureLimit' | 'authFailureWindowMs'>, counters: HitCounters): AuthFailureGuard {
-  // An IPv6 client controls a whole /56: counting per address would let it rotate through them.
-  const keyOf = (address: string) => `auth-failure:${ipKeyGenerator(address)}`;
-  /** Seconds until this address may try again; 0 when it may try now. */
-  async function retryAfterSeconds(address: string): Promise<number> {
-    const hits = await counters.get(keyOf(address));
-    if (!hits || hits.hits < config.authFailureLimit) return 0;
-    return secondsUntil(new Date(hits.resetAtMs), config.authFailureWindowMs);
-  }
-  return {
-    async refusal(address) {
-      const seconds = await retryAfterSeconds(address);
-      return seconds > 0 ? tooManyFailures(seconds) : undefined;
-    },
-    async failed(address) {
-      await counters.increment(keyOf(address), config.authFailureWindowMs);
-    },
-  };
-}
-
-function tooManyFailures(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    429,
-    'rate_limited',
-    `Too many requests with an unknown token from this address: wait ${retryAfterSeconds} seconds, then send a valid token.`,
-    { retryAfterSeconds },
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
-}
-
-/** Express's compiled `trust proxy` setting: whether the hop at `index` with this address is a proxy we trust. */
-export type TrustProxy = (address: string, index: number) => boolean;
-
-/**
- * The client address of a Socket.IO handshake by the same rule Express applies to HTTP requests
- * (`trust proxy`, from TRUST_PROXY): X-Forwarded-For is followed only through trusted proxies.
- */
-export function handshakeAddress(request: IncomingMessage, trust: TrustProxy): string {
-  return proxyaddr(request, trust);
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

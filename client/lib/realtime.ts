@@ -5,7 +5,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 import { Snapshot, Update } from '../../shared/schemas.ts';
 import { useDashboard } from '../store/store.ts';
 import { getToken } from './session.ts';
-import { viewedWorld } from './world.ts';
+import { isOfViewedWorld, viewedWorld } from './world.ts';
 
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -28,7 +28,8 @@ export function startRealtime(): () => void {
     return () => {};
   }
   // A screen opened with ?exercise watches the drill's world; every other screen the real one.
-  const exercise = viewedWorld() === 'exercise';
+  const world = viewedWorld();
+  const exercise = world === 'exercise';
   const socket: DashboardSocket = io({ auth: { token, ...(exercise ? { exercise: true } : {}) }, transports: ['websocket'] });
   let awaitingSnapshot = true;
 
@@ -57,14 +58,15 @@ export function startRealtime(): () => void {
 
   socket.on('snapshot', (payload) => {
     const parsed = Snapshot.safeParse(payload);
-    if (!parsed.success) return;
+    // Another world's picture is dropped, and the screen keeps waiting for its own.
+    if (!parsed.success || !isOfViewedWorld(parsed.data, world)) return;
     awaitingSnapshot = false;
     useDashboard.getState().applySnapshot(parsed.data);
   });
 
   socket.on('update', (payload) => {
     const parsed = Update.safeParse(payload);
-    if (!parsed.success) return;
+    if (!parsed.success || !isOfViewedWorld(parsed.data, world)) return;
     const action = updateAction(useDashboard.getState().seq, parsed.data.seq, awaitingSnapshot);
     if (action === 'resync') resync();
     else if (action === 'apply') useDashboard.getState().applyUpdate(parsed.data);

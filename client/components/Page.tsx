@@ -1,10 +1,13 @@
-// The frame every dashboard screen shares: the bundled font and styles, the token check, the feed.
+// The frame every dashboard screen shares: the bundled font and styles, the token check, the feed, and
+// in a drill's world the exercise frame.
 import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-arabic/700.css';
 import '../styles/dashboard.css';
 import type { ReactNode } from 'react';
+import { viewedWorld } from '../lib/world.ts';
 import { useDashboard } from '../store/store.ts';
 import { AuthScreen } from './AuthScreen.tsx';
+import { ExerciseFrame } from './ExerciseFrame.tsx';
 import { useFormat } from './format.ts';
 import { useDashboardFeed } from './useDashboardFeed.ts';
 
@@ -13,8 +16,10 @@ export function Page({ className, children }: { className: string; children: Rea
   const loadError = useDashboardFeed();
   const authProblem = useDashboard((s) => s.authProblem);
   if (authProblem) return <AuthScreen problem={authProblem} />;
+  const exercise = viewedWorld() === 'exercise';
   return (
-    <div className={className}>
+    <div className={`${className}${exercise ? ' in-exercise' : ''}`}>
+      <ExerciseFrame />
       {loadError ? (
         <div className="banner banner-lost" role="alert">
           {t('loadFailed', { message: loadError })}

@@ -101,6 +101,8 @@ const en = {
   attributionTitle: 'Sources and attribution',
   aboutText: 'Amina shows arrivals at border crossings and checkpoints, shelter occupancy and the state of health posts across Iraq, as reported from the field, updated live.',
   sortBy: 'Sort by {{column}}',
+  exerciseOpen: 'Open the exercise picture',
+  exerciseLeave: 'Back to the real picture',
 };
 
 type Keys = keyof typeof en;
@@ -202,6 +204,8 @@ const ar: Record<Keys, string> = {
   attributionTitle: 'المصادر والإسناد',
   aboutText: 'تعرض أمينة أعداد الوافدين عند المنافذ الحدودية ونقاط التفتيش، وإشغال المخيمات، وحالة النقاط الصحية في أنحاء العراق، كما ترد من الميدان، مع تحديث مباشر.',
   sortBy: 'الترتيب حسب {{column}}',
+  exerciseOpen: 'فتح صورة التمرين',
+  exerciseLeave: 'العودة إلى الصورة الفعلية',
 };
 
 const ckb: Record<Keys, string> = {
@@ -301,6 +305,8 @@ const ckb: Record<Keys, string> = {
   attributionTitle: 'سەرچاوەکان',
   aboutText: 'ئەمینە ژمارەی گەیشتووان لە دەروازە سنوورییەکان و خاڵەکانی پشکنین، پڕبوونی کەمپەکان و دۆخی خاڵە تەندروستییەکان لە سەرانسەری عێراق پیشان دەدات، وەک لە مەیدانەوە ڕاپۆرت دەکرێن، بە نوێکردنەوەی ڕاستەوخۆ.',
   sortBy: 'ڕیزکردن بەپێی {{column}}',
+  exerciseOpen: 'کردنەوەی وێنەی ڕاهێنان',
+  exerciseLeave: 'گەڕانەوە بۆ وێنەی ڕاستەقینە',
 };
 
 registerStrings(NS, { en, ar, ckb });
@@ -308,3 +314,13 @@ registerStrings(NS, { en, ar, ckb });
 /** The attribution the sources ask for, verbatim (fixtures/README.md). */
 export const ATTRIBUTION =
   'Administrative boundaries: Iraq – Subnational Administrative Boundaries (COD-AB), Central Statistical Organization of Iraq / OCHA, via the Humanitarian Data Exchange, CC BY-IGO 3.0; simplified. Context: Natural Earth. The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations or IOM.';
+
+/**
+ * The exercise banner's words, in all three languages at once whatever the screen's language, so that
+ * everyone in the room reads that this is a drill.
+ */
+export const EXERCISE_WORDS = [
+  { lang: 'en', dir: 'ltr', text: 'EXERCISE' },
+  { lang: 'ar', dir: 'rtl', text: 'تمرين' },
+  { lang: 'ckb', dir: 'rtl', text: 'ڕاهێنان' },
+] as const;

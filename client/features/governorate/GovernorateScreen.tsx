@@ -5,6 +5,7 @@ import { SeriesPoint } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
+import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
@@ -13,6 +14,7 @@ import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { useNow } from '../../components/useNow.ts';
 import { apiRequest } from '../../lib/api.ts';
+import { viewedWorld } from '../../lib/world.ts';
 import { downsample } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
 import { SiteTable } from './SiteTable.tsx';
@@ -46,8 +48,10 @@ function useSeries(pcode: string): { day: SeriesPoint[]; week: SeriesPoint[]; er
   }, [rollup]);
   useEffect(() => {
     const controller = new AbortController();
+    // the charts are of the world the screen shows: a drill's series only with ?exercise
+    const world = viewedWorld() === 'exercise' ? '&exercise=only' : '';
     const get = (hours: number) =>
-      apiRequest(`/api/governorates/${pcode}/series?hours=${hours}`, SeriesPoint.array(), { signal: controller.signal });
+      apiRequest(`/api/governorates/${pcode}/series?hours=${hours}${world}`, SeriesPoint.array(), { signal: controller.signal });
     Promise.all([get(24), get(24 * 7)])
       .then(([day, week]) => setSeries({ day: downsample(day, MAX_POINTS, sumRun), week: downsample(week, MAX_POINTS, sumRun), error: null }))
       .catch((error: unknown) => {
@@ -91,6 +95,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         <h1 data-testid="governorate-name">{name}</h1>
         <div className="topbar-tools">
           <a href={`/${window.location.search}`}>{t('backToOverview')}</a>
+          <ExerciseSwitch />
           <LanguageSwitcher />
         </div>
       </header>

@@ -4,6 +4,7 @@ import { AboutPanel } from '../../components/AboutPanel.tsx';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
+import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
@@ -34,6 +35,7 @@ function OverviewBody() {
           {t('appName')} · {t('overview')}
         </h1>
         <div className="topbar-tools">
+          <ExerciseSwitch />
           <LanguageSwitcher />
           <button type="button" onClick={() => setAboutOpen(true)} data-testid="about-open">
             {t('about')}

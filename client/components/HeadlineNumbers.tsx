@@ -45,10 +45,7 @@ export function HeadlineNumbers({ rollup, activeAlerts, acknowledgedAlerts, nowM
       </div>
       <div className="figure" data-testid="occupancy">
         <h2>{t('shelterOccupancy')}</h2>
-        <output className="value">{r && r.capacity > 0 ? format.percent(r.occupancy / r.capacity) : '—'}</output>
-        <span className="detail">
-          {r ? `${format.number(r.occupancy)} ${t('ofCapacity', { capacity: format.number(r.capacity) })}` : ''}
-        </span>
+        <OccupancyFigure rollup={r} />
         {age(ages.shelter)}
       </div>
       <div className="figure" data-testid="health-posts">
@@ -69,5 +66,37 @@ export function HeadlineNumbers({ rollup, activeAlerts, acknowledgedAlerts, nowM
         {age(ages.any)}
       </div>
     </section>
+  );
+}
+
+/**
+ * Occupancy counts only shelters with a current report: the share is theirs, "no data" when none has
+ * one (never 0 %), and the coverage beneath says how much of the picture that is.
+ */
+function OccupancyFigure({ rollup: r }: { rollup: Rollup | null }) {
+  const { t, format } = useFormat();
+  if (!r) return <output className="value">—</output>;
+  const known = r.occupancyRatio !== null;
+  return (
+    <>
+      <output className={`value${known ? '' : ' value-none'}`}>{known ? format.fullness(r.occupancyRatio!) : t('noValue')}</output>
+      {known ? <span className="detail">{`${format.number(r.occupancy)} ${t('ofCapacity', { capacity: format.number(r.capacity) })}`}</span> : null}
+      {/* each part on one line, so a number never wraps away from its words */}
+      <span className="detail coverage" data-testid="occupancy-coverage">
+        <span className="nowrap">
+          {r.shelters === 0
+            ? t('noShelters')
+            : t('sheltersReporting', { reporting: format.number(r.sheltersReporting), shelters: format.number(r.shelters) })}
+        </span>
+        {r.capacityUnknown > 0 ? (
+          <>
+            {' · '}
+            <span className="nowrap" data-testid="places-not-reporting">
+              {t('placesNotReporting', { places: format.number(r.capacityUnknown) })}
+            </span>
+          </>
+        ) : null}
+      </span>
+    </>
   );
 }

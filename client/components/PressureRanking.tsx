@@ -45,7 +45,9 @@ export function PressureRanking({ limit, linked = true }: Props) {
                   <span className="bar" style={{ inlineSize: `${Math.round(share * 100)}%` }} aria-hidden="true" />
                   <span className="num">{format.number(r.arrivals24h)}</span>
                 </td>
-                <td className="num">{r.capacity > 0 ? format.percent(r.occupancy / r.capacity) : '—'}</td>
+                <td className={r.occupancyRatio === null ? 'no-data' : 'num'}>
+                  {r.shelters === 0 ? <span title={t('noShelters')}>—</span> : r.occupancyRatio === null ? t('noValue') : format.fullness(r.occupancyRatio)}
+                </td>
                 <td className={`num${r.activeAlerts > 0 ? ' value-alert' : ''}`}>{format.number(r.activeAlerts)}</td>
               </tr>
             );

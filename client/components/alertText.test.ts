@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Governorate, Site } from '../../shared/schemas.ts';
 import { i18n, startI18n } from '../i18n/index.ts';
 import { alertText } from './alertText.ts';
-import { makeFormat, placeName } from './format.ts';
+import { makeFormat, placeName, wholePercentDown } from './format.ts';
 import { NS } from './strings.ts';
 
 const sites: Record<string, Site> = {
@@ -33,6 +33,8 @@ describe('alertText', () => {
   it.each([
     ['en', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'Safwan: 1,200 arrivals in the last hour (threshold 1,000)'],
     ['en', alert('shelter_capacity', 950, 900, 'gawilan'), 'Gawilan camp: 950 sheltered, 95% of capacity 1,000'],
+    // not full is never 100 %: the share is rounded down
+    ['en', alert('shelter_capacity', 998, 900, 'gawilan'), 'Gawilan camp: 998 sheltered, 99% of capacity 1,000'],
     ['en', alert('health_post_down', 2, 2, 'gawilan'), 'Gawilan camp: health post closed'],
     ['en', alert('governorate_influx', 6000, 5000, undefined, 'IQG09'), 'Duhok: 6,000 arrivals in 24 h (threshold 5,000)'],
     ['en', alert('site_silent', 7, 6, 'safwan'), 'Safwan: no report for 7 h (expected within 6 h)'],
@@ -55,5 +57,18 @@ describe('placeName', () => {
     ['ckb', sites.safwan, 'صفوان'],
   ] as const)('%s', (lang, place, expected) => {
     expect(placeName(place, lang)).toBe(expected);
+  });
+});
+
+describe('wholePercentDown', () => {
+  it.each([
+    [0.998, 0.99],
+    [0.9, 0.9],
+    [0.899, 0.89],
+    [0.29, 0.29],
+    [1.013, 1.01],
+    [0, 0],
+  ])('%s is %s', (ratio, expected) => {
+    expect(wholePercentDown(ratio)).toBe(expected);
   });
 });

@@ -26,7 +26,7 @@ export function alertText(
       return t('rule_shelter_capacity', {
         ...values,
         capacity: capacity ? format.number(capacity) : '—',
-        percent: capacity ? format.percent(alert.value / capacity) : '—',
+        percent: capacity ? format.fullness(alert.value / capacity) : '—',
       });
     }
     default:

@@ -24,6 +24,11 @@ export interface Format {
   locale: string;
   number(n: number): string;
   percent(ratio: number): string;
+  /**
+   * How full a shelter is, in whole percent rounded down: one at 99.8 % is not full and must not
+   * read 100 %, nor one at 89.9 % read as at a 90 % line it has not reached.
+   */
+  fullness(ratio: number): string;
   time(iso: string | number): string;
   dateTime(iso: string | number): string;
   hourLabel(iso: string): string;
@@ -83,6 +88,7 @@ export function makeFormat(lang: Language): Format {
     locale,
     number: (n) => numberFormat.format(n),
     percent: (ratio) => percentFormat.format(ratio),
+    fullness: (ratio) => percentFormat.format(wholePercentDown(ratio)),
     time: (iso) => timeFormat.format(new Date(iso)),
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
     hourLabel: (iso) => hourFormat.format(new Date(iso)),
@@ -96,6 +102,11 @@ export function makeFormat(lang: Language): Format {
       return unitFormat(unit).format(value);
     },
   };
+}
+
+/** A ratio rounded down to whole percent; the epsilon keeps 0.29 (28.999… in binary) at 29 %. */
+export function wholePercentDown(ratio: number): number {
+  return Math.floor(ratio * 100 + 1e-9) / 100;
 }
 
 /** The formatter and the translation function for the current language. */

@@ -103,6 +103,9 @@ const en = {
   sortBy: 'Sort by {{column}}',
   exerciseOpen: 'Open the exercise picture',
   exerciseLeave: 'Back to the real picture',
+  sheltersReporting: '{{reporting}} of {{shelters}} shelters reporting',
+  placesNotReporting: '{{places}} places not reporting',
+  noShelters: 'no shelters',
 };
 
 type Keys = keyof typeof en;
@@ -206,6 +209,9 @@ const ar: Record<Keys, string> = {
   sortBy: 'الترتيب حسب {{column}}',
   exerciseOpen: 'فتح صورة التمرين',
   exerciseLeave: 'العودة إلى الصورة الفعلية',
+  sheltersReporting: 'المخيمات المبلِّغة: {{reporting}} من {{shelters}}',
+  placesNotReporting: 'أماكن بلا تقارير: {{places}}',
+  noShelters: 'لا مخيمات',
 };
 
 const ckb: Record<Keys, string> = {
@@ -307,6 +313,9 @@ const ckb: Record<Keys, string> = {
   sortBy: 'ڕیزکردن بەپێی {{column}}',
   exerciseOpen: 'کردنەوەی وێنەی ڕاهێنان',
   exerciseLeave: 'گەڕانەوە بۆ وێنەی ڕاستەقینە',
+  sheltersReporting: 'کەمپە ڕاپۆرتدەرەکان: {{reporting}} لە {{shelters}}',
+  placesNotReporting: 'شوێنی بێ ڕاپۆرت: {{places}}',
+  noShelters: 'کەمپ نییە',
 };
 
 registerStrings(NS, { en, ar, ckb });

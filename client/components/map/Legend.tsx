@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type ChoroplethMetric } from '../../store/store.ts';
 import { useFormat, type Format } from '../format.ts';
-import { CONDITION_COLOURS, METRIC_CLASSES, NO_DATA_COLOUR, SITE_CONDITIONS, SITE_KINDS, siteIconDataUrl } from './mapStyle.ts';
+import { CONDITION_COLOURS, METRIC_CLASSES, SITE_CONDITIONS, SITE_KINDS, noDataPatternDataUrl, siteIconDataUrl } from './mapStyle.ts';
 
 const METRICS: readonly ChoroplethMetric[] = ['arrivals24h', 'occupancyRatio', 'openAlerts'];
 
@@ -26,6 +26,7 @@ export function Legend({ interactive }: { interactive: boolean }) {
     for (const kind of SITE_KINDS) out[kind] = siteIconDataUrl(kind, 'unknown', 32);
     return out;
   }, []);
+  const noData = useMemo(() => noDataPatternDataUrl(24), []);
   const { colours } = METRIC_CLASSES[metric];
   return (
     <aside className="legend" aria-label={t('legend')} data-testid="legend">
@@ -50,8 +51,8 @@ export function Legend({ interactive }: { interactive: boolean }) {
             {classLabel(metric, i, format)}
           </li>
         ))}
-        <li>
-          <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
+        <li data-testid="legend-no-data">
+          <span className="swatch" style={{ backgroundImage: `url(${noData})`, backgroundSize: '12px 12px' }} />
           {t('noValue')}
         </li>
       </ul>

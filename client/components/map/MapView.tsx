@@ -12,7 +12,18 @@ import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
 import { ATTRIBUTION } from '../strings.ts';
 import { Legend } from './Legend.tsx';
-import { IRAQ_BOUNDS, MAX_BOUNDS, SITE_KINDS, SITE_OUTLINE, baseStyle, fillColour, siteColour, siteShapeSdf } from './mapStyle.ts';
+import {
+  IRAQ_BOUNDS,
+  MAX_BOUNDS,
+  NO_DATA_PATTERN,
+  SITE_KINDS,
+  SITE_OUTLINE,
+  baseStyle,
+  fillColour,
+  noDataPattern,
+  siteColour,
+  siteShapeSdf,
+} from './mapStyle.ts';
 
 declare global {
   interface Window {
@@ -26,6 +37,8 @@ setWorkerUrl(workerUrl);
 
 /** The SDF icons' size in canvas pixels (drawn at twice the screen size). */
 const ICON_PIXELS = 48;
+/** The "no data" hatching's tile in canvas pixels (drawn at twice the screen size). */
+const NO_DATA_PATTERN_PIXELS = 24;
 
 interface Props {
   /** zoom to this governorate */
@@ -219,6 +232,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     map.on('load', () => {
       const s = useDashboard.getState();
       for (const kind of SITE_KINDS) map.addImage(`site-${kind}`, siteShapeSdf(kind, ICON_PIXELS), { sdf: true, pixelRatio: 2 });
+      map.addImage(NO_DATA_PATTERN, noDataPattern(NO_DATA_PATTERN_PIXELS), { pixelRatio: 2 });
       map.addSource('neighbours', { type: 'geojson', data: EMPTY });
       map.addSource('physical', { type: 'geojson', data: EMPTY });
       map.addSource('outline', { type: 'geojson', data: EMPTY });
@@ -228,6 +242,14 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       map.addLayer({ id: 'neighbours-fill', type: 'fill', source: 'neighbours', paint: { 'fill-color': '#f4f1ea' } });
       map.addLayer({ id: 'neighbours-line', type: 'line', source: 'neighbours', paint: { 'line-color': '#b8b2a6', 'line-width': 0.8 } });
       map.addLayer({ id: 'governorates-fill', type: 'fill', source: 'governorates', paint: { 'fill-color': fillColour(s.metric), 'fill-opacity': 0.9 } });
+      // Where a governorate has no value (no shelter reporting, for occupancy), hatching over the grey.
+      // Layers cannot filter on feature state, so it is drawn everywhere and shown only there.
+      map.addLayer({
+        id: 'governorates-no-data',
+        type: 'fill',
+        source: 'governorates',
+        paint: { 'fill-pattern': NO_DATA_PATTERN, 'fill-opacity': ['case', ['==', ['feature-state', 'value'], null], 0.9, 0] },
+      });
       map.addLayer({
         id: 'lakes',
         type: 'fill',

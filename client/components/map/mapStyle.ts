@@ -14,6 +14,45 @@ export const IRAQ_BOUNDS: [number, number, number, number] = [38.6, 28.9, 48.8, 
 export const MAX_BOUNDS: [number, number, number, number] = [20, 18, 66, 48];
 
 export const NO_DATA_COLOUR = '#d4d4d4';
+/** The image name of the "no data" hatching in the map's style. */
+export const NO_DATA_PATTERN = 'no-data-hatch';
+const NO_DATA_HATCH = '#6f7780';
+
+/**
+ * Draws the "no data" fill: dark diagonal hatching on grey. A flat grey could be read as the lightest
+ * class of a scale (a governorate whose shelters are empty); hatching reads as "nothing known" in
+ * any metric, on paper and in greyscale. The lines meet across tile edges, so it repeats seamlessly.
+ */
+function drawNoDataHatch(ctx: CanvasRenderingContext2D, size: number): void {
+  ctx.fillStyle = NO_DATA_COLOUR;
+  ctx.fillRect(0, 0, size, size);
+  ctx.strokeStyle = NO_DATA_HATCH;
+  ctx.lineWidth = Math.max(1, size / 8);
+  ctx.beginPath();
+  for (const offset of [-size, -size / 2, 0, size / 2, size]) {
+    ctx.moveTo(offset, size);
+    ctx.lineTo(offset + size, 0);
+  }
+  ctx.stroke();
+}
+
+function hatchCanvas(size: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  drawNoDataHatch(canvas.getContext('2d')!, size);
+  return canvas;
+}
+
+/** The hatching as a tile for the map's fill-pattern. */
+export function noDataPattern(size: number): ImageData {
+  return hatchCanvas(size).getContext('2d')!.getImageData(0, 0, size, size);
+}
+
+/** The same hatching for the legend's swatch. */
+export function noDataPatternDataUrl(size: number): string {
+  return hatchCanvas(size).toDataURL();
+}
 
 /** Class breaks (lower bounds) and colours per metric: a sequential scale, light to dark. */
 export const METRIC_CLASSES: Record<ChoroplethMetric, { breaks: number[]; colours: string[] }> = {

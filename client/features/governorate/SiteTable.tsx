@@ -25,7 +25,7 @@ function latestText(row: Row, t: (k: string, v?: Record<string, unknown>) => str
   if (site.kind === 'checkpoint') return t('perHour', { value: format.number(state.arrivals1h ?? 0) });
   if (site.kind === 'shelter') {
     if (state.occupancy === undefined) return '—';
-    const share = site.capacity ? ` (${format.percent(state.occupancy / site.capacity)})` : '';
+    const share = site.capacity ? ` (${format.fullness(state.occupancy / site.capacity)})` : '';
     return `${t('persons', { value: format.number(state.occupancy) })}${share}`;
   }
   return state.status ? t(state.status) : '—';

@@ -14,8 +14,10 @@ import {
 import { capacityExhaustionBand } from '../../shared/alerts.ts';
 import type { CapacityForecast as Forecast, Thresholds } from '../../shared/schemas.ts';
 import type { Language } from '../lib/session.ts';
+import { forecastsToList, sheltersOverLine } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
 import { FORECAST_NS } from './capacityForecastStrings.ts';
+import { currentLanguage, placeName, wholePercentDown } from './format.ts';
 import { useGovernorates } from './useDashboardFeed.ts';
 
 /** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
@@ -151,12 +153,8 @@ export function CapacityForecast({ forecast, governorateName, thresholds, varian
   );
 }
 
-/** Soonest first; a full governorate with arrivals still coming leads. */
-function fillingSoonest(forecasts: { pcode: string; forecast: Forecast }[]) {
-  return forecasts
-    .filter(({ forecast: f }) => f.hoursToFull !== null && !!f.inflowPerHour && f.hoursToFull <= FORECAST_HORIZON_HOURS)
-    .sort((a, b) => a.forecast.hoursToFull! - b.forecast.hoursToFull! || a.pcode.localeCompare(b.pcode));
-}
+/** How many shelters the "over the line" sentence names before it says "and N more". */
+const OVER_LINE_NAMED = 3;
 
 interface PanelProps {
   /** one governorate in full (the drill-down); without it, the governorates projected to fill soonest */
@@ -167,9 +165,37 @@ interface PanelProps {
   variant?: 'full' | 'compact';
 }
 
+/**
+ * Names the shelters at or above their warning line (open shelter_capacity alerts), so that the
+ * forecast never reads as "nothing fills" beside an alert saying a camp is at 95 %.
+ */
+function OverLine({ pcode }: { pcode?: string }) {
+  const { t, format } = useForecastFormat();
+  const { i18n } = useTranslation(FORECAST_NS);
+  const lang = currentLanguage(i18n.language);
+  const alerts = useDashboard((s) => s.alerts);
+  const sites = useDashboard((s) => s.sites);
+  const over = useMemo(
+    () => sheltersOverLine(Object.values(alerts), sites).filter(({ alert }) => !pcode || alert.governorate === pcode),
+    [alerts, sites, pcode],
+  );
+  if (over.length === 0) return null;
+  const names = over
+    .slice(0, OVER_LINE_NAMED)
+    .map(({ alert, site, ratio }) => `${site ? placeName(site, lang) : alert.siteId} (${ratio === null ? '—' : format.percent(wholePercentDown(ratio))})`)
+    .join(lang === 'en' ? ', ' : '، ');
+  const more = over.length - OVER_LINE_NAMED;
+  return (
+    <p className="cf-over-line" data-testid="forecast-over-line">
+      {more > 0 ? t('overLineMore', { names, count: format.number(more) }) : t('overLine', { names })}
+    </p>
+  );
+}
+
 export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: PanelProps) {
   const { t, format } = useForecastFormat();
   const rollups = useDashboard((s) => s.governorateRollups);
+  const alerts = useDashboard((s) => s.alerts);
   const thresholds = useDashboard((s) => s.thresholds?.capacityExhaustion);
   const governorates = useGovernorates();
   const { i18n } = useTranslation(FORECAST_NS);
@@ -178,12 +204,17 @@ export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: Pa
     if (!g) return code;
     return i18n.language === 'ar' ? g.nameAr : i18n.language === 'ckb' ? g.nameCkb : g.nameEn;
   };
-  const { ranked, anyKnown } = useMemo(() => {
-    const all = Object.values(rollups).flatMap((r) => (r.forecast ? [{ pcode: r.pcode, forecast: r.forecast }] : []));
+  const { ranked, anyKnown, anyAlert } = useMemo(() => {
+    const all = Object.values(rollups);
     // "none will fill" only where some governorate could be projected; otherwise say we cannot tell
-    const known = all.some(({ forecast: f }) => f.status === 'projected' || f.status === 'no_inflow' || f.status === 'full');
-    return { ranked: fillingSoonest(all).slice(0, limit), anyKnown: known };
-  }, [rollups, limit]);
+    const known = all.some(({ forecast: f }) => f?.status === 'projected' || f?.status === 'no_inflow' || f?.status === 'full');
+    const open = Object.values(alerts);
+    return {
+      ranked: forecastsToList(all, open, FORECAST_HORIZON_HOURS).slice(0, limit),
+      anyKnown: known,
+      anyAlert: open.some((a) => a.rule === 'shelter_capacity' || a.rule === 'capacity_exhaustion'),
+    };
+  }, [rollups, alerts, limit]);
 
   if (pcode) {
     const forecast = rollups[pcode]?.forecast;
@@ -192,6 +223,8 @@ export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: Pa
       <section className="capacity-forecast-panel" aria-labelledby="capacity-forecast-heading" data-testid="capacity-forecast-panel">
         <h2 id="capacity-forecast-heading">{t('title')}</h2>
         <CapacityForecast forecast={forecast} governorateName={nameOf(pcode)} thresholds={thresholds} variant={variant} />
+        {/* on the wall the list of shelters over their line stands right below: not twice */}
+        {forecast.status !== 'full' && variant === 'full' ? <OverLine pcode={pcode} /> : null}
         {variant === 'compact' ? (
           <p className="cf-list-assumptions">
             {t('listAssumptions', { time: format.setting(forecast.smoothingHours), window: format.fixed.window })}
@@ -212,6 +245,9 @@ export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: Pa
             </li>
           ))}
         </ul>
+      ) : anyAlert ? (
+        // never "nothing fills" while an alert says a shelter is over its line: say which are
+        <OverLine />
       ) : (
         <p className="cf-empty">{anyKnown ? t('listEmpty', { horizon: format.fixed.horizon }) : t('listUnknown')}</p>
       )}

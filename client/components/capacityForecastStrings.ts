@@ -11,8 +11,8 @@ const en = {
   beyond: '{{name}}: shelters not full within {{horizon}} at the current inflow',
   range: 'plausible range {{low}} to {{high}}',
   rangeOpen: 'as soon as {{low}}; no upper bound, as the inflow may stop',
-  full: '{{name}}: shelters are full and arrivals continue',
-  fullQuiet: '{{name}}: shelters are full',
+  full: '{{name}}: shelters full now, and arrivals continue',
+  fullQuiet: '{{name}}: shelters full now',
   noInflow: '{{name}}: no arrivals in the last {{window}}, shelters are not filling',
   thin: '{{name}}: too few arrival reports to project ({{count}} in the last {{window}}; it takes {{min}} over {{span}})',
   noOccupancy: '{{name}}: no shelter has reported its occupancy, so the room left is unknown',
@@ -31,6 +31,8 @@ const en = {
   listAssumptions: 'Inflow weighted over the last {{window}} with a half-life of {{time}}; the share seeking shelter is set by coordinators.',
   listEmpty: 'No governorate’s shelters are projected to fill within {{horizon}} at the current inflow.',
   listUnknown: 'Too few reports yet to project when any governorate’s shelters fill.',
+  overLine: 'At or above the warning line now: {{names}}',
+  overLineMore: 'At or above the warning line now: {{names}} and {{count}} more',
 };
 
 type ForecastStrings = typeof en;
@@ -42,8 +44,8 @@ const ar: ForecastStrings = {
   beyond: '{{name}}: لن تمتلئ المخيمات خلال {{horizon}} بمعدل التدفق الحالي',
   range: 'النطاق المرجّح من {{low}} إلى {{high}}',
   rangeOpen: 'في أقرب تقدير خلال {{low}}؛ ولا حدّ أعلى لأن التدفق قد يتوقف',
-  full: '{{name}}: المخيمات ممتلئة ولا يزال الوافدون يصلون',
-  fullQuiet: '{{name}}: المخيمات ممتلئة',
+  full: '{{name}}: المخيمات ممتلئة الآن ولا يزال الوافدون يصلون',
+  fullQuiet: '{{name}}: المخيمات ممتلئة الآن',
   noInflow: '{{name}}: لا وافدين خلال آخر {{window}}، فالمخيمات لا تمتلئ',
   thin: '{{name}}: تقارير الوافدين أقل من أن تسمح بالتوقع ({{count}} خلال آخر {{window}}؛ يلزم {{min}} على الأقل على مدى {{span}})',
   noOccupancy: '{{name}}: لم يبلّغ أي مخيم عن عدد المقيمين فيه، فالأماكن المتبقية غير معروفة',
@@ -62,6 +64,8 @@ const ar: ForecastStrings = {
   listAssumptions: 'التدفق متوسط مرجّح لآخر {{window}} نصف عمره {{time}}، ونسبة طالبي المأوى يحددها المنسقون.',
   listEmpty: 'لا يُتوقع امتلاء مخيمات أي محافظة خلال {{horizon}} بمعدل التدفق الحالي.',
   listUnknown: 'التقارير حتى الآن أقل من أن تسمح بتوقع موعد امتلاء مخيمات أي محافظة.',
+  overLine: 'عند خط التحذير أو فوقه الآن: {{names}}',
+  overLineMore: 'عند خط التحذير أو فوقه الآن: {{names}} و{{count}} أخرى',
 };
 
 const ckb: ForecastStrings = {
@@ -71,8 +75,8 @@ const ckb: ForecastStrings = {
   beyond: '{{name}}: بەپێی ڕێژەی هاتنی ئێستا، کەمپەکان لە ماوەی {{horizon}}دا پڕ نابن',
   range: 'مەودای گونجاو لە {{low}} تا {{high}}',
   rangeOpen: 'زووترین کات {{low}}؛ سنووری سەرەوە نییە، چونکە لەوانەیە هاتن بوەستێت',
-  full: '{{name}}: کەمپەکان پڕن و هاتن بەردەوامە',
-  fullQuiet: '{{name}}: کەمپەکان پڕن',
+  full: '{{name}}: کەمپەکان ئێستا پڕن و هاتن بەردەوامە',
+  fullQuiet: '{{name}}: کەمپەکان ئێستا پڕن',
   noInflow: '{{name}}: لە {{window}}ی ڕابردوودا کەس نەهاتووە، کەمپەکان پڕ نابن',
   thin: '{{name}}: ڕاپۆرتی هاتن بۆ پێشبینی کەمە ({{count}} لە {{window}}ی ڕابردوودا؛ لانیکەم {{min}} لە ماوەی {{span}}دا پێویستە)',
   noOccupancy: '{{name}}: هیچ کەمپێک ژمارەی دانیشتووانی ڕانەگەیاندووە، بۆیە شوێنی بەتاڵ نەزانراوە',
@@ -91,6 +95,8 @@ const ckb: ForecastStrings = {
   listAssumptions: 'هاتن تێکڕای کێشدراوی {{window}}ی ڕابردووە بە نیوەتەمەنی {{time}}؛ ڕێژەی داواکارانی پەناگە هەماهەنگکاران دیاری دەکەن.',
   listEmpty: 'بەپێی ڕێژەی هاتنی ئێستا، پێشبینی ناکرێت کەمپەکانی هیچ پارێزگایەک لە ماوەی {{horizon}}دا پڕ ببن.',
   listUnknown: 'هێشتا ڕاپۆرت بەس نییە بۆ پێشبینیکردنی پڕبوونی کەمپەکانی هیچ پارێزگایەک.',
+  overLine: 'ئێستا لە هێڵی ئاگاداری یان سەرووتر: {{names}}',
+  overLineMore: 'ئێستا لە هێڵی ئاگاداری یان سەرووتر: {{names}} و {{count}}ی تر',
 };
 
 registerStrings(FORECAST_NS, { en, ar, ckb });

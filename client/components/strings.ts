@@ -106,6 +106,9 @@ const en = {
   sheltersReporting: '{{reporting}} of {{shelters}} shelters reporting',
   placesNotReporting: '{{places}} places not reporting',
   noShelters: 'no shelters',
+  sheltersOverLine: 'Shelters at {{percent}} or more',
+  sheltersOverLineNone: 'No shelter is at {{percent}} or more.',
+  moreCount: '+ {{count}} more',
 };
 
 type Keys = keyof typeof en;
@@ -212,6 +215,9 @@ const ar: Record<Keys, string> = {
   sheltersReporting: 'المخيمات المبلِّغة: {{reporting}} من {{shelters}}',
   placesNotReporting: 'أماكن بلا تقارير: {{places}}',
   noShelters: 'لا مخيمات',
+  sheltersOverLine: 'المخيمات عند {{percent}} أو أكثر',
+  sheltersOverLineNone: 'لا مخيم عند {{percent}} أو أكثر.',
+  moreCount: '+ {{count}} أخرى',
 };
 
 const ckb: Record<Keys, string> = {
@@ -316,6 +322,9 @@ const ckb: Record<Keys, string> = {
   sheltersReporting: 'کەمپە ڕاپۆرتدەرەکان: {{reporting}} لە {{shelters}}',
   placesNotReporting: 'شوێنی بێ ڕاپۆرت: {{places}}',
   noShelters: 'کەمپ نییە',
+  sheltersOverLine: 'کەمپەکان لە {{percent}} یان زیاتر',
+  sheltersOverLineNone: 'هیچ کەمپێک لە {{percent}} یان زیاتر نییە.',
+  moreCount: '+ {{count}}ی تر',
 };
 
 registerStrings(NS, { en, ar, ckb });

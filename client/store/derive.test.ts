@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateConditions, reconcileAlerts } from '../../shared/alerts.ts';
-import type { Alert, GovernorateRollup, Site, SiteState, Thresholds } from '../../shared/schemas.ts';
-import { alertsBySite, downsample, metricValue, rankByPressure, siteCondition, sortAlerts, wallRotation } from './derive.ts';
+import type { Alert, CapacityForecast, GovernorateRollup, Site, SiteState, Thresholds } from '../../shared/schemas.ts';
+import {
+  alertsBySite,
+  downsample,
+  forecastsToList,
+  metricValue,
+  rankByPressure,
+  sheltersOverLine,
+  siteCondition,
+  sortAlerts,
+  wallRotation,
+} from './derive.ts';
 
 const thresholds: Thresholds = {
   checkpointSurge: { arrivals1h: 500, perSite: { big: 2000 } },
@@ -178,5 +188,90 @@ describe('downsample', () => {
     expect(out.length).toBeLessThanOrEqual(4);
     expect(out.reduce((s, p) => s + p.arrivals, 0)).toBe(45);
     expect(out[0]).toEqual({ hour: 'h0', arrivals: 0 + 1 + 2 });
+  });
+});
+
+describe('sheltersOverLine', () => {
+  const shelterAlert = (id: string, siteId: string, severity: Alert['severity'], value: number, state: Alert['state'] = 'active'): Alert => ({
+    ...alert(id, 'IQG09', severity, state, '2026-11-28T10:00:00Z'),
+    rule: 'shelter_capacity',
+    siteId,
+    value,
+  });
+  const sites: Record<string, Site> = {
+    big: site('big', 'shelter', 20_000),
+    small: site('small', 'shelter', 1_000),
+    mid: site('mid', 'shelter', 5_000),
+    gone: site('gone', 'shelter', 1_000),
+  };
+
+  it('lists the open shelter_capacity alerts, fullest first, the percentage from value over capacity', () => {
+    const list = sheltersOverLine(
+      [
+        shelterAlert('1', 'big', 'warning', 18_400), // 92 %
+        shelterAlert('2', 'small', 'critical', 1_050), // 105 %
+        shelterAlert('3', 'mid', 'warning', 4_750), // 95 %
+        shelterAlert('4', 'gone', 'critical', 1_200, 'resolved'),
+        { ...shelterAlert('5', 'big', 'critical', 1), rule: 'site_silent' },
+      ],
+      sites,
+    );
+    expect(list.map((s) => [s.alert.siteId, s.alert.severity, s.ratio])).toEqual([
+      ['small', 'critical', 1.05],
+      ['mid', 'warning', 0.95],
+      ['big', 'warning', 0.92],
+    ]);
+  });
+
+  it('keeps an alert whose site is unknown to the registry, last, without a percentage', () => {
+    const list = sheltersOverLine([shelterAlert('1', 'nowhere', 'critical', 10), shelterAlert('2', 'small', 'warning', 950)], sites);
+    expect(list.map((s) => [s.alert.siteId, s.ratio])).toEqual([
+      ['small', 0.95],
+      ['nowhere', null],
+    ]);
+  });
+});
+
+describe('forecastsToList', () => {
+  const forecast = (status: CapacityForecast['status'], hoursToFull: number | null, inflowPerHour: number | null): CapacityForecast => ({
+    status,
+    inflowPerHour,
+    inflowLowPerHour: inflowPerHour,
+    inflowHighPerHour: inflowPerHour,
+    arrivalReports: inflowPerHour === null ? 0 : 10,
+    shelterShare: 0.6,
+    smoothingHours: 6,
+    remainingCapacity: status === 'full' ? 0 : 100,
+    sheltersReporting: 1,
+    shelters: 1,
+    hoursToFull,
+    hoursToFullLow: hoursToFull,
+    hoursToFullHigh: hoursToFull,
+  });
+  const withForecast = (pcode: string, f: CapacityForecast): GovernorateRollup => ({ ...rollup(pcode, 0, 0, 0, 0), forecast: f });
+
+  it('names full governorates first, even with too few arrival reports, then the soonest to fill', () => {
+    const list = forecastsToList(
+      [
+        withForecast('IQG01', forecast('projected', 30, 12)),
+        withForecast('IQG02', forecast('full', 0, null)), // full, inflow too thin to say
+        withForecast('IQG03', forecast('projected', 5, 40)),
+        withForecast('IQG04', forecast('full', 0, 25)), // full, arrivals continue: leads
+        withForecast('IQG05', forecast('projected', 900, 1)), // beyond the horizon
+        withForecast('IQG06', forecast('no_inflow', null, 0)),
+        withForecast('IQG07', forecast('thin_data', null, null)),
+        rollup('IQG08', 0, 0, 0, 0), // no forecast at all
+      ],
+      [],
+      720,
+    );
+    expect(list.map((g) => g.pcode)).toEqual(['IQG04', 'IQG02', 'IQG03', 'IQG01']);
+  });
+
+  it('never leaves out a governorate an open capacity_exhaustion alert speaks of', () => {
+    const exhaustion = { ...alert('x', 'IQG07', 'warning', 'active', '2026-11-28T10:00:00Z'), rule: 'capacity_exhaustion' as const };
+    const rollups = [withForecast('IQG07', forecast('thin_data', null, null)), withForecast('IQG01', forecast('projected', 30, 12))];
+    expect(forecastsToList(rollups, [exhaustion], 720).map((g) => g.pcode)).toEqual(['IQG01', 'IQG07']);
+    expect(forecastsToList(rollups, [{ ...exhaustion, state: 'resolved' }], 720).map((g) => g.pcode)).toEqual(['IQG01']);
   });
 });

@@ -1,6 +1,6 @@
 // Numbers derived from the store's state, computed on demand (never stored). Pure: time is an argument.
 import { influxThreshold as sharedInfluxThreshold, surgeThreshold as sharedSurgeThreshold, worstSeverity } from '../../shared/bands.ts';
-import type { Alert, GovernorateRollup, Site, SiteKind, SiteState, Thresholds } from '../../shared/schemas.ts';
+import type { Alert, CapacityForecast, GovernorateRollup, Site, SiteKind, SiteState, Thresholds } from '../../shared/schemas.ts';
 import type { ChoroplethMetric } from './slices.ts';
 
 /** What a site's marker shows: the worst of its conditions. */
@@ -88,6 +88,34 @@ export function latestReportAt(
 
 const SEVERITY_RANK = { critical: 2, warning: 1 } as const;
 
+/** A shelter at or above its warning line, as its open shelter_capacity alert says. */
+export interface ShelterOverLine {
+  alert: Alert;
+  site: Site | undefined;
+  /** occupancy ÷ capacity: the alert's value (persons) over the site's capacity; null without a capacity */
+  ratio: number | null;
+}
+
+/**
+ * Every shelter at or above its warning line, fullest first. The open shelter_capacity alerts decide
+ * which shelters and how grave (the server's rule, shared/bands.ts): nothing here compares a ratio
+ * with a threshold, so this list can never disagree with the alert list or the map.
+ */
+export function sheltersOverLine(alerts: Iterable<Alert>, sites: Record<string, Site>): ShelterOverLine[] {
+  const out: ShelterOverLine[] = [];
+  for (const alert of alerts) {
+    if (alert.rule !== 'shelter_capacity' || alert.state === 'resolved' || !alert.siteId) continue;
+    const site = Object.hasOwn(sites, alert.siteId) ? sites[alert.siteId] : undefined;
+    out.push({ alert, site, ratio: site?.capacity ? alert.value / site.capacity : null });
+  }
+  return out.sort(
+    (a, b) =>
+      (b.ratio ?? -1) - (a.ratio ?? -1) ||
+      SEVERITY_RANK[b.alert.severity] - SEVERITY_RANK[a.alert.severity] ||
+      (a.alert.siteId ?? '').localeCompare(b.alert.siteId ?? ''),
+  );
+}
+
 /** Open alerts, most urgent first: active before acknowledged, critical before warning, newest first. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
   return [...alerts].sort(
@@ -122,4 +150,32 @@ export function downsample<T extends { hour: string }>(
   const out: T[] = [];
   for (let i = 0; i < points.length; i += size) out.push(combine(points.slice(i, i + size)));
   return out;
+}
+
+/**
+ * The governorates a list of capacity forecasts names, most pressing first. First every one whose
+ * shelters are full now, whatever its inflow data (a full camp is full even when arrivals are too
+ * thin to project), those with arrivals continuing ahead; then every one projected to fill within
+ * `horizonHours` or with an open capacity_exhaustion alert, soonest first. So the list never leaves
+ * out a governorate that an alert speaks of.
+ */
+export function forecastsToList(
+  rollups: Iterable<GovernorateRollup>,
+  alerts: Iterable<Alert>,
+  horizonHours: number,
+): { pcode: string; forecast: CapacityForecast }[] {
+  const alerted = new Set<string>();
+  for (const a of alerts) if (a.rule === 'capacity_exhaustion' && a.state !== 'resolved') alerted.add(a.governorate);
+  const full: { pcode: string; forecast: CapacityForecast }[] = [];
+  const filling: { pcode: string; forecast: CapacityForecast }[] = [];
+  for (const { pcode, forecast: f } of rollups) {
+    if (!f) continue;
+    if (f.status === 'full') full.push({ pcode, forecast: f });
+    else if (alerted.has(pcode) || (f.hoursToFull !== null && !!f.inflowPerHour && f.hoursToFull <= horizonHours)) filling.push({ pcode, forecast: f });
+  }
+  full.sort((a, b) => (b.forecast.inflowPerHour ?? 0) - (a.forecast.inflowPerHour ?? 0) || a.pcode.localeCompare(b.pcode));
+  filling.sort(
+    (a, b) => (a.forecast.hoursToFull ?? Infinity) - (b.forecast.hoursToFull ?? Infinity) || a.pcode.localeCompare(b.pcode),
+  );
+  return [...full, ...filling];
 }

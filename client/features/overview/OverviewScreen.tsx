@@ -1,4 +1,5 @@
-// `/`: the national picture: headline numbers, the map, governorates by pressure, the alert list.
+// `/`: the national picture: headline numbers, the map, the shelters over their line, governorates by
+// pressure, the alert list.
 import { useMemo, useState } from 'react';
 import { AboutPanel } from '../../components/AboutPanel.tsx';
 import { AlertList } from '../../components/AlertList.tsx';
@@ -10,6 +11,7 @@ import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
 import { Page } from '../../components/Page.tsx';
 import { PressureRanking } from '../../components/PressureRanking.tsx';
+import { SheltersOverLine } from '../../components/SheltersOverLine.tsx';
 import { useFormat } from '../../components/format.ts';
 import { useNow } from '../../components/useNow.ts';
 import { useDashboard } from '../../store/store.ts';
@@ -48,6 +50,7 @@ function OverviewBody() {
         <MapView onSelectGovernorate={openGovernorate} />
         <div className="side">
           <CapacityForecastPanel />
+          <SheltersOverLine />
           <AlertList nowMs={nowMs} />
         </div>
       </div>

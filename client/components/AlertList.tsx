@@ -17,22 +17,25 @@ interface Props {
   /** show the acknowledge button to roles that may use it */
   acknowledgeable?: boolean;
   nowMs: number;
-  limit?: number;
+  /** at most this many, the most urgent, then "+ N more" (the wall shows what fits) */
+  max?: number;
 }
 
-export function AlertList({ governorate, acknowledgeable = false, nowMs, limit }: Props) {
-  const { t } = useFormat();
+export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: Props) {
+  const { t, format } = useFormat();
   const alertsById = useDashboard((s) => s.alerts);
   const role = useDashboard((s) => s.role);
-  const alerts = useMemo(() => {
-    const open = sortAlerts(Object.values(alertsById).filter((a) => !governorate || a.governorate === governorate));
-    return limit ? open.slice(0, limit) : open;
-  }, [alertsById, governorate, limit]);
+  const open = useMemo(
+    () => sortAlerts(Object.values(alertsById).filter((a) => !governorate || a.governorate === governorate)),
+    [alertsById, governorate],
+  );
+  const alerts = max === undefined ? open : open.slice(0, max);
+  const notShown = open.length - alerts.length;
   const mayAcknowledge = acknowledgeable && role !== null && MAY_ACKNOWLEDGE.includes(role);
   return (
     <section className="alerts" aria-labelledby="alerts-heading">
       <h2 id="alerts-heading">{t('alerts')}</h2>
-      {alerts.length === 0 ? (
+      {open.length === 0 ? (
         <p className="empty">{t('noAlerts')}</p>
       ) : (
         <ul className="alert-list" data-testid="alert-list">
@@ -41,6 +44,11 @@ export function AlertList({ governorate, acknowledgeable = false, nowMs, limit }
           ))}
         </ul>
       )}
+      {notShown > 0 ? (
+        <p className="more" data-testid="alerts-more">
+          {t('moreCount', { count: format.number(notShown) })}
+        </p>
+      ) : null}
       {acknowledgeable && role === 'viewer' && alerts.some((a) => a.state === 'active') ? (
         <p className="hint">{t('ackForbidden')}</p>
       ) : null}

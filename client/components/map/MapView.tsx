@@ -37,6 +37,9 @@ setWorkerUrl(workerUrl);
 
 /** The SDF icons' size in canvas pixels (drawn at twice the screen size). */
 const ICON_PIXELS = 48;
+/** The layers that draw sites: all of them, then warnings and critical ones again on top. */
+const SITE_LAYERS = ['sites', 'sites-warning', 'sites-critical'] as const;
+
 /** The "no data" hatching's tile in canvas pixels (drawn at twice the screen size). */
 const NO_DATA_PATTERN_PIXELS = 24;
 
@@ -51,6 +54,21 @@ interface Props {
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/**
+ * One `--px` of the page in CSS pixels: 1 on a 1920×1080 wall, 2 on a 3840×2160 one (see the wall's
+ * styles, its one definition). The map's icons are drawn by WebGL, not CSS, so they are scaled here.
+ */
+function cssPixelScale(element: HTMLElement): number {
+  const probe = document.createElement('div');
+  probe.style.position = 'absolute';
+  probe.style.visibility = 'hidden';
+  probe.style.inlineSize = 'calc(100 * var(--px, 1px))';
+  element.append(probe);
+  const width = probe.getBoundingClientRect().width;
+  probe.remove();
+  return width > 0 ? width / 100 : 1;
+}
 
 /** Where the sites are and what kind: changes only with the registry. Their state goes into feature state. */
 function siteFeatures(sites: Record<string, Site>): FeatureCollection {
@@ -211,8 +229,11 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     map.on('movestart', (event) => {
       if ('originalEvent' in event && event.originalEvent) movedByPerson = true;
     });
+    /** Larger on the wall, and as large again on a 4K wall as on a 1920×1080 one. */
+    const iconSize = () => (large ? 1.8 * cssPixelScale(container) : 1);
     map.on('resize', () => {
       if (!movedByPerson) fitFocus();
+      if (large && loaded) for (const layer of SITE_LAYERS) map.setLayoutProperty(layer, 'icon-size', iconSize());
     });
     const schedule = (part: keyof typeof dirty) => {
       dirty[part] = true;
@@ -268,7 +289,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#1f2a33', 'line-width': 1.6 } });
       const siteIconLayout = {
         'icon-image': ['concat', 'site-', ['get', 'kind']] as ExpressionSpecification,
-        'icon-size': large ? 1.8 : 1,
+        'icon-size': iconSize(),
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
       };

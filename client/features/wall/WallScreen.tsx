@@ -7,12 +7,13 @@ import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
 import { Page } from '../../components/Page.tsx';
-import { PressureRanking } from '../../components/PressureRanking.tsx';
+import { SheltersOverLine } from '../../components/SheltersOverLine.tsx';
 import { alertText } from '../../components/alertText.ts';
 import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
+import { useFitCounts } from '../../components/useFitCounts.ts';
 import { useNow } from '../../components/useNow.ts';
-import { wallRotation } from '../../store/derive.ts';
+import { sheltersOverLine, wallRotation } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
 
 /** Seconds per governorate; `?rotate=` may change it (5 to 300) for a room that reads slower or faster. */
@@ -74,6 +75,18 @@ function WallBody() {
     return { active: list.filter((a) => a.state === 'active').length, acknowledged: list.filter((a) => a.state === 'acknowledged').length };
   }, [alerts, focus]);
 
+  // The side column shows what fits of the shelters over their line and of the alerts, and says how
+  // many more: measured again when what it holds changes.
+  const side = useRef<HTMLDivElement>(null);
+  const sheltersTotal = useMemo(() => sheltersOverLine(Object.values(alerts), sites).length, [alerts, sites]);
+  const alertsTotal = counts.active + counts.acknowledged;
+  const sideContents = useMemo(() => {
+    const alertPart = Object.values(alerts).map((a) => `${a.id}:${a.state}:${a.severity}:${a.value}`);
+    const forecastPart = Object.values(rollups).map((r) => `${r.pcode}:${r.forecast?.status}:${r.forecast?.hoursToFull}`);
+    return [focus, lang, ...alertPart.sort(), ...forecastPart].join('|');
+  }, [alerts, rollups, focus, lang]);
+  const [sheltersShown, alertsShown] = useFitCounts(side, [sheltersTotal, alertsTotal], sideContents);
+
   return (
     <>
       <header className="wall-top">
@@ -101,10 +114,10 @@ function WallBody() {
       />
       <div className="wall-grid">
         <MapView focus={focus} interactive={false} large />
-        <div className="wall-side">
+        <div className="wall-side" ref={side}>
           <CapacityForecastPanel pcode={focus ?? undefined} limit={2} variant="compact" />
-          <AlertList nowMs={nowMs} governorate={focus} limit={3} />
-          <PressureRanking limit={5} linked={false} />
+          <SheltersOverLine max={sheltersShown} />
+          <AlertList nowMs={nowMs} governorate={focus} max={alertsShown} />
         </div>
       </div>
     </>

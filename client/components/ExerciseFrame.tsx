@@ -1,5 +1,6 @@
 // A drill's screen cannot be mistaken for the real one: a striped frame round the whole viewport and a
 // banner in all three languages, with nothing to close or hide them. Without ?exercise, nothing.
+import { Fragment } from 'react';
 import { viewedWorld } from '../lib/world.ts';
 import { EXERCISE_WORDS } from './strings.ts';
 
@@ -12,12 +13,12 @@ export function ExerciseFrame() {
       <div className="exercise-banner" role="note" dir="ltr" data-testid="exercise-banner">
         <span className="exercise-label">
           {EXERCISE_WORDS.map((word, i) => (
-            <span key={word.lang} className="exercise-word">
-              {i > 0 ? <span aria-hidden="true">· </span> : null}
+            <Fragment key={word.lang}>
+              {i > 0 ? <span aria-hidden="true">{' · '}</span> : null}
               <span lang={word.lang} dir={word.dir}>
                 {word.text}
               </span>
-            </span>
+            </Fragment>
           ))}
         </span>
       </div>

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startServer, type Running } from '../server/testing/harness.ts';
+import { startServer, type Running } from '../server/testing/harness.ts';
 import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
+import { arrivals, health, occupancy, post as postReports, seedRealWeek } from './support/seed.ts';
 
 const SHOTS = '/tmp/amina-shots';
 /** A screen in Chromium with software WebGL on two shared cores: generous, since nothing here is timed. */
@@ -21,51 +21,7 @@ let browser: Browser;
 let viewer: string;
 let analyst: string;
 
-const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-const HOUR = 3_600_000;
-
-async function post(reports: object[]): Promise<void> {
-  const answer = await server.request('POST', '/api/reports', ADMIN_TOKEN, { reports });
-  if (answer.status !== 201) throw new Error(`reports refused: ${JSON.stringify(answer.body)}`);
-}
-
-const arrivals = (siteId: string, n: number, msAgo: number) => ({
-  id: randomUUID(),
-  siteId,
-  kind: 'arrivals',
-  arrivals: n,
-  periodMinutes: 60,
-  observedAt: ago(msAgo),
-});
-const occupancy = (siteId: string, n: number, msAgo: number) => ({ id: randomUUID(), siteId, kind: 'occupancy', occupancy: n, observedAt: ago(msAgo) });
-const health = (siteId: string, status: string, msAgo: number) => ({ id: randomUUID(), siteId, kind: 'health', status, observedAt: ago(msAgo) });
-
-/** A plausible week: steady arrivals at the big crossings, shelters filling, a clinic closed. */
-async function seedPicture(): Promise<void> {
-  const history: object[] = [];
-  for (let h = 1; h < 7 * 24; h += 3) {
-    history.push(arrivals('ibrahim-khalil', 150 + ((h * 37) % 200), h * HOUR + 10 * 60_000));
-    history.push(arrivals('zurbatiyah', 80 + ((h * 53) % 150), h * HOUR + 20 * 60_000));
-  }
-  for (let d = 6; d >= 0; d--) {
-    history.push(occupancy('gawilan', 19_000 + (6 - d) * 450, d * 24 * HOUR + 2 * HOUR));
-    history.push(occupancy('domiz-1', 23_000 + (6 - d) * 350, d * 24 * HOUR + 3 * HOUR));
-  }
-  await post(history);
-  await post([
-    arrivals('mandali', 1_150, 10 * 60_000),
-    arrivals('al-qaim', 620, 20 * 60_000),
-    arrivals('safwan', 430, 30 * 60_000),
-    arrivals('ibrahim-khalil', 900, 15 * 60_000),
-    occupancy('kawergosk', 6_100, 40 * 60_000),
-    occupancy('basirma', 2_900, 50 * 60_000),
-    occupancy('arbat', 4_700, 35 * 60_000),
-    health('ibrahim-khalil-health', 'operational', 45 * 60_000),
-    health('al-qaim-health', 'limited', 25 * 60_000),
-    health('gawilan-clinic', 'closed', 15 * 60_000),
-    health('kawergosk-clinic', 'operational', 55 * 60_000),
-  ]);
-}
+const post = (reports: object[]) => postReports(server, reports);
 
 async function open(context: BrowserContext, address: string, token: string | null): Promise<WatchedPage> {
   const watched = await watchedPage(context, server.url);
@@ -93,7 +49,7 @@ beforeAll(async () => {
   server = await startServer();
   viewer = await server.tokenFor('viewer');
   analyst = await server.tokenFor('analyst');
-  await seedPicture();
+  await seedRealWeek(server);
   browser = await launchBrowser();
 });
 

@@ -17,11 +17,11 @@ import {
   MAX_BOUNDS,
   NO_DATA_PATTERN,
   SITE_KINDS,
-  SITE_OUTLINE,
   baseStyle,
   fillColour,
   noDataPattern,
   siteColour,
+  siteHalo,
   siteShapeSdf,
 } from './mapStyle.ts';
 
@@ -298,7 +298,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
         type: 'symbol',
         source: 'sites',
         layout: siteIconLayout,
-        paint: { 'icon-color': siteColour(), 'icon-halo-color': SITE_OUTLINE, 'icon-halo-width': 1.5 },
+        paint: { 'icon-color': siteColour(), 'icon-halo-color': siteHalo(), 'icon-halo-width': 2 },
       });
       // Warnings, then critical sites, drawn again on top so that a quiet neighbour never hides them.
       // Layers cannot filter on feature state, so these show only the sites whose state matches.
@@ -310,8 +310,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           layout: siteIconLayout,
           paint: {
             'icon-color': siteColour(),
-            'icon-halo-color': SITE_OUTLINE,
-            'icon-halo-width': 1.5,
+            'icon-halo-color': siteHalo(),
+            'icon-halo-width': 2,
             'icon-opacity': ['case', ['==', ['feature-state', 'condition'], condition], 1, 0],
           },
         });

@@ -179,6 +179,16 @@ export function siteIconDataUrl(kind: SiteKind, condition: SiteCondition, size: 
 }
 
 export const SITE_OUTLINE = '#1f2a33';
+const SITE_RING = '#ffffff';
+
+/**
+ * The marker's outline: white round a site with a state, so that a red marker stays legible on a
+ * governorate filled dark red by the same emergency; dark round a site with no report, whose marker
+ * is white.
+ */
+export function siteHalo(): ExpressionSpecification {
+  return ['match', ['coalesce', ['feature-state', 'condition'], 'unknown'], 'unknown', SITE_OUTLINE, SITE_RING] as unknown as ExpressionSpecification;
+}
 
 /** icon-color by the state held in each site's feature state. */
 export function siteColour(): ExpressionSpecification {

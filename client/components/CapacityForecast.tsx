@@ -13,15 +13,13 @@ import {
 } from '../../shared/forecast.ts';
 import { capacityExhaustionBand } from '../../shared/alerts.ts';
 import type { CapacityForecast as Forecast, Thresholds } from '../../shared/schemas.ts';
-import type { Language } from '../lib/session.ts';
+import { languageOf, LOCALE, type Language } from '../../shared/language.ts';
 import { forecastsToList, sheltersOverLine } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
 import { FORECAST_NS } from './capacityForecastStrings.ts';
 import { currentLanguage, placeName, wholePercentDown } from './format.ts';
 import { useGovernorates } from './useDashboardFeed.ts';
 
-/** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
-const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
 /** Under two days a span reads in hours; from then on in days, the unit a planner thinks in. */
 const HOURS_SHOWN_UP_TO = 48;
 /** ICU has no unit names for Sorani (it prints "14 h"); a Sorani noun after a numeral stays singular. */
@@ -31,7 +29,7 @@ type Settings = Thresholds['capacityExhaustion'];
 
 function useForecastFormat() {
   const { t, i18n } = useTranslation(FORECAST_NS);
-  const lang: Language = i18n.language === 'ar' || i18n.language === 'ckb' ? i18n.language : 'en';
+  const lang: Language = languageOf(i18n.language);
   const format = useMemo(() => {
     const locale = LOCALE[lang];
     // Chromium has no Sorani locale data and would print Latin digits: ask for Arabic-Indic ones.

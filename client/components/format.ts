@@ -1,113 +1,16 @@
-// Numbers, times and names for the chosen language, through Intl: digits and order follow the locale.
+// The screens' numbers, times and names in the chosen language (shared/format.ts), with the
+// translation function of the dashboard's strings.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Governorate, Site } from '../../shared/schemas.ts';
-import { LANGUAGES, type Language } from '../lib/session.ts';
+import { makeFormat } from '../../shared/format.ts';
+import { languageOf } from '../../shared/language.ts';
 import { NS } from './strings.ts';
 
-/** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
-const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
+export { makeFormat, wholePercentDown, type Format } from '../../shared/format.ts';
 
-export function currentLanguage(value: string | undefined): Language {
-  return (LANGUAGES as readonly string[]).includes(value ?? '') ? (value as Language) : 'en';
-}
-
-/** A place's name in the language: Kurdish falls back to Arabic where no Kurdish name is known. */
-export function placeName(place: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate, lang: Language): string {
-  if (lang === 'ar') return place.nameAr;
-  if (lang === 'ckb') return place.nameCkb ?? place.nameAr;
-  return place.nameEn;
-}
-
-export interface Format {
-  lang: Language;
-  locale: string;
-  number(n: number): string;
-  percent(ratio: number): string;
-  /**
-   * How full a shelter is, in whole percent rounded down: one at 99.8 % is not full and must not
-   * read 100 %, nor one at 89.9 % read as at a 90 % line it has not reached.
-   */
-  fullness(ratio: number): string;
-  time(iso: string | number): string;
-  dateTime(iso: string | number): string;
-  hourLabel(iso: string): string;
-  dayHourLabel(iso: string): string;
-  /** "3 minutes ago", in the language, for an instant before `nowMs` */
-  age(iso: string, nowMs: number): string;
-  /** "12 minutes", a duration in the language */
-  duration(ms: number): string;
-}
-
-type Unit = 'second' | 'minute' | 'hour' | 'day';
-
-/**
- * Many browsers carry no Intl data for Central Kurdish and would answer in English. Then Kurdish
- * borrows Iraqi Arabic's digits (Sorani writes the same ones) with a 24-hour clock and numeric
- * dates, so that no Arabic word appears, and says ages and durations with these words.
- */
-const KURDISH_UNITS: Record<Unit, string> = { second: 'چرکە', minute: 'خولەک', hour: 'کاتژمێر', day: 'ڕۆژ' };
-const KURDISH_AGO = 'لەمەوبەر';
-
-function hasIntlData(locale: string): boolean {
-  return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 && Intl.RelativeTimeFormat.supportedLocalesOf([locale]).length > 0;
-}
-
-export function makeFormat(lang: Language): Format {
-  const borrowed = lang === 'ckb' && !hasIntlData(LOCALE.ckb);
-  const locale = borrowed ? LOCALE.ar : LOCALE[lang];
-  const clock: Intl.DateTimeFormatOptions = borrowed ? { hourCycle: 'h23' } : {};
-  const numberFormat = new Intl.NumberFormat(locale);
-  const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
-  const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
-  const dateTimeFormat = borrowed
-    ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const hourFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
-  const dayHourFormat = borrowed
-    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit' });
-  const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const relative = {
-    format: (value: number, unit: Unit) =>
-      borrowed ? `${numberFormat.format(Math.abs(value))} ${KURDISH_UNITS[unit]} ${KURDISH_AGO}` : relativeFormat.format(value, unit),
-  };
-  const unitFormat = (unit: Unit) =>
-    borrowed
-      ? { format: (value: number) => `${numberFormat.format(value)} ${KURDISH_UNITS[unit]}` }
-      : new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
-  const durationOf = (ms: number): [number, Unit] => {
-    const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) return [s, 'second'];
-    if (s < 3600) return [Math.round(s / 60), 'minute'];
-    if (s < 86_400 * 2) return [Math.round(s / 3600), 'hour'];
-    return [Math.round(s / 86_400), 'day'];
-  };
-  return {
-    lang,
-    locale,
-    number: (n) => numberFormat.format(n),
-    percent: (ratio) => percentFormat.format(ratio),
-    fullness: (ratio) => percentFormat.format(wholePercentDown(ratio)),
-    time: (iso) => timeFormat.format(new Date(iso)),
-    dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
-    hourLabel: (iso) => hourFormat.format(new Date(iso)),
-    dayHourLabel: (iso) => dayHourFormat.format(new Date(iso)),
-    age: (iso, nowMs) => {
-      const [value, unit] = durationOf(nowMs - Date.parse(iso));
-      return relative.format(-value, unit);
-    },
-    duration: (ms) => {
-      const [value, unit] = durationOf(ms);
-      return unitFormat(unit).format(value);
-    },
-  };
-}
-
-/** A ratio rounded down to whole percent; the epsilon keeps 0.29 (28.999… in binary) at 29 %. */
-export function wholePercentDown(ratio: number): number {
-  return Math.floor(ratio * 100 + 1e-9) / 100;
-}
+export { placeName } from '../../shared/language.ts';
+/** The i18next language as one of Amina's. */
+export const currentLanguage = languageOf;
 
 /** The formatter and the translation function for the current language. */
 export function useFormat() {

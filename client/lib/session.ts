@@ -2,13 +2,9 @@
 const TOKEN_KEY = 'amina.token';
 const LANG_KEY = 'amina.lang';
 
-export const LANGUAGES = ['en', 'ar', 'ckb'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { isLanguage, type Language } from '../../shared/language.ts';
 
-/** Arabic and Kurdish (Sorani) are written right to left. */
-export function directionOf(lang: Language): 'ltr' | 'rtl' {
-  return lang === 'en' ? 'ltr' : 'rtl';
-}
+export { directionOf, LANGUAGES, type Language } from '../../shared/language.ts';
 
 /**
  * Moves a token from the address fragment into storage and removes it from the address, so that it
@@ -48,6 +44,3 @@ export function rememberLanguage(lang: Language): void {
   localStorage.setItem(LANG_KEY, lang);
 }
 
-function isLanguage(value: string | null): value is Language {
-  return value !== null && (LANGUAGES as readonly string[]).includes(value);
-}

@@ -1,0 +1,29 @@
+// The three languages of Amina, their locales and writing direction, and names in each: one home.
+import type { Governorate, Site } from './schemas.ts';
+
+export const LANGUAGES = ['en', 'ar', 'ckb'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
+export const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** A language code as i18next or a request gives it, or English. */
+export function languageOf(value: string | undefined | null): Language {
+  return isLanguage(value) ? value : 'en';
+}
+
+/** Arabic and Kurdish (Sorani) are written right to left. */
+export function directionOf(lang: Language): 'ltr' | 'rtl' {
+  return lang === 'en' ? 'ltr' : 'rtl';
+}
+
+/** A place's name in the language: Kurdish falls back to Arabic where no Kurdish name is known. */
+export function placeName(place: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate, lang: Language): string {
+  if (lang === 'ar') return place.nameAr;
+  if (lang === 'ckb') return place.nameCkb ?? place.nameAr;
+  return place.nameEn;
+}

@@ -1,7 +1,7 @@
 // Builds the dashboard into dist/client; the server serves it. In development, /api and the socket go to the server.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { reportOfflinePlugins } from './client/features/report/offlineShell.ts';
+import { reportOfflinePlugins } from './client/build/offlineShell.ts';
 
 export default defineConfig({
   root: 'client',

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
-import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
+import { ADMIN_TOKEN, startServer, tempDataDir, type Answer, type Running } from '../server/testing/harness.ts';
 import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
 
 const SHOTS = '/tmp/amina-shots';
@@ -231,9 +231,9 @@ describe('the field form', () => {
 interface LosingProxy {
   url: string;
   /** answers the server gave that the proxy threw away */
-  dropped: { status: number; body: any }[];
+  dropped: { status: number; body: Answer }[];
   /** answers passed on to the browser, for POST /api/reports */
-  answers: { status: number; body: any }[];
+  answers: { status: number; body: Answer }[];
   close(): Promise<void>;
 }
 

@@ -6,15 +6,15 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { booleanValid } from '@turf/boolean-valid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GovernorateCollection } from '../shared/schemas.ts';
-import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
+import { ADMIN_TOKEN, startServer, tempDataDir, type Running, type Answer } from '../server/testing/harness.ts';
 import { convertBoundaries, interiorPoint, ringSelfIntersects } from './boundariesImport.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reference = GovernorateCollection.parse(JSON.parse(fs.readFileSync(path.join(root, 'fixtures', 'governorates.geojson'), 'utf8')));
 
 /** A COD-AB-like admin-1 release made from the fixture: COD-AB's property names, no Sorani names. */
-function codAb(edit: (features: any[]) => void = () => undefined) {
-  const features = reference.features.map((f) => ({
+function codAb(edit: (features: Answer[]) => void = () => undefined) {
+  const features = reference.features.map((f: Answer) => ({
     type: 'Feature',
     properties: {
       ADM1_EN: f.properties.nameEn,
@@ -30,15 +30,15 @@ function codAb(edit: (features: any[]) => void = () => undefined) {
   return { type: 'FeatureCollection', features };
 }
 
-const vertices = (fc: GovernorateCollection) => JSON.stringify(fc.features.map((f) => f.geometry.coordinates)).split('],[').length;
+const vertices = (fc: GovernorateCollection) => JSON.stringify(fc.features.map((f: Answer) => f.geometry.coordinates)).split('],[').length;
 
 describe('convertBoundaries', () => {
   it('reads COD-AB property names, keeps Sorani names from the current boundaries, and simplifies into valid shapes', () => {
     const result = convertBoundaries(codAb(), reference, 0.01);
     expect(result.problems).toEqual([]);
     const fc = result.collection!;
-    expect(fc.features.map((f) => f.properties.pcode)).toEqual(reference.features.map((f) => f.properties.pcode).sort());
-    const duhok = fc.features.find((f) => f.properties.pcode === 'IQG09')!;
+    expect(fc.features.map((f: Answer) => f.properties.pcode)).toEqual(reference.features.map((f: Answer) => f.properties.pcode).sort());
+    const duhok = fc.features.find((f: Answer) => f.properties.pcode === 'IQG09')!;
     expect(duhok.properties).toMatchObject({ nameEn: 'Duhok', nameAr: 'دهوك', nameCkb: 'دهۆک' });
     expect(vertices(fc)).toBeLessThan(vertices(reference));
     for (const f of fc.features) {
@@ -106,7 +106,7 @@ describe('npm run boundaries:import', () => {
 
     server = await startServer({ dataDir });
     const served = (await server.request('GET', '/api/governorates', ADMIN_TOKEN)).body;
-    expect(served.features.find((f: any) => f.properties.pcode === 'IQG09').properties.nameEn).toBe('Duhok (COD-AB 2026)');
+    expect(served.features.find((f: Answer) => f.properties.pcode === 'IQG09').properties.nameEn).toBe('Duhok (COD-AB 2026)');
     const snapshot = (await server.request('GET', '/api/snapshot', ADMIN_TOKEN)).body;
     expect(snapshot.governorates).toHaveLength(18);
 

@@ -1,5 +1,6 @@
 // What the admin scripts share: the server's address and admin token, and calls to its API.
 import { loadConfig } from '../server/config.ts';
+import { ErrorBody } from '../shared/schemas.ts';
 
 export interface ApiTarget {
   /** the server, e.g. http://127.0.0.1:8080 */
@@ -26,7 +27,7 @@ export class UsageError extends Error {
 
 export interface ApiAnswer {
   status: number;
-  body: any;
+  body: unknown;
   headers: Headers;
 }
 
@@ -54,8 +55,8 @@ export async function callApi(target: { url: string }, token: string, method: st
 
 /** The API's error message, for a person. */
 export function errorText(answer: ApiAnswer): string {
-  const error = answer.body?.error;
-  return error ? `${answer.status} ${error.code}: ${error.message}` : `${answer.status}: ${String(answer.body).slice(0, 200)}`;
+  const parsed = ErrorBody.safeParse(answer.body);
+  return parsed.success ? `${answer.status} ${parsed.data.error.code}: ${parsed.data.error.message}` : `${answer.status}: ${String(answer.body).slice(0, 200)}`;
 }
 
 /** Runs a script's main, printing a usage mistake or failure plainly and exiting non-zero. */

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compressedPeriod, Scenario, scenarioSteps, type ScenarioEvent } from '../shared/scenario.ts';
-import type { Report } from '../shared/schemas.ts';
+import { IssuedToken, PostReportsAnswer, type Report } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { apiTarget, callApi, errorText, runMain, UsageError, type ApiTarget } from './cli.ts';
 
@@ -85,7 +85,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         exercise: true,
       });
       if (issued.status !== 201) throw new Error(`Cannot create a drill token for ${siteId}: ${errorText(issued)}`);
-      tokens.set(siteId, issued.body);
+      tokens.set(siteId, IssuedToken.parse(issued.body));
     }
     log(`Drill "${scenario.title}": ${scenario.events.length} reports at ${siteIds.length} sites, ${speed}× speed, about ${Math.ceil(scenario.durationMinutes / speed)} min.`);
 
@@ -139,7 +139,10 @@ async function post(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       const answer = await callApi(target, token, 'POST', '/api/reports', { reports });
-      if (answer.status === 201) return { ok: true, accepted: answer.body.accepted.length, duplicate: answer.body.duplicate.length };
+      if (answer.status === 201) {
+        const { accepted, duplicate } = PostReportsAnswer.parse(answer.body);
+        return { ok: true, accepted: accepted.length, duplicate: duplicate.length };
+      }
       error = errorText(answer);
       if (answer.status !== 429 && answer.status !== 503) break;
       await sleep(Number(answer.headers.get('retry-after') ?? 1) * 1000, signal);

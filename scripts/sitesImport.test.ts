@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Site } from '../shared/schemas.ts';
-import { ADMIN_TOKEN, startServer, type Running } from '../server/testing/harness.ts';
+import { ADMIN_TOKEN, startServer, type Running, type Answer } from '../server/testing/harness.ts';
 import { diffSites, importSites, parseCsv, sitesFromCsv } from './sitesImport.ts';
 
 const fixtureSites = z.array(Site).parse(JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'sites.json'), 'utf8')));
@@ -37,7 +37,7 @@ describe('sitesFromCsv', () => {
     ['a short row', `${header}\nx,shelter`, 'has 2 fields'],
   ])('names %s', (_name, csv, message) => {
     const { problems } = sitesFromCsv(csv, fixtureSites);
-    expect(problems.map((p) => p.message).join('\n')).toContain(message);
+    expect(problems.map((p: Answer) => p.message).join('\n')).toContain(message);
   });
 
   it('keeps what the file leaves out, clears what it empties, and diffs field by field', () => {
@@ -51,16 +51,16 @@ describe('sitesFromCsv', () => {
     ].join('\n');
     const { sites, problems } = sitesFromCsv(csv, fixtureSites);
     expect(problems).toEqual([]);
-    const kawergosk = sites.find((s) => s.id === 'kawergosk')!;
+    const kawergosk = sites.find((s: Answer) => s.id === 'kawergosk')!;
     expect(kawergosk).toMatchObject({ lon: null, lat: null, capacity: 11000, nameCkb: 'کەمپی کەورگۆسک' });
     expect(kawergosk.sources?.length).toBeGreaterThan(0);
     const changes = diffSites(fixtureSites, sites);
-    expect(changes.map((c) => [c.id, c.change])).toEqual([
+    expect(changes.map((c: Answer) => [c.id, c.change])).toEqual([
       ['domiz-1', 'unchanged'],
       ['kawergosk', 'changed'],
       ['new-transit', 'new'],
     ]);
-    expect(changes[1].fields.map((f) => f.field).sort()).toEqual(['capacity', 'lat', 'lon']);
+    expect(changes[1].fields.map((f: Answer) => f.field).sort()).toEqual(['capacity', 'lat', 'lon']);
   });
 });
 
@@ -83,22 +83,22 @@ describe('npm run sites:import against a real server', () => {
     const target = { url: server.url, adminToken: ADMIN_TOKEN };
     const lines: string[] = [];
     const dry = await importSites({ ...target, csv, dryRun: true, log: (l) => lines.push(l) });
-    expect(dry.changes.map((c) => c.change)).toEqual(['changed', 'new', 'new']);
+    expect(dry.changes.map((c: Answer) => c.change)).toEqual(['changed', 'new', 'new']);
     expect(dry.written).toEqual([]);
     expect(dry.warnings).toEqual(['odd-point: (44, 36.2) lies outside IQG09']);
     expect(lines.join('\n')).toContain('changed    kawergosk: capacity 10500 → 12000');
     expect(lines.at(-1)).toBe('Dry run: 2 new, 1 changed, 0 unchanged. Nothing was written.');
     const before = (await server.request('GET', '/api/sites', ADMIN_TOKEN)).body;
-    expect(before.find((s: any) => s.id === 'new-transit')).toBeUndefined();
+    expect(before.find((s: Answer) => s.id === 'new-transit')).toBeUndefined();
 
     const done = await importSites({ ...target, csv, dryRun: false });
     expect(done.written).toEqual(['kawergosk', 'new-transit', 'odd-point']);
     const after = (await server.request('GET', '/api/sites', ADMIN_TOKEN)).body as Site[];
-    expect(after.find((s) => s.id === 'kawergosk')).toMatchObject({ capacity: 12000, capacityEstimated: false, sources: ['CCCM site profile 2026', 'test'] });
-    expect(after.find((s) => s.id === 'new-transit')).toMatchObject({ kind: 'shelter', governorate: 'IQG09', lon: null, capacity: 2000 });
+    expect(after.find((s: Answer) => s.id === 'kawergosk')).toMatchObject({ capacity: 12000, capacityEstimated: false, sources: ['CCCM site profile 2026', 'test'] });
+    expect(after.find((s: Answer) => s.id === 'new-transit')).toMatchObject({ kind: 'shelter', governorate: 'IQG09', lon: null, capacity: 2000 });
 
     const again = await importSites({ ...target, csv, dryRun: true });
-    expect(again.changes.map((c) => c.change)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(again.changes.map((c: Answer) => c.change)).toEqual(['unchanged', 'unchanged', 'unchanged']);
 
     const invalid = await importSites({ ...target, csv: 'id,kind,nameEn,nameAr,governorate\nx,shelter,X,س,IQG99', dryRun: false });
     expect(invalid.problems).toHaveLength(1);

@@ -4,7 +4,7 @@ import { linkFor, readTokenArgs } from './token.ts';
 
 describe('readTokenArgs', () => {
   it('reads a reporter token request, the admin token from the environment and the default address', () => {
-    expect(readTokenArgs(['--role', 'reporter', '--sites', 'ibrahim-khalil, domiz-1', '--label', 'IK day shift'], { HBM_ADMIN_TOKEN: 'secret' })).toEqual({
+    expect(readTokenArgs(['--role', 'reporter', '--sites', 'ibrahim-khalil, domiz-1', '--label', 'IK day shift'], { adminToken: 'secret' })).toEqual({
       request: { role: 'reporter', sites: ['ibrahim-khalil', 'domiz-1'], label: 'IK day shift' },
       url: 'http://localhost:8080',
       adminToken: 'secret',
@@ -17,7 +17,7 @@ describe('readTokenArgs', () => {
     [['--role', 'viewer', '--label', 'x'], /No admin token/],
     [['--role', 'viewer', '--label', 'x', '--admin-token', 'a', '--colour', 'red'], /Unknown option/],
   ])('refuses %j', (argv, message) => {
-    expect(() => readTokenArgs(argv, {})).toThrow(message);
+    expect(() => readTokenArgs(argv, { adminToken: undefined })).toThrow(message);
   });
 });
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import qrcode from 'qrcode-terminal';
 import { z } from 'zod';
+import { loadConfig, type Config } from '../server/config.ts';
 import { ErrorBody, TokenRequest } from '../shared/schemas.ts';
 
 const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--url http://localhost:8080] [--admin-token <token>]
@@ -19,7 +20,7 @@ export interface TokenArgs {
 }
 
 /** Reads the command line; throws with a message a person can act on. */
-export function readTokenArgs(argv: string[], env: NodeJS.ProcessEnv): TokenArgs {
+export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>): TokenArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -31,7 +32,7 @@ export function readTokenArgs(argv: string[], env: NodeJS.ProcessEnv): TokenArgs
     },
     strict: true,
   });
-  const adminToken = values['admin-token'] ?? env.HBM_ADMIN_TOKEN;
+  const adminToken = values['admin-token'] ?? config.adminToken;
   if (!adminToken) throw new Error('No admin token: pass --admin-token or set HBM_ADMIN_TOKEN.');
   const sites = values.sites
     ?.split(',')
@@ -52,7 +53,7 @@ export function linkFor(url: string, role: TokenRequest['role'], token: string):
 async function main(): Promise<void> {
   let args: TokenArgs;
   try {
-    args = readTokenArgs(process.argv.slice(2), process.env);
+    args = readTokenArgs(process.argv.slice(2), loadConfig());
   } catch (err) {
     console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
     process.exitCode = 2;

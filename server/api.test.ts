@@ -1,7 +1,7 @@
 // The foundation end to end: real server, real HTTP and Socket.IO, real SQLite file.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, manualClock, startServer, waitFor, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, waitFor, type Running, type Answer } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
 let running: Running[] = [];
@@ -38,8 +38,8 @@ describe('a report in, the live picture out', () => {
     expect(update.seq).toBe(dashboard.snapshot.seq + 1);
     expect(update.national.arrivals24h).toBe(1200);
     expect(update.national.arrivals1h).toBe(1200);
-    expect(update.governorates.find((g) => g.pcode === 'IQG09')?.arrivals24h).toBe(1200);
-    expect(update.sites.find((s) => s.id === 'ibrahim-khalil')).toMatchObject({ arrivals1h: 1200, lastReportAt: '2026-11-28T11:30:00Z' });
+    expect(update.governorates.find((g: Answer) => g.pcode === 'IQG09')?.arrivals24h).toBe(1200);
+    expect(update.sites.find((s: Answer) => s.id === 'ibrahim-khalil')).toMatchObject({ arrivals1h: 1200, lastReportAt: '2026-11-28T11:30:00Z' });
 
     const again = await server.request('POST', '/api/reports', reporter, report);
     expect(again.status).toBe(201);
@@ -59,15 +59,15 @@ describe('a report in, the live picture out', () => {
     ];
     const answer = await server.request('POST', '/api/reports', reporter, { reports: batch });
     expect(answer.status).toBe(201);
-    expect(answer.body.accepted).toEqual(batch.map((r) => r.id));
+    expect(answer.body.accepted).toEqual(batch.map((r: Answer) => r.id));
 
     const dashboard = await server.connect(ADMIN_TOKEN);
     const fresh = new Promise((resolve) => dashboard.socket.once('snapshot', resolve));
     dashboard.socket.emit('resync');
-    const snapshot: any = await fresh;
-    expect(snapshot.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBe(500);
-    expect(snapshot.sites.find((s: any) => s.id === 'domiz-1-clinic').status).toBe('limited');
-    expect(snapshot.alerts.map((a: any) => a.rule)).toContain('health_post_down');
+    const snapshot: Answer = await fresh;
+    expect(snapshot.sites.find((s: Answer) => s.id === 'domiz-1').occupancy).toBe(500);
+    expect(snapshot.sites.find((s: Answer) => s.id === 'domiz-1-clinic').status).toBe('limited');
+    expect(snapshot.alerts.map((a: Answer) => a.rule)).toContain('health_post_down');
     expect(snapshot.national.healthPosts.limited).toBe(1);
   });
 
@@ -82,7 +82,7 @@ describe('a report in, the live picture out', () => {
     });
     const before = (await first.request('GET', '/api/snapshot', ADMIN_TOKEN)).body;
     await first.stop();
-    running = running.filter((s) => s !== first);
+    running = running.filter((s: Answer) => s !== first);
 
     const second = await start({ dataDir: first.dataDir });
     const after = (await second.request('GET', '/api/snapshot', ADMIN_TOKEN)).body;
@@ -99,14 +99,14 @@ describe('a report in, the live picture out', () => {
     const reporter = await server.tokenFor('reporter', ['ibrahim-khalil']);
     await server.request('POST', '/api/reports', reporter, arrivals('ibrahim-khalil', 2500, '2026-11-28T11:50:00Z'));
     const dashboard = await server.connect(ADMIN_TOKEN);
-    expect(dashboard.snapshot.alerts.map((a) => a.rule)).toContain('checkpoint_surge');
+    expect(dashboard.snapshot.alerts.map((a: Answer) => a.rule)).toContain('checkpoint_surge');
 
     clock.advance(65 * 60_000);
     await server.app.live.tick();
     const update = await waitFor('the tick update', () => dashboard.updates[0]);
     expect(update.national.arrivals1h).toBe(0);
     expect(update.national.arrivals24h).toBe(2500);
-    const resolved = update.alerts.find((a) => a.rule === 'checkpoint_surge');
+    const resolved = update.alerts.find((a: Answer) => a.rule === 'checkpoint_surge');
     expect(resolved?.state).toBe('resolved');
   });
 });
@@ -140,7 +140,7 @@ describe('bad input is refused, named, and changes nothing', () => {
       const answer = await server.request('POST', '/api/reports', reporter, c.body(good));
       expect(answer.status).toBe(c.status);
       expect(answer.body.error.message).toEqual(expect.any(String));
-      expect(answer.body.error.details.map((d: any) => d.field)).toContain(c.field);
+      expect(answer.body.error.details.map((d: Answer) => d.field)).toContain(c.field);
       const snapshot = await server.request('GET', '/api/snapshot', ADMIN_TOKEN);
       expect(snapshot.body.national.arrivals24h).toBe(0);
       expect(snapshot.body.seq).toBe(0);
@@ -204,7 +204,7 @@ describe('tokens and roles', () => {
     const server = await start();
     const reporter = await server.tokenFor('reporter', ['ibrahim-khalil']);
     const sites = await server.request('GET', '/api/sites', reporter);
-    expect(sites.body.map((s: any) => s.id)).toEqual(['ibrahim-khalil']);
+    expect(sites.body.map((s: Answer) => s.id)).toEqual(['ibrahim-khalil']);
     expect((await server.request('GET', '/api/snapshot', reporter)).status).toBe(403);
     const elsewhere = await server.request('POST', '/api/reports', reporter, arrivals('peshkhabour', 3));
     expect(elsewhere.status).toBe(403);
@@ -232,7 +232,7 @@ describe('tokens and roles', () => {
     const ack = await server.request('POST', `/api/alerts/${alert.id}/ack`, analyst, { note: 'team sent' });
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'analyst for tests', note: 'team sent' });
-    const update = await waitFor('the acknowledgement', () => wall.updates.find((u) => u.alerts.some((a) => a.state === 'acknowledged')));
+    const update = await waitFor('the acknowledgement', () => wall.updates.find((u: Answer) => u.alerts.some((a: Answer) => a.state === 'acknowledged')));
     expect(update.alerts[0].id).toBe(alert.id);
     expect((await server.request('POST', `/api/alerts/${randomUUID()}/ack`, analyst, {})).status).toBe(404);
     expect((await server.request('GET', '/api/alerts?state=open', analyst)).status).toBe(400);

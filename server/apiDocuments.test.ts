@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from './app.ts';
 import { openApiDocument } from './http/apiDocument.ts';
@@ -40,8 +39,15 @@ describe('the documents are valid', () => {
   });
 });
 
+/** What the test reads of Express's router layers: not a public type of Express 5. */
+interface RouterLayer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: RouterLayer[] };
+  rawPath?: unknown;
+}
+
 /** Every `METHOD /path` the Express app routes under /api, paths written as OpenAPI templates. */
-function routesOf(stack: any[], prefix = ''): string[] {
+function routesOf(stack: RouterLayer[], prefix = ''): string[] {
   return stack.flatMap((layer): string[] => {
     if (layer.route) {
       const paths: string[] = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
@@ -58,7 +64,7 @@ function routesOf(stack: any[], prefix = ''): string[] {
 
 describe('the OpenAPI document is the whole API', () => {
   it('lists every route the server has, and none it lacks', () => {
-    const routes = routesOf((server.app.express as Express & { router: { stack: unknown[] } }).router.stack).filter((r) => r.split(' ')[1].startsWith('/api/'));
+    const routes = routesOf((server.app.express as unknown as { router: { stack: RouterLayer[] } }).router.stack).filter((r) => r.split(' ')[1].startsWith('/api/'));
     const documented = Object.entries(openApiDocument(VERSION).paths ?? {}).flatMap(([p, item]) =>
       ['get', 'put', 'post', 'delete'].filter((m) => m in item).map((m) => `${m.toUpperCase()} ${p}`),
     );

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from './auth.ts';
-import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running, type Answer } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
 let running: Running[] = [];
@@ -44,7 +44,7 @@ describe('the audit log', () => {
     const answer = await server.request('GET', '/api/audit', ADMIN_TOKEN);
     expect(answer.status).toBe(200);
     const entries = answer.body;
-    expect(entries.map((e: any) => e.action)).toEqual([
+    expect(entries.map((e: Answer) => e.action)).toEqual([
       'token.revoke',
       'site.put',
       'thresholds.change',
@@ -77,7 +77,7 @@ describe('the audit log', () => {
       expect(text).not.toContain(hashToken(secret));
     }
 
-    expect((await server.request('GET', '/api/audit?limit=2', ADMIN_TOKEN)).body.map((e: any) => e.action)).toEqual(['token.revoke', 'site.put']);
+    expect((await server.request('GET', '/api/audit?limit=2', ADMIN_TOKEN)).body.map((e: Answer) => e.action)).toEqual(['token.revoke', 'site.put']);
     expect((await server.request('GET', '/api/audit?limit=0', ADMIN_TOKEN)).status).toBe(400);
     expect((await server.request('GET', '/api/audit?limit=abc', ADMIN_TOKEN)).status).toBe(400);
     expect((await server.request('GET', '/api/audit', coordinator.body.token)).status).toBe(403);
@@ -91,7 +91,7 @@ describe('the audit log', () => {
     expect((await first.request('PUT', '/api/thresholds', ADMIN_TOKEN, { checkpointSurge: 1 })).status).toBe(400);
     expect((await first.request('DELETE', `/api/tokens/${randomUUID()}`, ADMIN_TOKEN)).status).toBe(404);
     const before = (await first.request('GET', '/api/audit', ADMIN_TOKEN)).body;
-    expect(before.map((e: any) => e.action)).toEqual(['token.create']);
+    expect(before.map((e: Answer) => e.action)).toEqual(['token.create']);
     await first.stop();
     running = [];
 

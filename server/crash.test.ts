@@ -8,7 +8,7 @@ import path from 'node:path';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAnswer } from './testing/apiConformance.ts';
-import { ADMIN_TOKEN, tempDataDir } from './testing/harness.ts';
+import { ADMIN_TOKEN, tempDataDir, type Answer } from './testing/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHECKPOINTS = ['ibrahim-khalil', 'peshkhabour', 'rabia', 'al-qaim', 'al-waleed', 'trebil', 'safwan', 'haji-omaran'];
@@ -204,7 +204,7 @@ describe('SIGTERM', () => {
     // A batch whose body arrives in two halves, with SIGTERM in between: the request is in flight.
     const batch = Array.from({ length: 200 }, (_, n) => newReport(CHECKPOINTS[n % CHECKPOINTS.length], n));
     const body = Buffer.from(JSON.stringify({ reports: batch }));
-    const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const answer = new Promise<{ status: number; body: Answer }>((resolve, reject) => {
       const request = http.request(`${child.url}/api/reports`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': body.length },

@@ -12,7 +12,7 @@ import { capProblems, child, children, parseXml, textOf, type XmlElement } from 
 import { runDrill } from '../scripts/drill.ts';
 import { parseCsv } from '../scripts/sitesImport.ts';
 import { checkAnswer } from './testing/apiConformance.ts';
-import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, startServer, tempDataDir, type Running, type Answer } from './testing/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let running: Running[] = [];
@@ -43,17 +43,17 @@ function csvRecords(text: string): Record<string, string>[] {
   const rows = parseCsv(text);
   expect(rows[0]).toEqual(HXL_HEADER_ROW);
   expect(rows[1]).toEqual(HXL_HASHTAG_ROW);
-  return rows.slice(2).map((r) => Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, r[i]])));
+  return rows.slice(2).map((r: Answer) => Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, r[i]])));
 }
 
 function capMessages(feedXml: string): XmlElement[] {
   const feed = parseXml(feedXml);
   expect(feed.name).toBe('feed');
-  return children(feed, 'entry').map((e) => child(child(e, 'content')!, 'alert')!);
+  return children(feed, 'entry').map((e: Answer) => child(child(e, 'content')!, 'alert')!);
 }
 
 const param = (alert: XmlElement, name: string) =>
-  children(children(alert, 'info')[0], 'parameter').find((p) => textOf(p, 'valueName') === name)?.children[1].text;
+  children(children(alert, 'info')[0], 'parameter').find((p: Answer) => textOf(p, 'valueName') === name)?.children[1].text;
 
 describe('GET /api/export/reports.csv', () => {
   it('streams every report in the range as RFC 4180 CSV with an HXL row, Arabic intact', async () => {
@@ -86,7 +86,7 @@ describe('GET /api/export/reports.csv', () => {
     expect(all.headers.get('transfer-encoding')).toBe('chunked');
     const records = csvRecords(all.text);
     expect(records).toHaveLength(2401);
-    expect(records.slice(0, 2400).map((r) => Number(r['#affected+arrivals+ind']))).toEqual(reports.map((_, i) => i));
+    expect(records.slice(0, 2400).map((r: Answer) => Number(r['#affected+arrivals+ind']))).toEqual(reports.map((_, i) => i));
     expect(records[0]).toMatchObject({
       '#loc+code': 'ibrahim-khalil',
       '#loc+name+i_ar': 'إبراهيم الخليل',
@@ -100,7 +100,7 @@ describe('GET /api/export/reports.csv', () => {
     const from = reports[1000].observedAt;
     const to = reports[1100].observedAt;
     const ranged = await getText(server, `/api/export/reports.csv?from=${from}&to=${to}`, viewer);
-    expect(csvRecords(ranged.text).map((r) => r['#meta+id'])).toEqual(reports.slice(1000, 1100).map((r) => r.id));
+    expect(csvRecords(ranged.text).map((r: Answer) => r['#meta+id'])).toEqual(reports.slice(1000, 1100).map((r: Answer) => r.id));
   });
 
   it('names a bad range field, and lets no reporter or stranger read', async () => {
@@ -131,7 +131,7 @@ describe('GET /api/export/alerts.cap', () => {
     await post({ siteId: 'domiz-1', kind: 'occupancy', occupancy: 25_000 });
     await post({ siteId: 'kawergosk-clinic', kind: 'health', status: 'limited' });
     const alerts = (await server.request('GET', '/api/alerts?state=active', analyst)).body;
-    const shelter = alerts.find((a: any) => a.rule === 'shelter_capacity');
+    const shelter = alerts.find((a: Answer) => a.rule === 'shelter_capacity');
     expect((await server.request('POST', `/api/alerts/${shelter.id}/ack`, analyst, { note: 'tents & water sent' })).status).toBe(200);
     await server.request('POST', '/api/reports', reporter, { id: randomUUID(), observedAt: minutesAgo(0), siteId: 'kawergosk-clinic', kind: 'health', status: 'operational' });
 
@@ -143,10 +143,10 @@ describe('GET /api/export/alerts.cap', () => {
     for (const m of messages) {
       expect(capProblems(m)).toEqual([]);
       expect(textOf(m, 'status')).toBe('Actual');
-      expect(children(m, 'info').map((i) => textOf(i, 'language'))).toEqual(['en', 'ar', 'ckb']);
+      expect(children(m, 'info').map((i: Answer) => textOf(i, 'language'))).toEqual(['en', 'ar', 'ckb']);
       expect(textOf(m, 'sender')).toBe('amina@127.0.0.1');
     }
-    const bySite = new Map(messages.map((m) => [param(m, 'siteId'), m]));
+    const bySite = new Map(messages.map((m: Answer) => [param(m, 'siteId'), m]));
     const closed = bySite.get('peshkhabour-health')!;
     expect(param(closed, 'rule')).toBe('health_post_down');
     expect(textOf(closed, 'msgType')).toBe('Alert');
@@ -209,7 +209,7 @@ describe('a preparedness drill', () => {
     // 120 scenario minutes at 7,200× take one second.
     const result = await runDrill({ url: server.url, adminToken: ADMIN_TOKEN, scenario: SHORT, speed: 7200, log: (l) => lines.push(l) });
     expect(result).toEqual({ posted: 5, duplicate: 0, failed: 0, tokensRevoked: 3 });
-    expect(lines.some((l) => l.includes('+1h00 domiz-1-clinic: limited'))).toBe(true);
+    expect(lines.some((l: Answer) => l.includes('+1h00 domiz-1-clinic: limited'))).toBe(true);
 
     // The real world did not move: same picture (but for its clock), same CSV, same CAP feed, no update sent.
     const realDuring = (await server.request('GET', '/api/snapshot', viewer)).body;
@@ -217,36 +217,36 @@ describe('a preparedness drill', () => {
     expect((await getText(server, '/api/export/reports.csv', viewer)).text).toBe(realBefore.csv);
     expect((await getText(server, '/api/export/alerts.cap', viewer)).text).toBe(realBefore.cap);
     expect(onReal.updates).toEqual([]);
-    expect(realDuring.alerts.find((a: any) => a.siteId === 'domiz-1')).toMatchObject({ rule: 'shelter_capacity', severity: 'critical', state: 'active' });
+    expect(realDuring.alerts.find((a: Answer) => a.siteId === 'domiz-1')).toMatchObject({ rule: 'shelter_capacity', severity: 'critical', state: 'active' });
 
     // The exercise world holds the drill and only the drill.
     const csv = csvRecords((await getText(server, '/api/export/reports.csv?exercise=only', viewer)).text);
-    expect(csv.map((r) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
-    expect(csv.every((r) => r['#meta+exercise'] === 'true')).toBe(true);
+    expect(csv.map((r: Answer) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
+    expect(csv.every((r: Answer) => r['#meta+exercise'] === 'true')).toBe(true);
     for (const r of csv) expect(Date.parse(r['#date+occurred'])).toBeLessThanOrEqual(Date.now());
     // An hour of scenario played in half a second is stamped as a one-minute period.
-    expect(csv.filter((r) => r['#meta+type'] === 'arrivals').map((r) => r['#meta+period_minutes'])).toEqual(['1', '1']);
+    expect(csv.filter((r: Answer) => r['#meta+type'] === 'arrivals').map((r: Answer) => r['#meta+period_minutes'])).toEqual(['1', '1']);
     const exercise = (await server.request('GET', '/api/snapshot?exercise=only', viewer)).body;
     expect(exercise.world).toBe('exercise');
-    expect(exercise.sites.find((s: any) => s.id === 'domiz-1').occupancy).toBe(26_000);
+    expect(exercise.sites.find((s: Answer) => s.id === 'domiz-1').occupancy).toBe(26_000);
     expect(exercise.national.arrivals24h).toBe(1100);
-    expect(exercise.sites.find((s: any) => s.id === 'ibrahim-khalil').lastReportAt).toBeNull();
+    expect(exercise.sites.find((s: Answer) => s.id === 'ibrahim-khalil').lastReportAt).toBeNull();
     expect(onExercise.updates.length).toBeGreaterThan(0);
-    expect(onExercise.updates.every((u) => u.world === 'exercise')).toBe(true);
+    expect(onExercise.updates.every((u: Answer) => u.world === 'exercise')).toBe(true);
 
     const messages = capMessages((await getText(server, '/api/export/alerts.cap?exercise=only', viewer)).text);
-    expect(new Set(messages.map((m) => textOf(m, 'status')))).toEqual(new Set(['Exercise']));
+    expect(new Set(messages.map((m: Answer) => textOf(m, 'status')))).toEqual(new Set(['Exercise']));
     // Peshkhabour's 1,100 in the drill's hour pass its line of 1,000: a surge in the exercise world only
-    expect(messages.map((m) => param(m, 'siteId')).sort()).toEqual(['domiz-1', 'domiz-1-clinic', 'peshkhabour']);
+    expect(messages.map((m: Answer) => param(m, 'siteId')).sort()).toEqual(['domiz-1', 'domiz-1-clinic', 'peshkhabour']);
     for (const m of messages) expect(capProblems(m)).toEqual([]);
-    const exerciseHeadline = textOf(children(messages.find((m) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0], 'headline');
+    const exerciseHeadline = textOf(children(messages.find((m: Answer) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0], 'headline');
     expect(exerciseHeadline).toMatch(/^EXERCISE: /);
     const realFeed = capMessages(realBefore.cap);
-    expect(new Set(realFeed.map((m) => textOf(m, 'status')))).toEqual(new Set(['Actual']));
+    expect(new Set(realFeed.map((m: Answer) => textOf(m, 'status')))).toEqual(new Set(['Actual']));
 
     // The drill revoked each token it made.
-    const audit = (await server.request('GET', '/api/audit?limit=100', ADMIN_TOKEN)).body as any[];
-    expect(audit.filter((e) => e.action === 'token.revoke')).toHaveLength(3);
+    const audit = (await server.request('GET', '/api/audit?limit=100', ADMIN_TOKEN)).body as Answer[];
+    expect(audit.filter((e: Answer) => e.action === 'token.revoke')).toHaveLength(3);
 
     const analyst = await server.tokenFor('analyst');
     const exerciseViewer = await server.request('POST', '/api/tokens', ADMIN_TOKEN, { role: 'viewer', label: 'x', exercise: true });
@@ -267,13 +267,13 @@ describe('a preparedness drill', () => {
     expect(emptied.alerts).toEqual([]);
     // the exercise alerts were resolved, and say so in the exercise feed only
     const afterFeed = capMessages((await getText(server, '/api/export/alerts.cap?exercise=only', viewer)).text);
-    expect(afterFeed.map((m) => [textOf(m, 'msgType'), textOf(m, 'status')])).toEqual([
+    expect(afterFeed.map((m: Answer) => [textOf(m, 'msgType'), textOf(m, 'status')])).toEqual([
       ['Cancel', 'Exercise'],
       ['Cancel', 'Exercise'],
       ['Cancel', 'Exercise'],
     ]);
     expect((await getText(server, '/api/export/alerts.cap', viewer)).text).toBe(realBefore.cap);
-    const clearedEntry = ((await server.request('GET', '/api/audit?limit=1', ADMIN_TOKEN)).body as any[])[0];
+    const clearedEntry = ((await server.request('GET', '/api/audit?limit=1', ADMIN_TOKEN)).body as Answer[])[0];
     expect(clearedEntry).toMatchObject({ action: 'exercise.clear', details: { deleted: 5 } });
   });
 

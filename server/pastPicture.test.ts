@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../shared/schemas.ts';
-import { ADMIN_TOKEN, manualClock, startServer, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, type Answer, type Running } from './testing/harness.ts';
 
 const START = Date.parse('2026-11-27T06:00:00Z');
 const HOUR = 3_600_000;
@@ -13,7 +13,7 @@ let server: Running;
 const seen = new Map<string, Snapshot>();
 
 const live = async (): Promise<Snapshot> => (await server.request('GET', '/api/snapshot', ADMIN_TOKEN)).body as Snapshot;
-const past = async (at: string, query = ''): Promise<{ status: number; body: any }> => server.request('GET', `/api/snapshot?at=${at}${query}`, ADMIN_TOKEN);
+const past = async (at: string, query = ''): Promise<{ status: number; body: Answer }> => server.request('GET', `/api/snapshot?at=${at}${query}`, ADMIN_TOKEN);
 const report = (siteId: string, fields: Record<string, unknown>, observedMs = clock.now()) => ({
   id: randomUUID(),
   siteId,

@@ -6,7 +6,7 @@ import type { Snapshot, StoredReport, World } from '../shared/schemas.ts';
 import { openPostgresStore, type PostgresStoreOptions } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
 import type { Config } from './config.ts';
-import { ADMIN_TOKEN, manualClock, startServer, waitFor, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, waitFor, type Running, type Answer } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
 /** Checkpoints with the default surge threshold (500 in an hour), across four governorates. */
@@ -65,9 +65,9 @@ async function snapshotOf(server: Running, world: World = 'real'): Promise<Snaps
 async function converged(servers: Running[], what: string, accept: (s: Snapshot) => boolean = () => true, world: World = 'real') {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const snapshots = await Promise.all(servers.map((s) => snapshotOf(s, world)));
+    const snapshots = await Promise.all(servers.map((s: Answer) => snapshotOf(s, world)));
     const pictures = snapshots.map(picture);
-    if (pictures.every((p) => isDeepStrictEqual(p, pictures[0])) && snapshots.every(accept)) return snapshots[0];
+    if (pictures.every((p: Answer) => isDeepStrictEqual(p, pictures[0])) && snapshots.every(accept)) return snapshots[0];
     if (Date.now() > deadline) {
       expect(snapshots.map(picture), `instances never agreed on ${what}`).toEqual(snapshots.map(() => picture(snapshots[0])));
       throw new Error(`instances agree but never reached ${what}: ${JSON.stringify(picture(snapshots[0]).national)}, alerts ${JSON.stringify(snapshots[0].alerts)}`);
@@ -90,10 +90,10 @@ describe('several instances on one PostgreSQL database', () => {
 
     const posted = await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('rabia', 120));
     expect(posted.status).toBe(201);
-    const seen = await waitFor('the update on B', () => onB.updates.find((u) => u.national.arrivals24h === 120));
-    expect(seen.sites.find((s) => s.id === 'rabia')).toMatchObject({ arrivals1h: 120 });
+    const seen = await waitFor('the update on B', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 120));
+    expect(seen.sites.find((s: Answer) => s.id === 'rabia')).toMatchObject({ arrivals1h: 120 });
     expect(seen.seq).toBe(onB.snapshot.seq + 1);
-    await waitFor('the update on A', () => onA.updates.find((u) => u.national.arrivals24h === 120));
+    await waitFor('the update on A', () => onA.updates.find((u: Answer) => u.national.arrivals24h === 120));
     // folded once on each instance, though A both stored it and read it back from the log
     expect((await snapshotOf(a)).national.arrivals24h).toBe(120);
     expect((await snapshotOf(b)).national.arrivals24h).toBe(120);
@@ -104,25 +104,25 @@ describe('several instances on one PostgreSQL database', () => {
   it('gives identical totals everywhere after 200 concurrent posts split across three instances, with each alert raised once', async () => {
     const db = await database();
     const servers = [await instance(db, 'a'), await instance(db, 'b'), await instance(db, 'c')];
-    const dashboards = await Promise.all(servers.map((s) => s.connect(ADMIN_TOKEN)));
+    const dashboards = await Promise.all(servers.map((s: Answer) => s.connect(ADMIN_TOKEN)));
     const reports = Array.from({ length: 200 }, (_, i) => arrivals(CHECKPOINTS[i % CHECKPOINTS.length], 20 + (i % 7)));
     const expected = reports.reduce((sum, r) => sum + r.arrivals, 0);
 
     const answers = await Promise.all(reports.map((r, i) => servers[i % 3].request('POST', '/api/reports', ADMIN_TOKEN, r)));
-    expect(answers.map((a) => a.status)).toEqual(reports.map(() => 201));
+    expect(answers.map((a: Answer) => a.status)).toEqual(reports.map(() => 201));
 
     const agreed = await converged(servers, 'the totals', (s) => s.national.arrivals24h === expected);
     expect(agreed.national.arrivals1h).toBe(expected);
     const perSite = new Map<string, number>();
     for (const r of reports) perSite.set(r.siteId, (perSite.get(r.siteId) ?? 0) + r.arrivals);
-    for (const [siteId, sum] of perSite) expect(agreed.sites.find((s) => s.id === siteId)?.arrivals24h).toBe(sum);
+    for (const [siteId, sum] of perSite) expect(agreed.sites.find((s: Answer) => s.id === siteId)?.arrivals24h).toBe(sum);
 
     // Every checkpoint here got more than 500 in the hour: one surge alert each, raised by whichever
     // instance was first, and the same alert on every instance.
-    const surges = agreed.alerts.filter((a) => a.rule === 'checkpoint_surge');
-    expect(surges.map((a) => a.siteId).sort()).toEqual([...CHECKPOINTS].sort());
+    const surges = agreed.alerts.filter((a: Answer) => a.rule === 'checkpoint_surge');
+    expect(surges.map((a: Answer) => a.siteId).sort()).toEqual([...CHECKPOINTS].sort());
     const stored = await servers[0].request('GET', '/api/alerts?state=active,acknowledged,resolved', ADMIN_TOKEN);
-    expect(stored.body.filter((a: any) => a.rule === 'checkpoint_surge' && a.state !== 'resolved')).toHaveLength(CHECKPOINTS.length);
+    expect(stored.body.filter((a: Answer) => a.rule === 'checkpoint_surge' && a.state !== 'resolved')).toHaveLength(CHECKPOINTS.length);
     // and the dashboards, fed by updates only, hold the same totals as the snapshots
     for (const d of dashboards) {
       await waitFor('the last update', () => d.updates.at(-1)?.national.arrivals24h === expected);
@@ -133,8 +133,8 @@ describe('several instances on one PostgreSQL database', () => {
     const db = await database();
     const servers = [await instance(db, 'a'), await instance(db, 'b'), await instance(db, 'c')];
     const report = arrivals('rabia', 11);
-    const same = await Promise.all(servers.map((s) => s.request('POST', '/api/reports', ADMIN_TOKEN, report)));
-    expect(same.map((r) => r.status)).toEqual([201, 201, 201]);
+    const same = await Promise.all(servers.map((s: Answer) => s.request('POST', '/api/reports', ADMIN_TOKEN, report)));
+    expect(same.map((r: Answer) => r.status)).toEqual([201, 201, 201]);
     expect(same.flatMap((r) => r.body.accepted)).toEqual([report.id]);
     expect(same.flatMap((r) => r.body.duplicate)).toEqual([report.id, report.id]);
 
@@ -142,7 +142,7 @@ describe('several instances on one PostgreSQL database', () => {
     const answers = await Promise.all(
       servers.map((s, i) => s.request('POST', '/api/reports', ADMIN_TOKEN, { reports: [arrivals('al-qaim', 100), { ...contested, arrivals: i + 1 }] })),
     );
-    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(answers.map((r: Answer) => r.status).sort()).toEqual([201, 409, 409]);
     // the refused batches stored nothing, not even their other report
     const agreed = await converged(servers, 'the contested reports', (s) => s.national.arrivals24h > 11);
     const winner = answers.findIndex((r) => r.status === 201);
@@ -158,10 +158,10 @@ describe('several instances on one PostgreSQL database', () => {
     const late = { ...arrivals('al-qaim', 7), receivedAt: NOW } as StoredReport;
     const slow = await db.insertUncommitted(late);
     await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('rabia', 100));
-    await waitFor('the later report on B', () => onB.updates.find((u) => u.national.arrivals24h === 100));
+    await waitFor('the later report on B', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 100));
     const inSeqOrder = await slow.commit();
     expect(inSeqOrder[0]).toBe(late.id);
-    await waitFor('the earlier seq on B', () => onB.updates.find((u) => u.national.arrivals24h === 107));
+    await waitFor('the earlier seq on B', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 107));
     await converged([a, b], 'both reports', (s) => s.national.arrivals24h === 107);
   });
 
@@ -177,7 +177,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(await db.terminate('amina-b-listen')).toBe(1);
 
     await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('rabia', 77));
-    await waitFor('B to poll the report in', () => onB.updates.find((u) => u.national.arrivals24h === 77));
+    await waitFor('B to poll the report in', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 77));
     expect(await listening()).toBe(0);
     await converged([a, b], 'the report');
   });
@@ -191,7 +191,7 @@ describe('several instances on one PostgreSQL database', () => {
     });
     await converged([a, b], 'the first reports');
     await b.stop();
-    running = running.filter((s) => s !== b);
+    running = running.filter((s: Answer) => s !== b);
 
     await a.request('POST', '/api/reports', ADMIN_TOKEN, {
       reports: [arrivals('al-qaim', 40), { id: randomUUID(), siteId: 'domiz-1', observedAt: NOW, kind: 'occupancy', occupancy: 800 }],
@@ -199,7 +199,7 @@ describe('several instances on one PostgreSQL database', () => {
     b = await instance(db, 'b');
     const agreed = await converged([a, b], 'the picture after the restart');
     expect(agreed.national.arrivals24h).toBe(640);
-    expect(agreed.alerts.map((x) => x.rule).sort()).toEqual(['checkpoint_surge', 'health_post_down']);
+    expect(agreed.alerts.map((x: Answer) => x.rule).sort()).toEqual(['checkpoint_surge', 'health_post_down']);
   });
 
   it('raises an alert once when two instances see its condition at the same moment, and an acknowledgement on A reaches B', async () => {
@@ -219,15 +219,15 @@ describe('several instances on one PostgreSQL database', () => {
     const all = await a.request('GET', '/api/alerts?state=active,acknowledged,resolved', ADMIN_TOKEN);
     expect(all.body).toHaveLength(1);
     for (const d of [onA, onB]) {
-      await waitFor('the alert on the dashboard', () => d.updates.flatMap((u) => u.alerts).find((x) => x.id === surge.id));
-      expect(new Set(d.updates.flatMap((u) => u.alerts).map((x) => x.id))).toEqual(new Set([surge.id]));
+      await waitFor('the alert on the dashboard', () => d.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge.id));
+      expect(new Set(d.updates.flatMap((u) => u.alerts).map((x: Answer) => x.id))).toEqual(new Set([surge.id]));
     }
 
     const analyst = await a.tokenFor('analyst');
     const ack = await a.request('POST', `/api/alerts/${surge.id}/ack`, analyst, { note: 'teams sent' });
     expect(ack.status).toBe(200);
     const onBAck = await waitFor('the acknowledgement on B', () =>
-      onB.updates.flatMap((u) => u.alerts).find((x) => x.id === surge.id && x.state === 'acknowledged'),
+      onB.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge.id && x.state === 'acknowledged'),
     );
     expect(onBAck).toMatchObject({ acknowledgedBy: 'analyst for tests', note: 'teams sent' });
 
@@ -275,7 +275,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(cleared.body).toEqual({ deleted: 1 });
     // B replays the log once it sees it was rewritten; the drill's surge alert resolves everywhere
     const agreed = await converged([a, b], 'the cleared drill', (s) => s.national.arrivals24h === 0 && s.alerts.length === 0, 'exercise');
-    expect(agreed.sites.find((x) => x.id === 'rabia')?.arrivals24h).toBe(0);
+    expect(agreed.sites.find((x: Answer) => x.id === 'rabia')?.arrivals24h).toBe(0);
     await converged([a, b], 'the real picture', (s) => s.national.arrivals24h === 30 && s.alerts.length === 0);
     // and what is posted after the clearing is counted once, on both
     await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('al-qaim', 5));
@@ -340,8 +340,8 @@ describe('several instances on one PostgreSQL database', () => {
       retried = await a.request('POST', '/api/reports', ADMIN_TOKEN, batch);
     }
     expect(retried.status).toBe(201);
-    expect(retried.body).toEqual({ accepted: batch.reports.map((r) => r.id), duplicate: [] });
-    await waitFor('B to follow again', () => onB.updates.find((u) => u.national.arrivals24h === 30), 10_000);
+    expect(retried.body).toEqual({ accepted: batch.reports.map((r: Answer) => r.id), duplicate: [] });
+    await waitFor('B to follow again', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 30), 10_000);
     const agreed = await converged([a, b], 'the recovered picture');
     expect(agreed.national.arrivals24h).toBe(30);
     expect((await b.request('GET', '/api/snapshot', viewer)).status).toBe(200);

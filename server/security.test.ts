@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createLogger, type App } from './app.ts';
 import { testConfig, type Config } from './config.ts';
 import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
-import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Answer, type Running } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
 let running: Running[] = [];
@@ -31,7 +31,7 @@ function arrivals(siteId: string, count: number) {
 }
 
 /** Resolves with the handshake error's message, or 'connected'. */
-function handshake(url: string, token: unknown, headers: Record<string, string> = {}): Promise<{ message: string; data?: any }> {
+function handshake(url: string, token: unknown, headers: Record<string, string> = {}): Promise<{ message: string; data?: Answer }> {
   return new Promise((resolve) => {
     const socket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false, extraHeaders: headers });
     socket.once('connect', () => {

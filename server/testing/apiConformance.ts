@@ -137,7 +137,7 @@ export function checkAnswer(answer: Answer): void {
   } else {
     // An address the document does not list: the server must refuse it as the document says any
     // other address is refused. A new endpoint that answers 2xx lands here until it is documented.
-    const other = (checker.document as Record<string, any>)['x-amina-other-addresses'];
+    const other = (checker.document as { 'x-amina-other-addresses'?: { responses?: Record<string, typeof response> } })['x-amina-other-addresses'];
     response = other?.responses?.[String(answer.status)];
     if (!response) fail(`no operation in the document matches ${answer.method.toUpperCase()} ${url.pathname}: add it to server/http/apiDocument.ts`);
     responsePointer = `/x-amina-other-addresses/responses/${answer.status}`;

@@ -13,6 +13,13 @@ import { openSqliteStore } from '../storage/sqlite/sqliteStore.ts';
 import type { Store } from '../storage/store.ts';
 import { checkAnswer, checkEvent } from './apiConformance.ts';
 
+/**
+ * A JSON answer as tests read it. Every answer the harness receives is checked against the OpenAPI
+ * document before a test sees it (testing/apiConformance.ts), so tests may read it in any shape.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document, not the type, checks the shape
+export type Answer = any;
+
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const ADMIN_TOKEN = 'test-admin-token-that-is-long-enough-0123456789';
@@ -37,7 +44,7 @@ export interface Running {
   dataDir: string;
   config: Config;
   /** fetch against the running server, with a token */
-  request(method: string, urlPath: string, token: string | null, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  request(method: string, urlPath: string, token: string | null, body?: unknown): Promise<{ status: number; body: Answer; headers: Headers }>;
   tokenFor(role: Role, sites?: string[]): Promise<string>;
   /** A dashboard's socket on the real picture, or with `world: 'exercise'` on a drill's. */
   connect(token: string, world?: World): Promise<{ socket: DashboardSocket; snapshot: Snapshot; updates: Update[] }>;

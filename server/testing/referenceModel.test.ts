@@ -28,7 +28,7 @@ const THRESHOLDS: Thresholds = {
 const ADMIN: Poster = { world: 'real', sites: 'any' };
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const arrivals = (siteId: string, count: number, observedMs: number, id = uuid()): Report => ({
+const arrivals = (siteId: string, count: number, observedMs: number, id = uuid()): Extract<Report, { kind: 'arrivals' }> => ({
   id,
   siteId,
   kind: 'arrivals',

@@ -149,6 +149,12 @@ describe('the reference model: report identity', () => {
     expect(m.clearExercise()).toBe(2);
     expect(m.picture('exercise', NOW).national.arrivals1h).toBe(0);
     expect(m.picture('real', NOW).national.arrivals1h).toBe(1);
+    // storage order goes on rising: a report stored after the clearing is listed after the real one
+    // stored before it at the same instant
+    const later = arrivals('cp2', 4, NOW);
+    m.post([later], ADMIN, NOW);
+    expect(m.exportOrder('real').map((r) => r.report.id)).toEqual([m.reports[0]!.report.id, later.id]);
+    expect(m.exportOrder('real').map((r) => r.order)).toEqual([0, 3]);
   });
 });
 

@@ -130,6 +130,8 @@ function newest(reports: readonly ModelReport[]): ModelReport | undefined {
 
 export class ReferenceModel {
   readonly reports: ModelReport[] = [];
+  /** storage order of the next accepted report: a counter, since clearing the exercise shortens the list */
+  private nextOrder = 0;
   /** open alerts (active and acknowledged) of both worlds */
   alerts: ModelAlert[] = [];
   thresholds: Thresholds;
@@ -188,13 +190,14 @@ export class ReferenceModel {
         continue;
       }
       const observedMs = Date.parse(r.observedAt);
-      const stored: ModelReport = { report: { ...r, id, observedAt: storedInstant(observedMs) }, world: poster.world, observedMs, receivedAt, order: this.reports.length + fresh.length };
+      const stored: ModelReport = { report: { ...r, id, observedAt: storedInstant(observedMs) }, world: poster.world, observedMs, receivedAt, order: this.nextOrder + fresh.length };
       fresh.push(stored);
       byId.set(id, stored);
       accepted.push(r.id);
     }
     if (conflicts.length) return { status: 409, ids: conflicts };
     this.reports.push(...fresh);
+    this.nextOrder += fresh.length;
     return { status: 201, accepted, duplicate };
   }
 

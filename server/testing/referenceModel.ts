@@ -132,6 +132,11 @@ export class ReferenceModel {
   readonly reports: ModelReport[] = [];
   /** storage order of the next accepted report: a counter, since clearing the exercise shortens the list */
   private nextOrder = 0;
+
+  /** How many reports were ever accepted, cleared drill reports included. */
+  get acceptedEver(): number {
+    return this.nextOrder;
+  }
   /** open alerts (active and acknowledged) of both worlds */
   alerts: ModelAlert[] = [];
   thresholds: Thresholds;

@@ -299,12 +299,14 @@ async function createReal(backend: 'sqlite' | 'postgres'): Promise<Real> {
     started.push(running);
     return running;
   };
-  const cleanup = async () => {
-    for (const running of started) await running.stop().catch(() => undefined);
-    started.length = 0;
-    if (db) await db.drop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  };
+  let cleaned: Promise<void> | undefined;
+  // once, whether the run ends it or afterEach does after a failure
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const running of started) await running.stop().catch(() => undefined);
+      if (db) await db.drop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    })());
   cleanups.push(cleanup);
   const first = await start('a');
   const issue = async (body: Record<string, unknown>) => {
@@ -354,7 +356,11 @@ interface View {
   thresholds: Snapshot['thresholds'];
 }
 
-/** A tiny reducer of its own: what a screen holds after the updates it received, each exactly once, in order. */
+/**
+ * A tiny reducer of its own: what a screen holds after the updates it received, each exactly once, in
+ * order. Its `at` is left out of the comparison: an instance sends an update only when something
+ * changed, so a screen's time says when its picture last changed, not when it was last judged.
+ */
 function dashboardView({ snapshot, updates }: Dashboard): View {
   const governorates = new Map(snapshot.governorates.map((g) => [g.pcode, g]));
   const sites = new Map(snapshot.sites.map((s) => [s.id, s]));

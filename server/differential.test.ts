@@ -21,7 +21,7 @@ import { loadFixtures } from './fixtures.ts';
 import { openPostgresStore } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, waitFor, type Running } from './testing/harness.ts';
-import { alertKey, ReferenceModel, type ModelAlert, type ModelReport, type PostOutcome, type Poster } from './testing/referenceModel.ts';
+import { alertKey, ReferenceModel, type ModelAlert, type ModelReport, type PostOutcome, type Poster, type ReconcileSummary } from './testing/referenceModel.ts';
 
 // ---- settings -----------------------------------------------------------------------------------
 
@@ -265,8 +265,13 @@ interface Real {
   seen: Map<string, number>;
 }
 
-function tally(real: Real, what: string) {
-  real.seen.set(what, (real.seen.get(what) ?? 0) + 1);
+function tally(real: Real, what: string, n = 1) {
+  if (n > 0) real.seen.set(what, (real.seen.get(what) ?? 0) + n);
+}
+
+/** Counts the lifecycle's paths a command went through, by the model's account. */
+function reconciled(real: Real, summary: ReconcileSummary) {
+  for (const [path, n] of Object.entries(summary)) tally(real, `alerts ${path}`, n);
 }
 
 interface ModelState {
@@ -663,7 +668,7 @@ class PostCommand extends DiffCommand {
     }
     const expected = m.ref.post(reports, POSTERS[this.poster], nowMs);
     expectPostAnswer(r, answer, expected, batch, this.name());
-    m.ref.reconcile(nowMs);
+    reconciled(r, m.ref.reconcile(nowMs));
   }
 }
 
@@ -717,7 +722,7 @@ class RetryCommand extends DiffCommand {
     if (this.mode === 'same') expect(expected.status === 201 && expected.duplicate.includes(again[0]!.id), 'the model calls a respelt retry a duplicate').toBe(true);
     if (this.mode === 'otherContent' || this.mode === 'otherWorld') expect(expected.status, 'the model refuses a reused id').toBe(409);
     expectPostAnswer(r, answer, expected, batch, this.name());
-    m.ref.reconcile(nowMs);
+    reconciled(r, m.ref.reconcile(nowMs));
   }
 }
 
@@ -752,7 +757,7 @@ class ThresholdsCommand extends DiffCommand {
       const answer = await running.request('PUT', '/api/thresholds', token, this.change.thresholds);
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       m.ref.thresholds = Thresholds.parse(JSON.parse(JSON.stringify(this.change.thresholds)));
-      m.ref.reconcile(r.clock.now());
+      reconciled(r, m.ref.reconcile(r.clock.now()));
       return;
     }
     const current = JSON.parse(JSON.stringify(m.ref.thresholds));
@@ -798,9 +803,12 @@ class AcknowledgeCommand extends DiffCommand {
       expect(answer.status).toBe(409);
       return;
     }
-    const open = m.ref.openAlerts(this.world);
+    // warnings first, when the pick is even: an acknowledged warning that escalates must become active again
+    const all = m.ref.openAlerts(this.world);
+    const warnings = all.filter((a) => a.severity === 'warning');
+    const open = this.pick % 2 === 0 && warnings.length > 0 ? warnings : all;
     if (open.length === 0) return;
-    const target = open[this.pick % open.length]!;
+    const target = open[Math.floor(this.pick / 2) % open.length]!;
     const listed = await running.request('GET', `/api/alerts?state=active,acknowledged${worldQuery(this.world, '&')}`, r.tokens.viewer);
     const onServer = (listed.body as Alert[]).find((a) => alertKey({ world: this.world, ...a }) === alertKey(target));
     expect(onServer, `the server has the open alert ${alertKey(target)}`).toBeDefined();
@@ -808,7 +816,7 @@ class AcknowledgeCommand extends DiffCommand {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const expected = m.ref.acknowledge(alertKey(target), 'JCMC analyst', this.note, nowMs)!;
     expect(comparableAlert(answer.body), 'the acknowledged alert as answered').toEqual(comparableAlert(expected));
-    m.ref.reconcile(nowMs);
+    reconciled(r, m.ref.reconcile(nowMs));
   }
 }
 
@@ -823,7 +831,7 @@ class ClearExerciseCommand extends DiffCommand {
     const answer = await instanceOf(r, this.instance).running.request('DELETE', '/api/exercise', ADMIN_TOKEN);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ deleted: m.ref.clearExercise() });
-    m.ref.reconcile(r.clock.now());
+    reconciled(r, m.ref.reconcile(r.clock.now()));
   }
 }
 
@@ -838,7 +846,7 @@ class AdvanceCommand extends DiffCommand {
   async act(m: ModelState, r: Real) {
     r.clock.advance(this.ms);
     for (const { running } of r.instances) await running.app.live.tick();
-    m.ref.reconcile(r.clock.now());
+    reconciled(r, m.ref.reconcile(r.clock.now()));
   }
 }
 
@@ -855,7 +863,7 @@ class RestartCommand extends DiffCommand {
     await r.instances[index]!.running.stop();
     const running = await r.start(`r${r.commandsRun}`);
     r.instances[index] = { running, dashboards: await connectDashboards(running, r.tokens.viewer) };
-    m.ref.reconcile(r.clock.now());
+    reconciled(r, m.ref.reconcile(r.clock.now()));
   }
 }
 
@@ -871,7 +879,7 @@ class JoinCommand extends DiffCommand {
     const running = await r.start(`j${r.commandsRun}`);
     r.instances.push({ running, dashboards: await connectDashboards(running, r.tokens.viewer) });
     m.instances = r.instances.length;
-    m.ref.reconcile(r.clock.now());
+    reconciled(r, m.ref.reconcile(r.clock.now()));
   }
 }
 
@@ -974,7 +982,7 @@ function commandArbs(backend: 'sqlite' | 'postgres'): fc.Arbitrary<fc.AsyncComma
     { weight: 3, arbitrary: bulk },
     { weight: 3, arbitrary: retry },
     { weight: 2, arbitrary: thresholds },
-    { weight: 3, arbitrary: acknowledge },
+    { weight: 5, arbitrary: acknowledge },
     { weight: 4, arbitrary: advanceArb.map((ms) => new AdvanceCommand(ms)) },
     { weight: 1, arbitrary: instanceArb.map((i) => new ClearExerciseCommand(i)) },
     { weight: 1, arbitrary: instanceArb.map((i) => new RestartCommand(i)) },
@@ -1106,17 +1114,6 @@ describe('regressions the differential test stands behind', () => {
     real.log.push('the restart');
     await verify(model, real, { csv: true });
   }, 120_000);
-
-  it('CSV: a note with a bare line feed or carriage return stays one row', async () => {
-    const { real, model } = await pair('sqlite');
-    const observedAt = isoSeconds(real.clock.now());
-    await post(real, model, 'reporter', [
-      { id: idFor(1), siteId: 'domiz-1-clinic', observedAt, kind: 'health', status: 'limited', note: 'no insulin\ngenerator down' },
-      { id: idFor(2), siteId: 'domiz-1-clinic', observedAt, kind: 'health', status: 'closed', note: 'closed\rfor the night' },
-    ]);
-    real.log.push('two notes with line breaks');
-    await verify(model, real, { csv: true });
-  });
 
   it('answers a report repeated in one batch under the spelling that repeat was sent in', async () => {
     const { real, model } = await pair('sqlite');

@@ -229,7 +229,8 @@ describe('the reference model: the alert lifecycle', () => {
     const m = model();
     m.post([arrivals('cp', 600, NOW)], ADMIN, NOW);
     m.post([arrivals('cp', 600, NOW)], { world: 'exercise', sites: 'any' }, NOW);
-    m.reconcile(NOW);
+    expect(m.reconcile(NOW)).toEqual({ raised: 2, updated: 0, resolved: 0, reopened: 0 });
+    expect(m.reconcile(NOW), 'again at the same time and state: nothing').toEqual({ raised: 0, updated: 0, resolved: 0, reopened: 0 });
     const real = alertKey({ world: 'real', rule: 'checkpoint_surge', siteId: 'cp', governorate: 'IQG09' });
     const drill = alertKey({ world: 'exercise', rule: 'checkpoint_surge', siteId: 'cp', governorate: 'IQG09' });
     expect(m.alerts.map(alertKey).sort()).toEqual([drill, real]);
@@ -247,14 +248,14 @@ describe('the reference model: the alert lifecycle', () => {
     expect(m.openAlerts('real')[0]).toMatchObject({ state: 'acknowledged', value: 700, raisedAt: '2026-11-28T12:00:00Z' });
     // doubled past the line: critical, and active again without its acknowledgement
     m.post([arrivals('cp', 300, NOW)], ADMIN, NOW + 4 * MIN);
-    m.reconcile(NOW + 4 * MIN);
+    expect(m.reconcile(NOW + 4 * MIN)).toEqual({ raised: 0, updated: 1, resolved: 0, reopened: 1 });
     const escalated = m.openAlerts('real')[0]!;
     expect(escalated).toMatchObject({ state: 'active', severity: 'critical', value: 1000, threshold: 1000 });
     expect(escalated.acknowledgedBy).toBeUndefined();
     expect(escalated.note).toBeUndefined();
 
     // an hour later the surge has left the window: resolved in both worlds; silence is not yet 6 h
-    m.reconcile(NOW + HOUR);
+    expect(m.reconcile(NOW + HOUR)).toEqual({ raised: 0, updated: 0, resolved: 2, reopened: 0 });
     expect(m.alerts).toEqual([]);
     // and a later condition is a new alert, raised at its own time
     m.reconcile(NOW + 6 * HOUR + MIN);

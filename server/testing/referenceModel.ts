@@ -64,6 +64,15 @@ export interface ModelCondition {
   threshold: number;
 }
 
+/** What one reconciliation changed, so that a test can say which paths of the lifecycle it went through. */
+export interface ReconcileSummary {
+  raised: number;
+  updated: number;
+  resolved: number;
+  /** acknowledged alerts that escalated and became active again */
+  reopened: number;
+}
+
 export interface ModelPicture {
   national: Rollup;
   governorates: GovernorateRollup[];
@@ -436,29 +445,37 @@ export class ReferenceModel {
    * what holds (an acknowledged alert that escalates is active again), resolve what cleared. Called
    * whenever the server refreshes; at an unchanged time and state it changes nothing.
    */
-  reconcile(nowMs: number): void {
+  reconcile(nowMs: number): ReconcileSummary {
+    const summary: ReconcileSummary = { raised: 0, updated: 0, resolved: 0, reopened: 0 };
     const next: ModelAlert[] = [];
     for (const world of ['real', 'exercise'] as const) {
       const conditions = this.conditions(world, nowMs);
       const open = this.alerts.filter((a) => a.world === world);
       for (const alert of open) {
         const condition = conditions.find((c) => alertKey({ world, ...c }) === alertKey(alert));
-        if (!condition) continue; // resolved: it leaves the open list
+        if (!condition) {
+          summary.resolved += 1; // it leaves the open list
+          continue;
+        }
         const updated: ModelAlert = { ...alert, severity: condition.severity, value: condition.value, threshold: condition.threshold };
+        if (updated.severity !== alert.severity || updated.value !== alert.value || updated.threshold !== alert.threshold) summary.updated += 1;
         if (alert.state === 'acknowledged' && RANK[condition.severity] > RANK[alert.severity]) {
           updated.state = 'active';
           delete updated.acknowledgedAt;
           delete updated.acknowledgedBy;
           delete updated.note;
+          summary.reopened += 1;
         }
         next.push(updated);
       }
       for (const condition of conditions) {
         if (open.some((a) => alertKey(a) === alertKey({ world, ...condition }))) continue;
         next.push({ world, ...condition, state: 'active', raisedAt: isoSeconds(nowMs) });
+        summary.raised += 1;
       }
     }
     this.alerts = next;
+    return summary;
   }
 
   /** Acknowledges an open alert; a second acknowledgement keeps the first. Returns the alert, or undefined when none is open. */

@@ -1083,6 +1083,51 @@ const arrivalsAt = (id: string, siteId: string, observedAt: string, arrivals: nu
 const idFor = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 describe('regressions the differential test stands behind', () => {
+  it('PostgreSQL: keeps an acknowledgement when new thresholds make a critical alert a warning, though another instance reloads alerts first', async () => {
+    // B hears nothing by itself (notification connection killed, no polling): the test plays its poll
+    // cycle, which reloads alerts every time but syncs settings only on a notification or every 10 s.
+    const db = await createTestDatabase();
+    const clock = manualClock(START);
+    const store = (name: string, extra = {}) => openPostgresStore(db.url, { poolSize: 3, applicationName: `amina-ack-${name}`, ...extra });
+    const a = await startServer({ clock, store: store('a'), config: { ...SERVER_CONFIG, followIntervalMs: 3_600_000 } });
+    const b = await startServer({ clock, store: store('b', { listenReconnectMs: 3_600_000 }), config: { ...SERVER_CONFIG, followIntervalMs: 3_600_000 } });
+    cleanups.push(async () => {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    });
+    for (let i = 0; i < 100 && (await db.sessions('amina-ack-b-listen')) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await db.terminate('amina-ack-b-listen')).toBe(1);
+
+    const model = new ReferenceModel(SITES, PCODES, Thresholds.parse(fixtures.thresholds));
+    const surge = [arrivalsAt(idFor(1), 'rabia', isoSeconds(clock.now() - 10 * MINUTE), 1000)];
+    expect((await a.request('POST', '/api/reports', ADMIN_TOKEN, { reports: surge })).status).toBe(201);
+    model.post(surge, POSTERS.admin, clock.now());
+    model.reconcile(clock.now());
+    await b.app.live.follow();
+    await b.app.live.reloadAlerts();
+    const [alert] = (await a.request('GET', '/api/alerts?state=active', ADMIN_TOKEN)).body as Alert[];
+    expect(alert).toMatchObject({ rule: 'checkpoint_surge', siteId: 'rabia', severity: 'critical', threshold: 1000 });
+    const analyst = await a.tokenFor('analyst');
+    expect((await a.request('POST', `/api/alerts/${alert!.id}/ack`, analyst, {})).status).toBe(200);
+    model.acknowledge(alertKey({ world: 'real', ...alert! }), 'analyst for tests', undefined, clock.now());
+    await b.app.live.reloadAlerts();
+
+    // the line goes up to 800: 1,000 arrivals are a warning now, and what was acknowledged stays so
+    const raised = Thresholds.parse({ ...fixtures.thresholds, checkpointSurge: { ...fixtures.thresholds.checkpointSurge, arrivals1h: 800 } });
+    expect((await a.request('PUT', '/api/thresholds', ADMIN_TOKEN, raised)).status).toBe(200);
+    model.thresholds = raised;
+    model.reconcile(clock.now());
+    await b.app.live.reloadAlerts(); // B's poll, before it has heard of the thresholds
+    await b.app.live.setThresholds(raised); // then it hears
+    await a.app.live.reloadAlerts();
+    for (const running of [a, b]) {
+      const open = (await running.request('GET', '/api/alerts?state=active,acknowledged', ADMIN_TOKEN)).body as Alert[];
+      expect(open.map(comparableAlert)).toEqual(model.openAlerts('real').map(comparableAlert));
+      expect(open[0]).toMatchObject({ severity: 'warning', state: 'acknowledged' });
+    }
+  });
+
   it('PostgreSQL: exports all 5,501 reports with the one of 1999 first, and rebuilds arrivals24h after a clean restart', async () => {
     // Paged by a text cast of the sort key, "928195200000" (1999) sorted after "1795…" (2026) and
     // seq "10000" before "9999": pages skipped and repeated rows, and a replay lost reports.

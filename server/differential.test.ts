@@ -18,10 +18,11 @@ import { Thresholds, type Alert, type HealthStatus, type Report, type Site, type
 import { isoSeconds } from '../shared/time.ts';
 import { parseCsv } from '../scripts/sitesImport.ts';
 import { loadFixtures } from './fixtures.ts';
+import { checkAnswer } from './testing/apiConformance.ts';
 import { openPostgresStore } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, waitFor, type Running } from './testing/harness.ts';
-import { alertKey, ReferenceModel, type ModelAlert, type ModelReport, type PostOutcome, type Poster, type ReconcileSummary } from './testing/referenceModel.ts';
+import { alertKey, ReferenceModel, type ModelAlert, type ModelPicture, type ModelReport, type PostOutcome, type Poster, type ReconcileSummary } from './testing/referenceModel.ts';
 
 // ---- settings -----------------------------------------------------------------------------------
 
@@ -420,8 +421,7 @@ const byId = <T extends { id: string }>(xs: readonly T[]) => Object.fromEntries(
 const byPcode = <T extends { pcode: string }>(xs: readonly T[]) => Object.fromEntries(xs.map((x) => [x.pcode, x]));
 
 /** A picture (snapshot or dashboard) against the model's, part by part, so that a failure names the part. */
-function expectPicture(actual: Omit<View, 'seq'>, model: ReferenceModel, world: World, nowMs: number, where: string) {
-  const expected = model.picture(world, nowMs);
+function expectPicture(actual: Omit<View, 'seq'>, model: ReferenceModel, world: World, expected: ModelPicture, where: string) {
   // the most specific part first, so that a failure names the site rather than a national sum
   expect(byId(actual.sites), `${where}: sites`).toEqual(byId(expected.sites));
   expect(byPcode(actual.governorates), `${where}: governorate rollups`).toEqual(byPcode(expected.governorates));
@@ -459,7 +459,10 @@ async function settle(real: Real, model: ReferenceModel) {
 
 async function getText(running: Running, urlPath: string, token: string): Promise<{ status: number; text: string }> {
   const response = await fetch(running.url + urlPath, { headers: { Authorization: `Bearer ${token}` } });
-  return { status: response.status, text: await response.text() };
+  const text = await response.text();
+  // held to the OpenAPI document like every answer the harness receives
+  checkAnswer({ method: 'GET', url: response.url, status: response.status, headers: response.headers, text });
+  return { status: response.status, text };
 }
 
 /** The columns of a CSV row the model can know, by hashtag. */
@@ -531,6 +534,8 @@ async function expectCsv(running: Running, model: ReferenceModel, world: World, 
 async function verify(model: ReferenceModel, real: Real, options: { csv?: boolean } = {}) {
   await settle(real, model);
   const nowMs = real.clock.now();
+  // once per world: every instance and dashboard is held to the same expected picture
+  const expected = new Map(WORLDS.map((w) => [w, model.picture(w, nowMs)]));
   for (const a of model.alerts) tally(real, `seen open: ${a.world} ${a.rule} ${a.severity} ${a.state}`);
   real.commandsRun += 1;
   for (const [index, instance] of real.instances.entries()) {
@@ -541,7 +546,7 @@ async function verify(model: ReferenceModel, real: Real, options: { csv?: boolea
       expect(snapshotAnswer.status).toBe(200);
       const snapshot = snapshotAnswer.body as Snapshot;
       expect(snapshot.at, `${where}: snapshot time`).toBe(isoSeconds(nowMs));
-      expectPicture(snapshot, model, world, nowMs, `${where}, snapshot`);
+      expectPicture(snapshot, model, world, expected.get(world)!, `${where}, snapshot`);
       expectNewestFirst(snapshot.alerts, `${where}, snapshot`);
 
       const alerts = await running.request('GET', `/api/alerts?state=active,acknowledged${worldQuery(world, '&')}`, real.tokens.viewer);
@@ -552,7 +557,7 @@ async function verify(model: ReferenceModel, real: Real, options: { csv?: boolea
       const dashboard = instance.dashboards.find((d) => d.world === world)!;
       await waitFor(`the ${world} dashboard of instance ${index} to reach seq ${snapshot.seq}`, () => dashboardView(dashboard).seq >= snapshot.seq, 10_000);
       const { seq: _seq, ...view } = dashboardView(dashboard);
-      expectPicture(view, model, world, nowMs, `${where}, dashboard`);
+      expectPicture(view, model, world, expected.get(world)!, `${where}, dashboard`);
     }
   }
   if (options.csv || real.commandsRun % CSV_EVERY === 0) {

@@ -78,12 +78,7 @@ export async function ingestReports(reports: readonly Report[], principal: Princ
   checkReports(reports, principal, deps);
   const world: World = principal.exercise ? 'exercise' : 'real';
   const receivedAt = isoSeconds(deps.clock.now());
-  const sentAs = new Map<string, string>();
-  const stored: StoredReport[] = reports.map((report) => {
-    const canonical = canonicalReport(report);
-    if (!sentAs.has(canonical.id)) sentAs.set(canonical.id, report.id);
-    return { ...canonical, receivedAt, ...(world === 'exercise' ? { exercise: true } : {}) };
-  });
+  const stored: StoredReport[] = reports.map((report) => ({ ...canonicalReport(report), receivedAt, ...(world === 'exercise' ? { exercise: true } : {}) }));
   const result = await deps.store.reports.append(stored);
   if (result.accepted.length > 0) {
     // Stored already: if reading the log back fails now, the next read (a poll, a tick) folds them.
@@ -91,6 +86,22 @@ export async function ingestReports(reports: readonly Report[], principal: Princ
       if (!(err instanceof StoreUnavailableError)) throw err;
     });
   }
-  const asSent = (id: string) => sentAs.get(id) ?? id;
-  return { accepted: result.accepted.map(asSent), duplicate: result.duplicate.map(asSent) };
+  return answerAsSent(reports, stored, result);
+}
+
+/**
+ * The store's answer with each id spelt as its own report sent it. Nothing was refused, so each
+ * report is accepted (the first of its id, when the id was new) or a duplicate, in the post's order:
+ * `ABC…` sent after `abc…` in one batch is answered as `ABC…`, the id the client will look for.
+ */
+function answerAsSent(sent: readonly Report[], stored: readonly StoredReport[], result: AppendResult): AppendResult {
+  const accepted = new Set(result.accepted);
+  const seen = new Set<string>();
+  const answer: AppendResult = { accepted: [], duplicate: [] };
+  stored.forEach((report, i) => {
+    const first = !seen.has(report.id);
+    seen.add(report.id);
+    (first && accepted.has(report.id) ? answer.accepted : answer.duplicate).push(sent[i]!.id);
+  });
+  return answer;
 }

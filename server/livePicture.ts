@@ -1,6 +1,7 @@
 // The server's in-memory projection of the log, one picture per world: the real one, and a drill's
 // exercise world, built by the same code from the two parts of one log. Nothing in one world ever
 // changes the other: its reports, its rollups, its alerts and its update sequence are its own.
+import { isDeepStrictEqual } from 'node:util';
 import { evaluateConditions } from '../shared/alerts.ts';
 import { computePicture, diffPictures, withOpenAlertCounts, type Picture } from '../shared/projection.ts';
 import { WORLDS, worldOf, type Alert, type Governorate, type Site, type Snapshot, type StoredReport, type Thresholds, type Update, type World } from '../shared/schemas.ts';
@@ -187,10 +188,20 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
       return exclusive(async () => {
         const changed = new Map<WorldPicture, Alert[]>();
         for (const w of worlds.values()) changed.set(w, await w.alerts.reload());
+        // Thresholds read after the alerts, for the same reason as the reports below: an instance
+        // stores new thresholds before it judges by them, so these are at least as new as the ones
+        // the alerts were judged by. Judged by older ones, an acknowledged critical alert that new
+        // thresholds made a warning would look like an escalation here, and lose its acknowledgement.
+        const stored = await store.thresholds.get();
+        const newThresholds = !isDeepStrictEqual(stored, thresholds);
+        if (newThresholds) {
+          thresholds = stored;
+          for (const world of WORLDS) thresholdsToSend.add(world);
+        }
         // Reports read after the alerts: the picture is at least as new as the reports that changed
         // them, so this instance never undoes another's alert from a picture that lags behind it.
         const touched = await readLog();
-        for (const [w, alerts] of changed) if (alerts.length > 0 || touched.has(w)) await refresh(w, alerts);
+        for (const [w, alerts] of changed) if (newThresholds || alerts.length > 0 || touched.has(w)) await refresh(w, alerts);
       });
     },
 

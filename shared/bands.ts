@@ -31,12 +31,24 @@ export function influxThreshold(pcode: string, thresholds: Thresholds): number {
   return ownEntry(thresholds.governorateInflux.perGovernorate, pcode) ?? thresholds.governorateInflux.arrivals24h;
 }
 
+/**
+ * A ratio of capacity in persons: the least occupancy the band counts as at or over it, by the band's
+ * own comparison. Math.ceil(ratio × capacity) alone is one too high where the product rounds up
+ * (0.14 × 10,000 is 1,400.0000000000002, yet 1,400 / 10,000 ≥ 0.14): an alert would state a line
+ * above an occupancy that raises it.
+ */
+function personsAtRatio(ratio: number, capacity: number): number {
+  const persons = Math.ceil(ratio * capacity);
+  if (persons > 0 && (persons - 1) / capacity >= ratio) return persons - 1;
+  return persons / capacity >= ratio ? persons : persons + 1;
+}
+
 /** A shelter's band: occupancy against capacity, with the threshold in persons. */
 export function shelterBand(occupancy: number, capacity: number, thresholds: Thresholds): Band | null {
   const ratio = occupancy / capacity;
   const { warningRatio, criticalRatio } = thresholds.shelterCapacity;
-  if (ratio >= criticalRatio) return { severity: 'critical', threshold: Math.ceil(criticalRatio * capacity) };
-  if (ratio >= warningRatio) return { severity: 'warning', threshold: Math.ceil(warningRatio * capacity) };
+  if (ratio >= criticalRatio) return { severity: 'critical', threshold: personsAtRatio(criticalRatio, capacity) };
+  if (ratio >= warningRatio) return { severity: 'warning', threshold: personsAtRatio(warningRatio, capacity) };
   return null;
 }
 

@@ -21,7 +21,7 @@ import { loadFixtures } from './fixtures.ts';
 import { checkAnswer } from './testing/apiConformance.ts';
 import { openPostgresStore } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
-import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, waitFor, type Running } from './testing/harness.ts';
+import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, waitFor, type Answer, type Running } from './testing/harness.ts';
 import { alertKey, ReferenceModel, type ModelAlert, type ModelPicture, type ModelReport, type PostOutcome, type Poster, type ReconcileSummary } from './testing/referenceModel.ts';
 
 // ---- settings -----------------------------------------------------------------------------------
@@ -588,7 +588,7 @@ abstract class DiffCommand implements fc.AsyncCommand<ModelState, Real> {
 }
 
 /** The answer of POST /api/reports against the model's outcome for the same post. */
-function expectPostAnswer(real: Real, answer: { status: number; body: any }, expected: PostOutcome, batch: boolean, where: string) {
+function expectPostAnswer(real: Real, answer: { status: number; body: Answer }, expected: PostOutcome, batch: boolean, where: string) {
   tally(real, `POST ${answer.status}`);
   if (expected.status === 201) {
     if (expected.accepted.length) tally(real, 'posts with accepted reports');
@@ -608,9 +608,9 @@ function expectPostAnswer(real: Real, answer: { status: number; body: any }, exp
   }
 }
 
-async function postReports(r: Real, instance: number, poster: PosterName, reports: Report[], asSingle: boolean, mangle?: (body: any) => void) {
+async function postReports(r: Real, instance: number, poster: PosterName, reports: Report[], asSingle: boolean, mangle?: (body: Answer) => void) {
   const batch = !(asSingle && reports.length === 1);
-  const body: any = batch ? { reports } : reports[0];
+  const body: Answer = batch ? { reports } : reports[0];
   mangle?.(body);
   const answer = await instanceOf(r, instance).running.request('POST', '/api/reports', tokenOf(r, poster), body);
   return { answer, batch };
@@ -636,7 +636,7 @@ class PostCommand extends DiffCommand {
     const specs = Array.isArray(this.specs) ? this.specs : bulkSpecs(this.specs.seed, this.specs.count);
     const sites = sitesOf(this.poster);
     const reports = specs.map((s) => buildReport(s, sites[s.site % sites.length]!, nowMs, m.ref.thresholds));
-    let mangle: ((body: any) => void) | undefined;
+    let mangle: ((body: Answer) => void) | undefined;
     let expectInvalid = false;
     const victim = reports.length - 1;
     switch (this.poison) {

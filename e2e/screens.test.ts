@@ -272,9 +272,12 @@ describe('measurements', () => {
       if (route !== '/report') await mapReady(watched.page);
       else await watched.page.waitForTimeout(1500);
       const files: Record<string, number> = {};
+      // every script the page asked for is one the build made: a wrong path must fail, not count 0
+      expect(scripts.size, `${route} loaded no script`).toBeGreaterThan(0);
       for (const file of scripts) {
         const local = path.join(CLIENT_DIR, file);
-        if (fs.existsSync(local)) files[path.basename(file)] = gzipSync(fs.readFileSync(local)).length / 1024;
+        expect(fs.existsSync(local), `${route} asked for ${file}, which the build did not make`).toBe(true);
+        files[path.basename(file)] = gzipSync(fs.readFileSync(local)).length / 1024;
       }
       const total = Object.values(files).reduce((a, b) => a + b, 0);
       figures[route] = { files, totalKb: Math.round(total * 10) / 10 };
@@ -287,6 +290,9 @@ describe('measurements', () => {
       Object.entries(figures[route].files)
         .filter(([name]) => !name.includes('worker'))
         .reduce((sum, [, kb]) => sum + kb, 0);
+    // the map's screens hold MapLibre and React at least: a total near zero means nothing was measured
+    for (const route of ['/', '/wall', '/g/IQG09']) expect(firstLoad(route)).toBeGreaterThan(300);
+    expect(firstLoad('/report')).toBeGreaterThan(50);
     expect(firstLoad('/')).toBeLessThan(500);
     expect(firstLoad('/wall')).toBeLessThan(500);
     expect(firstLoad('/report')).toBeLessThan(500);

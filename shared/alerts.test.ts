@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions, reconcileAlerts, type AlertCondition, type AlertInputs } from './alerts.ts';
+import { emptyRollup } from './projection.ts';
 import type { Alert, GovernorateRollup, Site, SiteState, Thresholds } from './schemas.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -26,20 +27,7 @@ function conditions(states: SiteState[], governorates: Partial<GovernorateRollup
   const inputs: AlertInputs = {
     sites,
     states: new Map(states.map((s) => [s.id, s])),
-    governorates: governorates.map((g) => ({
-      pcode: 'IQG09',
-      arrivals1h: 0,
-      arrivals24h: 0,
-      occupancy: 0,
-      capacity: 0,
-      occupancyRatio: null,
-      shelters: 0,
-      sheltersReporting: 0,
-      capacityUnknown: 0,
-      healthPosts: { operational: 0, limited: 0, closed: 0, unknown: 0 },
-      activeAlerts: 0,
-      ...g,
-    })),
+    governorates: governorates.map((g) => ({ pcode: 'IQG09', ...emptyRollup(), activeAlerts: 0, ...g })),
     governorateNames: new Map([['IQG09', 'Duhok']]),
     thresholds,
     nowMs: NOW,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateConditions, type AlertCondition } from './alerts.ts';
 import { capMessage } from './cap.ts';
 import { forecastCapacity, forecastGovernorates, hourlyArrivals, smoothedInflow, type ArrivalEvent, type ShelterFigures } from './forecast.ts';
+import { emptyRollup } from './projection.ts';
 import { addReportToLog, emptySiteLog, type SiteLog } from './siteLog.ts';
 import { Thresholds, type Alert, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
 
@@ -334,20 +335,7 @@ describe('the capacity_exhaustion rule', () => {
     hoursToFullHigh: 22,
   };
   function conditions(forecast: CapacityForecast | undefined, own: Thresholds = thresholds): AlertCondition[] {
-    const rollup: GovernorateRollup = {
-      pcode: 'IQG09',
-      arrivals1h: 0,
-      arrivals24h: 0,
-      occupancy: 0,
-      capacity: 0,
-      occupancyRatio: null,
-      shelters: 0,
-      sheltersReporting: 0,
-      capacityUnknown: 0,
-      healthPosts: { operational: 0, limited: 0, closed: 0, unknown: 0 },
-      activeAlerts: 0,
-      ...(forecast ? { forecast } : {}),
-    };
+    const rollup: GovernorateRollup = { pcode: 'IQG09', ...emptyRollup(), activeAlerts: 0, ...(forecast ? { forecast } : {}) };
     return evaluateConditions({
       sites: [],
       states: new Map(),

@@ -2,6 +2,7 @@
 // resolved when it clears, acknowledged by an analyst; every change stored before it is shown.
 import { randomUUID } from 'node:crypto';
 import { openAlertsByGovernorate, reconcileAlerts, type AlertCondition } from '../shared/alerts.ts';
+import { sameValue } from '../shared/sameValue.ts';
 import type { Alert, World } from '../shared/schemas.ts';
 import type { AlertStore } from './storage/store.ts';
 
@@ -23,10 +24,6 @@ export interface AlertLifecycle {
   reload(): Promise<Alert[]>;
 }
 
-/** JSON with sorted keys: one alert written by two instances compares equal whatever its key order. */
-function canonicalJson(value: object): string {
-  return JSON.stringify(value, Object.keys(value).sort());
-}
 
 /** How alerts are listed everywhere: newest raised first, ties by id, so every instance lists them alike. */
 export function newestFirst(a: Alert, b: Alert): number {
@@ -92,7 +89,7 @@ export function createAlertLifecycle(store: AlertStore, world: World): AlertLife
       const changed: Alert[] = [];
       for (const alert of stored) {
         const known = openAlerts.get(alert.id);
-        if (!known || canonicalJson(known) !== canonicalJson(alert)) {
+        if (!known || !sameValue(known, alert)) {
           openAlerts.set(alert.id, alert);
           changed.push(alert);
         }

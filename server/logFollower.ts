@@ -1,5 +1,6 @@
 // Many instances, one picture: each instance follows the shared log, woken by notifications, kept honest by polling.
 import type { Logger } from 'pino';
+import { sameValue } from '../shared/sameValue.ts';
 import type { LivePicture } from './livePicture.ts';
 import type { ChangeFeed, SharedChange, Store } from './storage/store.ts';
 
@@ -35,14 +36,6 @@ interface Wanted {
  */
 const SLOW_SYNC_MS = 10_000;
 
-/** JSON with sorted keys: two copies of a site or thresholds compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
 
 export function createLogFollower(deps: LogFollowerDeps): LogFollower {
   const { changes, store, live, logger } = deps;
@@ -57,10 +50,10 @@ export function createLogFollower(deps: LogFollowerDeps): LogFollower {
   /** Thresholds and sites changed on another instance: apply them here, so that every instance judges alike. */
   async function syncSettings(): Promise<void> {
     const thresholds = await store.thresholds.get();
-    if (canonical(thresholds) !== canonical(live.thresholds())) await live.setThresholds(thresholds);
+    if (!sameValue(thresholds, live.thresholds())) await live.setThresholds(thresholds);
     for (const site of await store.sites.list()) {
       const known = live.site(site.id);
-      if (!known || canonical(known) !== canonical(site)) await live.putSite(site);
+      if (!known || !sameValue(known, site)) await live.putSite(site);
     }
   }
 

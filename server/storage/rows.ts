@@ -46,12 +46,6 @@ export function replayedReport(content: string, receivedAt: string, exercise: bo
   return report;
 }
 
-/** Whether two versions of an alert say the same, whatever the order of their keys. */
-export function sameAlert(a: Alert, b: Alert): boolean {
-  const canonical = (alert: Alert) => JSON.stringify(alert, Object.keys(alert).sort());
-  return canonical(a) === canonical(b);
-}
-
 /** An alert row's body. */
 export function alertFromBody(body: string): Alert {
   return Alert.parse(JSON.parse(body));

@@ -1,10 +1,11 @@
 // The shared store: one PostgreSQL database behind any number of server instances.
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
+import { sameValue } from '../../../shared/sameValue.ts';
 import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World } from '../../../shared/schemas.ts';
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, reportContent, sameAlert, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
 import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
@@ -290,7 +291,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
           const next = mergeAlertWrite(stored, alert);
           const body = JSON.stringify(next);
           // a write the merge undid entirely (a resolved alert stays resolved) changes nothing
-          if (sameAlert(next, stored)) return next;
+          if (sameValue(next, stored)) return next;
           await client.query('UPDATE alerts SET state = $2, body = $3 WHERE id = $1', [alert.id, next.state, body]);
           await client.query('INSERT INTO alert_events (alert_id, world, at, kind, body) VALUES ($1, $2, $3, $4, $5)', [
             alert.id,

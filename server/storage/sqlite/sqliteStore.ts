@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
+import { sameValue } from '../../../shared/sameValue.ts';
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type Alert, type StoredReport, type World } from '../../../shared/schemas.ts';
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, replayedReport, sameAlert, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
 import {
   alertEventKind,
   AlertEventKind,
@@ -364,7 +365,7 @@ export function openSqliteStore(dataDir: string): Store {
           const stored = alertFromBody(row.body);
           const next: Alert = mergeAlertWrite(stored, alert);
           // a write the merge undid entirely (a resolved alert stays resolved) changes nothing
-          if (sameAlert(next, stored)) return next;
+          if (sameValue(next, stored)) return next;
           const body = JSON.stringify(next);
           statements.updateAlert.run({ id: alert.id, state: next.state, body });
           statements.insertAlertEvent.run({ alertId: alert.id, world: row.world, at: next.updatedAt, kind: alertEventKind(stored, next), body });

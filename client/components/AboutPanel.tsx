@@ -1,6 +1,6 @@
 // What Amina is and where its map comes from: the attribution the sources ask for, verbatim.
 import { useFormat } from './format.ts';
-import { ATTRIBUTION } from './strings.ts';
+import { ATTRIBUTION, SOURCES } from './attribution.ts';
 
 export function AboutPanel({ onClose }: { onClose: () => void }) {
   const { t } = useFormat();
@@ -13,9 +13,7 @@ export function AboutPanel({ onClose }: { onClose: () => void }) {
         {ATTRIBUTION}
       </p>
       <p lang="en" dir="ltr">
-        Sites: compiled from public pages (Wikipedia, UNHCR camp profiles, GeoNames, news); each site lists its sources. Arabic and
-        Kurdish place names are transliterations that need review. Font: Noto Sans Arabic (SIL Open Font License). Map: MapLibre GL JS
-        (BSD-3-Clause).
+        {SOURCES}
       </p>
       <button type="button" onClick={onClose}>
         {t('close')}

@@ -1,5 +1,6 @@
 // Open alerts, most urgent first, in the chosen language; analysts and above may acknowledge.
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Alert, Role } from '../../shared/schemas.ts';
 import { acknowledgeAlert } from '../lib/alerts.ts';
 import { ApiRequestError } from '../lib/api.ts';
@@ -22,7 +23,8 @@ interface Props {
 }
 
 export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: Props) {
-  const { t, format } = useFormat();
+  const { t } = useTranslation('alerts');
+  const { t: tDashboard, format } = useFormat();
   const alertsById = useDashboard((s) => s.alerts);
   const role = useDashboard((s) => s.role);
   const open = useMemo(
@@ -46,7 +48,7 @@ export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: 
       )}
       {notShown > 0 ? (
         <p className="more" data-testid="alerts-more">
-          {t('moreCount', { count: format.number(notShown) })}
+          {tDashboard('moreCount', { count: format.number(notShown) })}
         </p>
       ) : null}
       {acknowledgeable && role === 'viewer' && alerts.some((a) => a.state === 'active') ? (
@@ -56,8 +58,15 @@ export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: 
   );
 }
 
+/** "warning" or "critical", in the alert's colours. */
+export function SeverityBadge({ severity }: { severity: Alert['severity'] }) {
+  const { t } = useTranslation('alerts');
+  return <span className={`badge badge-${severity}`}>{t(`severity_${severity}`)}</span>;
+}
+
 function AlertItem({ alert, nowMs, mayAcknowledge }: { alert: Alert; nowMs: number; mayAcknowledge: boolean }) {
-  const { t, format } = useFormat();
+  const { t } = useTranslation('alerts');
+  const { format } = useFormat();
   const sites = useDashboard((s) => s.sites);
   const governorates = useGovernorates();
   const [open, setOpen] = useState(false);
@@ -84,7 +93,7 @@ function AlertItem({ alert, nowMs, mayAcknowledge }: { alert: Alert; nowMs: numb
   return (
     <li className={`alert alert-${alert.severity} alert-${alert.state}`} data-testid="alert" data-alert-id={alert.id}>
       <div className="alert-head">
-        <span className={`badge badge-${alert.severity}`}>{t(`severity_${alert.severity}`)}</span>
+        <SeverityBadge severity={alert.severity} />
         <span className="alert-text">{alertText(alert, t, format, sites, governorates)}</span>
       </div>
       <div className="alert-meta">

@@ -16,8 +16,7 @@ import type { CapacityForecast as Forecast, Thresholds } from '../../shared/sche
 import { languageOf, LOCALE, type Language } from '../../shared/language.ts';
 import { forecastsToList, sheltersOverLine } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
-import { FORECAST_NS } from './capacityForecastStrings.ts';
-import { currentLanguage, placeName, wholePercentDown } from './format.ts';
+import { placeName, wholePercentDown } from './format.ts';
 import { useGovernorates } from './useDashboardFeed.ts';
 
 /** Under two days a span reads in hours; from then on in days, the unit a planner thinks in. */
@@ -28,7 +27,7 @@ const CKB_UNITS = { hour: 'کاتژمێر', day: 'ڕۆژ' };
 type Settings = Thresholds['capacityExhaustion'];
 
 function useForecastFormat() {
-  const { t, i18n } = useTranslation(FORECAST_NS);
+  const { t, i18n } = useTranslation('forecast');
   const lang: Language = languageOf(i18n.language);
   const format = useMemo(() => {
     const locale = LOCALE[lang];
@@ -55,7 +54,7 @@ function useForecastFormat() {
       fixed: { window: span(INFLOW_WINDOW_HOURS), horizon: span(FORECAST_HORIZON_HOURS), span: span(MIN_SPAN_HOURS), min: number.format(MIN_ARRIVAL_REPORTS) },
     };
   }, [lang]);
-  return { t, format };
+  return { t, format, lang };
 }
 
 type Level = 'critical' | 'warning' | 'none';
@@ -168,9 +167,7 @@ interface PanelProps {
  * forecast never reads as "nothing fills" beside an alert saying a camp is at 95 %.
  */
 function OverLine({ pcode }: { pcode?: string }) {
-  const { t, format } = useForecastFormat();
-  const { i18n } = useTranslation(FORECAST_NS);
-  const lang = currentLanguage(i18n.language);
+  const { t, format, lang } = useForecastFormat();
   const alerts = useDashboard((s) => s.alerts);
   const sites = useDashboard((s) => s.sites);
   const over = useMemo(
@@ -191,17 +188,12 @@ function OverLine({ pcode }: { pcode?: string }) {
 }
 
 export function CapacityForecastPanel({ pcode, limit = 5, variant = 'full' }: PanelProps) {
-  const { t, format } = useForecastFormat();
+  const { t, format, lang } = useForecastFormat();
   const rollups = useDashboard((s) => s.governorateRollups);
   const alerts = useDashboard((s) => s.alerts);
   const thresholds = useDashboard((s) => s.thresholds?.capacityExhaustion);
   const governorates = useGovernorates();
-  const { i18n } = useTranslation(FORECAST_NS);
-  const nameOf = (code: string) => {
-    const g = governorates[code];
-    if (!g) return code;
-    return i18n.language === 'ar' ? g.nameAr : i18n.language === 'ckb' ? g.nameCkb : g.nameEn;
-  };
+  const nameOf = (code: string) => (governorates[code] ? placeName(governorates[code], lang) : code);
   const { ranked, anyKnown, anyAlert } = useMemo(() => {
     const all = Object.values(rollups);
     // "none will fill" only where some governorate could be projected; otherwise say we cannot tell

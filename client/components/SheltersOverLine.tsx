@@ -4,6 +4,7 @@
 import { useMemo } from 'react';
 import { sheltersOverLine } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
+import { SeverityBadge } from './AlertList.tsx';
 import { placeName, useFormat } from './format.ts';
 import { useGovernorates } from './useDashboardFeed.ts';
 
@@ -34,7 +35,7 @@ export function SheltersOverLine({ max }: Props) {
             const governorate = governorates[alert.governorate];
             return (
               <li key={alert.id} className={`shelter-line alert-${alert.severity}`} data-site-id={alert.siteId} data-severity={alert.severity}>
-                <span className={`badge badge-${alert.severity}`}>{t(`severity_${alert.severity}`)}</span>
+                <SeverityBadge severity={alert.severity} />
                 <span className="shelter-name">{site ? placeName(site, lang) : alert.siteId}</span>
                 <span className="shelter-governorate">{governorate ? placeName(governorate, lang) : alert.governorate}</span>
                 <span className="shelter-percent num" data-testid="shelter-percent">

@@ -3,7 +3,6 @@ import type { Alert, Governorate, Site } from '../../shared/schemas.ts';
 import { i18n, startI18n } from '../i18n/index.ts';
 import { alertText } from './alertText.ts';
 import { makeFormat, placeName, wholePercentDown } from './format.ts';
-import { NS } from './strings.ts';
 
 const sites: Record<string, Site> = {
   gawilan: { id: 'gawilan', kind: 'shelter', nameEn: 'Gawilan camp', nameAr: 'مخيم كويلان', nameCkb: 'کەمپی گەویلان', governorate: 'IQG15', lon: 43.6, lat: 36.6, capacity: 1000 },
@@ -25,7 +24,7 @@ const alert = (rule: Alert['rule'], value: number, threshold: number, siteId?: s
 });
 
 beforeAll(() => {
-  // as main.tsx does, without the page: the strings registered on import are added at init
+  // as main.tsx does, without the page
   startI18n('en');
 });
 
@@ -44,7 +43,7 @@ describe('alertText', () => {
     // no Kurdish name: the Arabic one
     ['ckb', alert('site_silent', 7, 6, 'safwan'), 'صفوان: ٧ کاتژمێرە ڕاپۆرت نییە (چاوەڕوانکراو لە ماوەی ٦ کاتژمێر)'],
   ] as const)('%s: %s', (lang, a, expected) => {
-    const t = i18n.getFixedT(lang, NS);
+    const t = i18n.getFixedT(lang, 'alerts');
     expect(alertText(a, t, makeFormat(lang), sites, governorates)).toBe(expected);
   });
 });

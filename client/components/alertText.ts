@@ -6,7 +6,7 @@ import { placeName, type Format } from './format.ts';
 
 export function alertText(
   alert: Alert,
-  t: TFunction,
+  t: TFunction<'alerts'>,
   format: Format,
   sites: Record<string, Site>,
   governorates: Record<string, Governorate>,

@@ -1,10 +1,9 @@
 // The screens' numbers, times and names in the chosen language (shared/format.ts), with the
-// translation function of the dashboard's strings.
+// translation function of the dashboard's strings (client/locales/*/dashboard.json).
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { makeFormat } from '../../shared/format.ts';
 import { languageOf } from '../../shared/language.ts';
-import { NS } from './strings.ts';
 
 export { makeFormat, wholePercentDown, type Format } from '../../shared/format.ts';
 
@@ -14,7 +13,7 @@ export const currentLanguage = languageOf;
 
 /** The formatter and the translation function for the current language. */
 export function useFormat() {
-  const { t, i18n } = useTranslation(NS);
+  const { t, i18n } = useTranslation('dashboard');
   const lang = currentLanguage(i18n.language);
   const format = useMemo(() => makeFormat(lang), [lang]);
   return { t, format, lang };

@@ -4,13 +4,14 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
+import type { TFunction } from 'i18next';
 import { useEffect, useRef } from 'react';
 import type { GovernorateCollection, Site, SiteState } from '../../../shared/schemas.ts';
 import { directionOf } from '../../lib/session.ts';
 import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
-import { ATTRIBUTION } from '../strings.ts';
+import { ATTRIBUTION } from '../attribution.ts';
 import { Legend } from './Legend.tsx';
 import {
   IRAQ_BOUNDS,
@@ -101,7 +102,7 @@ function governorateBounds(shapes: GovernorateCollection, pcode: string): LngLat
   return [w, s, e, n];
 }
 
-function popupContent(site: Site, state: SiteState | undefined, t: (key: string, values?: Record<string, unknown>) => string, format: Format): HTMLElement {
+function popupContent(site: Site, state: SiteState | undefined, t: TFunction<'dashboard'>, format: Format): HTMLElement {
   const root = document.createElement('div');
   root.className = 'site-popup';
   const title = document.createElement('strong');
@@ -332,7 +333,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           const { t: tr, format: fmt } = latest.current;
           new Popup({ closeButton: true, maxWidth: '280px' })
             .setLngLat(event.lngLat)
-            .setDOMContent(popupContent(s.sites[id], s.siteStates[id], (k, v) => tr(k, v) as string, fmt))
+            .setDOMContent(popupContent(s.sites[id], s.siteStates[id], tr, fmt))
             .addTo(map);
           return;
         }

@@ -1,4 +1,5 @@
 // The governorate's sites in a table the analyst can sort, with the age of each one's last report.
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import type { Site, SiteState } from '../../../shared/schemas.ts';
 import { placeName, useFormat, type Format } from '../../components/format.ts';
@@ -19,7 +20,7 @@ interface Row {
   lastReportMs: number;
 }
 
-function latestText(row: Row, t: (k: string, v?: Record<string, unknown>) => string, format: Format): string {
+function latestText(row: Row, t: TFunction<'dashboard'>, format: Format): string {
   const { site, state } = row;
   if (!state || state.lastReportAt === null) return '—';
   if (site.kind === 'checkpoint') return t('perHour', { value: format.number(state.arrivals1h ?? 0) });
@@ -86,7 +87,6 @@ export function SiteTable({ pcode, nowMs }: { pcode: string; nowMs: number }) {
     latest: t('latestValue'),
     condition: t('condition'),
   };
-  const tr = (k: string, v?: Record<string, unknown>) => t(k, v) as string;
 
   return (
     <section className="site-table" aria-labelledby="sites-heading">
@@ -129,7 +129,7 @@ export function SiteTable({ pcode, nowMs }: { pcode: string; nowMs: number }) {
                   t('noReports')
                 )}
               </td>
-              <td data-testid="site-latest">{latestText(row, tr, format)}</td>
+              <td data-testid="site-latest">{latestText(row, t, format)}</td>
               <td>
                 <span className={`condition condition-${row.condition}`}>{t(`condition_${row.condition}`)}</span>
               </td>

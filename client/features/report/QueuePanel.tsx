@@ -5,7 +5,6 @@ import { placeName, type Format } from '../../components/format.ts';
 import type { Language } from '../../lib/session.ts';
 import { countByState, type ItemState, type QueueItem } from './queue.ts';
 import type { QueueView, Sender } from './sender.ts';
-import { REPORT_NS } from './strings.ts';
 
 /** Sent reports listed on screen; more are kept on the device for the guard rails. */
 const SENT_SHOWN = 20;
@@ -19,7 +18,7 @@ interface Props {
 }
 
 export function QueuePanel({ view, sender, sites, format, lang }: Props) {
-  const { t } = useTranslation(REPORT_NS);
+  const { t } = useTranslation('report');
   const counts = countByState(view.items);
   const byState = (state: ItemState) => view.items.filter((i) => i.state === state);
   const groups: { state: ItemState; items: QueueItem[]; count: number }[] = [
@@ -57,7 +56,7 @@ export function QueuePanel({ view, sender, sites, format, lang }: Props) {
 }
 
 function QueueRow({ item, sender, site, format, lang }: { item: QueueItem; sender: Sender; site: Site | undefined; format: Format; lang: Language }) {
-  const { t } = useTranslation(REPORT_NS);
+  const { t } = useTranslation('report');
   const { report } = item;
   const summary =
     report.kind === 'arrivals'

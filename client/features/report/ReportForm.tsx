@@ -1,5 +1,6 @@
 // The short form of one site's kind; a report is stamped and saved on the device when the lead presses send.
 import { useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { v4 as uuidv4 } from 'uuid';
 import { HealthStatus, type Report, type Site } from '../../../shared/schemas.ts';
@@ -8,7 +9,6 @@ import { buildReport, EMPTY_FORM, NOTE_MAX, PERIODS, type FieldErrors, type Form
 import { checkReport, type Warning } from './guardRails.ts';
 import type { QueueItem } from './queue.ts';
 import type { Sender } from './sender.ts';
-import { REPORT_NS } from './strings.ts';
 
 interface Props {
   site: Site;
@@ -18,7 +18,7 @@ interface Props {
 }
 
 export function ReportForm({ site, sender, history, format }: Props) {
-  const { t } = useTranslation(REPORT_NS);
+  const { t } = useTranslation('report');
   const [values, setValues] = useState<FormValues>(EMPTY_FORM);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<{ report: Report; warnings: Warning[] } | undefined>();
@@ -172,7 +172,7 @@ export function ReportForm({ site, sender, history, format }: Props) {
   );
 }
 
-function warningText(warning: Warning, t: (key: string, options?: Record<string, unknown>) => string, format: Format): string {
+function warningText(warning: Warning, t: TFunction<'report'>, format: Format): string {
   switch (warning.kind) {
     case 'aboveUsual':
       return t('aboveUsual', { typed: format.number(warning.typed), usual: format.number(warning.usual), field: t(`field_${warning.field}`) });

@@ -11,10 +11,9 @@ import { getToken } from '../../lib/session.ts';
 import { openDevice, registerReportServiceWorker, useOnline, useQueueView, useSites, type Device } from './device.ts';
 import { QueuePanel } from './QueuePanel.tsx';
 import { ReportForm } from './ReportForm.tsx';
-import { REPORT_NS } from './strings.ts';
 
 export function ReportScreen() {
-  const { t } = useTranslation(REPORT_NS);
+  const { t } = useTranslation('report');
   const [device, setDevice] = useState<Device | { failed: string } | undefined>();
   const hasToken = getToken() !== null;
 
@@ -45,7 +44,7 @@ export function ReportScreen() {
 }
 
 function ReportDevice({ device }: { device: Device }) {
-  const { t, i18n } = useTranslation(REPORT_NS);
+  const { t, i18n } = useTranslation('report');
   const lang = currentLanguage(i18n.language);
   const view = useQueueView(device.sender);
   const sites = useSites(device.storage);
@@ -103,7 +102,7 @@ function ReportDevice({ device }: { device: Device }) {
 }
 
 function StatusBar({ device, online, now }: { device: Device; online: boolean; now: number }) {
-  const { t, i18n } = useTranslation(REPORT_NS);
+  const { t, i18n } = useTranslation('report');
   const format = makeFormat(currentLanguage(i18n.language));
   const { sender, sending, items } = useQueueView(device.sender);
   const queued = items.filter((i) => i.state === 'queued').length;

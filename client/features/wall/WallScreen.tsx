@@ -1,6 +1,8 @@
 // `/wall`: the Crisis Coordination Centre's screen. No controls at all; large type; it rotates
 // through the governorates with active alerts and says loudly when data is stale or the link is down.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Alert } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
@@ -52,6 +54,23 @@ function useNewCriticalAlerts(nowMs: number) {
   }, [alerts, nowMs]);
 }
 
+/** The newest two critical alerts raised while the wall is on, in the alerts' own words. */
+function NewCritical({ alerts }: { alerts: readonly Alert[] }) {
+  const { t } = useTranslation('alerts');
+  const { format } = useFormat();
+  const sites = useDashboard((s) => s.sites);
+  const governorates = useGovernorates();
+  if (alerts.length === 0) return null;
+  return (
+    <div className="wall-critical" role="alert" data-testid="new-critical">
+      <strong>{t('newCritical')}:</strong>
+      {alerts.slice(0, 2).map((a) => (
+        <span key={a.id}>{alertText(a, t, format, sites, governorates)}</span>
+      ))}
+    </div>
+  );
+}
+
 function WallBody() {
   const { t, format, lang } = useFormat();
   const nowMs = useNow(1_000);
@@ -97,14 +116,7 @@ function WallBody() {
         <Clock nowMs={nowMs} />
       </header>
       <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
-      {newCritical.length ? (
-        <div className="wall-critical" role="alert" data-testid="new-critical">
-          <strong>{t('newCritical')}:</strong>
-          {newCritical.slice(0, 2).map((a) => (
-            <span key={a.id}>{alertText(a, t, format, sites, governorates)}</span>
-          ))}
-        </div>
-      ) : null}
+      <NewCritical alerts={newCritical} />
       <HeadlineNumbers
         rollup={focus ? (rollups[focus] ?? null) : national}
         activeAlerts={counts.active}

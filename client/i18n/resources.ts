@@ -19,6 +19,9 @@ export type Namespace = (typeof NAMESPACES)[number];
 
 const en = { dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport };
 
+/** English is the source: its files give the keys their types (i18next.d.ts). */
+export type SourceResources = typeof en;
+
 type Strings = Record<string, string>;
 
 export const resources: Record<Language, Record<Namespace, Strings>> = {

@@ -39,7 +39,7 @@ describe('alertText', () => {
     ['en', alert('site_silent', 7, 6, 'safwan'), 'Safwan: no report for 7 h (expected within 6 h)'],
     ['ar', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'صفوان: ١٬٢٠٠ وافد في الساعة الأخيرة (الحد ١٬٠٠٠)'],
     ['ar', alert('health_post_down', 1, 1, 'gawilan'), 'مخيم كويلان: النقطة الصحية تعمل جزئياً'],
-    ['ckb', alert('health_post_down', 2, 2, 'gawilan'), 'کەمپی گەویلان: خاڵی تەندروستی داخراوە'],
+    ['ckb', alert('health_post_down', 2, 2, 'gawilan'), 'کەمپی گەویلان: بنکەی تەندروستی داخراوە'],
     // no Kurdish name: the Arabic one
     ['ckb', alert('site_silent', 7, 6, 'safwan'), 'صفوان: ٧ کاتژمێرە ڕاپۆرت نییە (چاوەڕوانکراو لە ماوەی ٦ کاتژمێر)'],
   ] as const)('%s: %s', (lang, a, expected) => {

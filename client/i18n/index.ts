@@ -29,6 +29,10 @@ export function startI18n(lang: Language): void {
     initAsync: false,
     showSupportNotice: false,
   });
+  // English glossary terms are lower case; a sentence that opens with one, or a label, says so:
+  // `$t(glossary:shelter.name, capitalize)` is "Shelter". Arabic and Kurdish have no case.
+  i18n.services.formatter?.add('capitalize', (value: string, lng?: string) => value.charAt(0).toLocaleUpperCase(lng) + value.slice(1));
+  i18n.services.formatter?.add('uppercase', (value: string, lng?: string) => value.toLocaleUpperCase(lng));
 }
 
 /** Lays the whole page out for the language: Arabic and Kurdish right to left. */

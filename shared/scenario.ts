@@ -1,6 +1,6 @@
 // A preparedness drill's scenario: reports placed in scenario time, replayed through the real API.
 import { z } from 'zod';
-import { ArrivalsReport, HealthReport, OccupancyReport, SiteId } from './schemas.ts';
+import { ArrivalsFields, checkDestinations, HealthReport, OccupancyReport, SiteId } from './schemas.ts';
 
 /** Minutes after the scenario's start; a drill maps them onto the clock at its chosen speed. */
 const AtMinute = z.number().int().min(0);
@@ -9,7 +9,7 @@ const event = { atMinute: AtMinute };
 
 /** One report of the scenario: a report's fields, without the id and time the drill gives it. */
 export const ScenarioEvent = z.discriminatedUnion('kind', [
-  ArrivalsReport.omit({ id: true, observedAt: true }).extend(event),
+  ArrivalsFields.extend(event).superRefine(checkDestinations),
   OccupancyReport.omit({ id: true, observedAt: true }).extend(event),
   HealthReport.omit({ id: true, observedAt: true }).extend(event),
 ]);

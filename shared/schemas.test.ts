@@ -33,11 +33,21 @@ describe('reports', () => {
     { name: 'occupancy fields on an arrivals report', body: { ...report, occupancy: 5 }, valid: false },
     { name: 'a health note of 500 characters', body: { id: report.id, siteId: 'x', observedAt: report.observedAt, kind: 'health', status: 'limited', note: 'ن'.repeat(500) }, valid: true },
     { name: 'a health note of 501 characters', body: { id: report.id, siteId: 'x', observedAt: report.observedAt, kind: 'health', status: 'limited', note: 'n'.repeat(501) }, valid: false },
+    { name: 'destinations within the arrivals', body: { ...report, arrivals: 10, destinations: [{ to: 'IQG11', persons: 6 }, { to: 'unknown', persons: 4 }] }, valid: true },
+    { name: 'destinations beyond the arrivals', body: { ...report, arrivals: 10, destinations: [{ to: 'IQG11', persons: 6 }, { to: 'unknown', persons: 5 }] }, valid: false },
+    { name: 'a destination named twice', body: { ...report, arrivals: 10, destinations: [{ to: 'IQG11', persons: 1 }, { to: 'IQG11', persons: 1 }] }, valid: false },
+    { name: 'a destination that is no governorate', body: { ...report, arrivals: 10, destinations: [{ to: 'IQG19', persons: 1 }] }, valid: false },
     { name: 'an unknown status', body: { id: report.id, siteId: 'x', observedAt: report.observedAt, kind: 'health', status: 'fine' }, valid: false },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.valid ? 'valid' : 'refused'}`, () => expect(Report.safeParse(c.body).success).toBe(c.valid));
   }
+
+  it('names the destinations when they exceed the arrivals', () => {
+    const answer = Report.safeParse({ ...report, arrivals: 3, destinations: [{ to: 'IQG08', persons: 4 }] });
+    expect(answer.success).toBe(false);
+    expect(answer.error?.issues[0]?.path).toEqual(['destinations']);
+  });
 
   it('a post is one report or a batch of 1 to 500', () => {
     expect(ReportPost.safeParse({ reports: [report] }).success).toBe(true);

@@ -102,14 +102,50 @@ const reportBase = {
   observedAt: Instant,
 };
 
-export const ArrivalsReport = z.strictObject({
-  ...reportBase,
+/** Where arrivals say they are heading: a governorate, or `unknown` for those who did not say. */
+export const DestinationKey = z.union([Pcode, z.literal('unknown')]);
+export type DestinationKey = z.infer<typeof DestinationKey>;
+/** Persons of one arrivals report heading to one destination: aggregates only, never a person. */
+export const Destination = z.strictObject({ to: DestinationKey, persons: Count });
+export type Destination = z.infer<typeof Destination>;
+
+const arrivalsFields = {
   kind: z.literal('arrivals'),
   arrivals: Count,
   periodMinutes: z.number().int().min(1).max(1440),
   departures: Count.optional(),
   households: Count.optional(),
-});
+  /** intended destinations of these arrivals, each governorate at most once; they sum to at most `arrivals` */
+  destinations: z.array(Destination).max(19).optional(),
+};
+
+/**
+ * The destinations of an arrivals report hold together: each destination once, and no more persons
+ * heading anywhere than arrived. Shared by the report and the scenario event, which omits the id.
+ */
+export function checkDestinations(
+  report: { arrivals: number; destinations?: Destination[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const destinations = report.destinations ?? [];
+  const seen = new Set<string>();
+  destinations.forEach((d, i) => {
+    if (seen.has(d.to)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'to'], message: `names ${d.to} twice` });
+    seen.add(d.to);
+  });
+  const heading = destinations.reduce((sum, d) => sum + d.persons, 0);
+  if (heading > report.arrivals) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['destinations'],
+      message: `count ${heading} persons, more than the ${report.arrivals} arrivals`,
+    });
+  }
+}
+
+export const ArrivalsReport = z.strictObject({ ...reportBase, ...arrivalsFields }).superRefine(checkDestinations);
+/** The arrivals fields without identity or time, for scenario events (refinements do not survive omit). */
+export const ArrivalsFields = z.strictObject({ siteId: SiteId, ...arrivalsFields });
 export const OccupancyReport = z.strictObject({
   ...reportBase,
   kind: z.literal('occupancy'),

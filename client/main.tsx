@@ -23,7 +23,7 @@ function Screen() {
   const governorate = /^\/g\/(IQG\d{2})\/?$/.exec(path);
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
-  if (governorate) return <GovernorateScreen pcode={governorate[1]} />;
+  if (governorate?.[1]) return <GovernorateScreen pcode={governorate[1]} />;
   return <OverviewScreen />;
 }
 

@@ -72,7 +72,7 @@ function addToBuckets(buckets: Buckets, events: readonly ArrivalEvent[], nowMs: 
   for (const e of events) {
     if (e.atMs > newest || e.atMs <= oldest) continue;
     const k = e.atMs >= nowMs ? 0 : Math.floor((nowMs - e.atMs) / HOUR_MS);
-    buckets.counts[k] += e.arrivals;
+    buckets.counts[k]! += e.arrivals;
     buckets.reports += 1;
     if (k + 1 > buckets.span) buckets.span = k + 1;
   }
@@ -109,14 +109,14 @@ export function smoothedInflow({ counts, reports }: HourlyArrivals, halfLifeHour
   let weighted = 0;
   const weights = counts.map((_, k) => 2 ** (-k / halfLifeHours));
   for (let k = 0; k < counts.length; k++) {
-    weightSum += weights[k];
-    weightSquares += weights[k] ** 2;
-    weighted += weights[k] * counts[k];
+    weightSum += weights[k]!;
+    weightSquares += weights[k]! ** 2;
+    weighted += weights[k]! * counts[k]!;
   }
   const perHour = weighted / weightSum;
 
   let spread = 0;
-  for (let k = 0; k < counts.length; k++) spread += weights[k] * (counts[k] - perHour) ** 2;
+  for (let k = 0; k < counts.length; k++) spread += weights[k]! * (counts[k]! - perHour) ** 2;
   const variance = Math.max(spread / weightSum, perHour);
   const effectiveHours = weightSum ** 2 / weightSquares;
   const standardError = Math.sqrt(variance / effectiveHours);

@@ -19,7 +19,7 @@ const base = { id: '3f1c1a3e-8d4e-4f55-9a51-0d5e4c3b2a10', observedAt: '2026-11-
 
 /** The cells of a row by hashtag, for readable expectations. */
 function byTag(row: string[]): Record<string, string> {
-  return Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, row[i]]));
+  return Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, row[i] ?? '']));
 }
 
 describe('HXL rows', () => {

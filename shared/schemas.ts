@@ -502,7 +502,11 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 // ---- Geography --------------------------------------------------------------------------------
 
-const Position = z.array(z.number()).min(2).max(3);
+// A tuple, so that a position's longitude and latitude are known to be there.
+// An array of 2 or 3 numbers, typed as the tuple that min(2) guarantees so that code may read
+// longitude and latitude unchecked. (A zod tuple would say the same, but the OpenAPI generator
+// drops its length, which the documents' validator rightly refuses.)
+const Position = z.array(z.number()).min(2).max(3) as unknown as z.ZodType<[number, number, ...number[]]>;
 const LinearRing = z.array(Position).min(4);
 export const PolygonGeometry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Polygon'), coordinates: z.array(LinearRing).min(1) }),

@@ -55,7 +55,7 @@ export function writeRoutes(deps: WriteDeps): Router {
   router.get('/alerts', allow('read'), async (req, res) => {
     const raw = typeof req.query.state === 'string' ? req.query.state.split(',').filter(Boolean) : [];
     const states = raw.map((s) => AlertState.safeParse(s));
-    const bad = raw.filter((_, i) => !states[i].success);
+    const bad = raw.filter((_, i) => !states[i]?.success);
     if (bad.length) {
       throw new ApiError(400, 'invalid', `Unknown alert state "${bad[0]}": use active, acknowledged or resolved.`, [
         { field: 'state', message: `unknown state "${bad[0]}"` },

@@ -114,7 +114,7 @@ export function describeStoreContract(
       it('seeds sites and thresholds once, and a second init changes nothing', async () => {
         expect(await store.sites.list()).toEqual([...SITES].sort((a, b) => (a.id < b.id ? -1 : 1)));
         expect(await store.thresholds.get()).toEqual(fixtures.thresholds);
-        const renamed = { ...SITES[0], nameEn: 'Ibrahim Khalil crossing' };
+        const renamed = { ...SITES[0]!, nameEn: 'Ibrahim Khalil crossing' };
         await store.sites.put(renamed);
         const changed = Thresholds.parse({ ...fixtures.thresholds, siteSilent: { hours: 12, perSite: {} } });
         await store.thresholds.put(changed);
@@ -200,7 +200,7 @@ export function describeStoreContract(
         expect(await replayed(store)).toEqual([real]);
         expect(await store.reports.deleteExercise()).toBe(0);
         // a cleared drill report's id may be posted again as real data
-        expect((await store.reports.append([{ ...drills[0], exercise: undefined }])).accepted).toEqual([drills[0].id]);
+        expect((await store.reports.append([{ ...drills[0]!, exercise: undefined }])).accepted).toEqual([drills[0]!.id]);
       });
     });
 
@@ -350,7 +350,7 @@ export function describeStoreContract(
       it('creates and replaces sites, listed by id', async () => {
         const added: Site = { id: 'aaa-new-post', kind: 'health_post', nameEn: 'New post', nameAr: 'نقطة جديدة', governorate: 'IQG01', lon: null, lat: null };
         await store.sites.put(added);
-        await store.sites.put({ ...SITES[1], capacity: 1200 });
+        await store.sites.put({ ...SITES[1]!, capacity: 1200 });
         const sites = await store.sites.list();
         expect(sites.map((s) => s.id)).toEqual(['aaa-new-post', 'domiz-1', 'domiz-1-clinic', 'domiz-2', 'ibrahim-khalil']);
         expect(sites.find((s) => s.id === 'domiz-1')?.capacity).toBe(1200);

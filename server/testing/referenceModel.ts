@@ -341,7 +341,7 @@ export class ReferenceModel {
     let span = 0;
     for (const r of inWindow) {
       const k = counts.findIndex((_, bucket) => inBucket(r, bucket));
-      counts[k] += r.report.kind === 'arrivals' ? r.report.arrivals : 0;
+      counts[k]! += r.report.kind === 'arrivals' ? r.report.arrivals : 0;
       span = Math.max(span, k + 1);
     }
     return { counts: counts.slice(0, span), reports: inWindow.length };

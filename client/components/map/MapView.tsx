@@ -92,7 +92,7 @@ function governorateBounds(shapes: GovernorateCollection, pcode: string): LngLat
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
   const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
   for (const polygon of polygons) {
-    for (const [lon, lat] of polygon[0]) {
+    for (const [lon, lat] of polygon[0] ?? []) {
       w = Math.min(w, lon);
       e = Math.max(e, lon);
       s = Math.min(s, lat);
@@ -327,9 +327,9 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     if (interactive) {
       map.on('click', (event) => {
         const site = map.queryRenderedFeatures(event.point, { layers: ['sites'] })[0];
-        if (site) {
-          const id = String(site.properties.siteId);
-          const s = useDashboard.getState();
+        const s = useDashboard.getState();
+        const id = String(site?.properties.siteId);
+        if (site && s.sites[id]) {
           const { t: tr, format: fmt } = latest.current;
           new Popup({ closeButton: true, maxWidth: '280px' })
             .setLngLat(event.lngLat)

@@ -29,13 +29,18 @@ const MAX_POINTS = 200;
 /** New reports refetch the series, but not more often than this. */
 const SERIES_REFRESH_MS = 5_000;
 
-const sumRun = (run: readonly SeriesPoint[]): SeriesPoint => ({
-  hour: run[0].hour,
-  arrivals: run.reduce((sum, p) => sum + p.arrivals, 0),
-  departures: run.reduce((sum, p) => sum + p.departures, 0),
-  occupancy: run[run.length - 1].occupancy,
-  capacity: run[run.length - 1].capacity,
-});
+/** Sums a run of hours into one point; a run is never empty, so first and last are there. */
+const sumRun = (run: readonly SeriesPoint[]): SeriesPoint => {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  return {
+    hour: first.hour,
+    arrivals: run.reduce((sum, p) => sum + p.arrivals, 0),
+    departures: run.reduce((sum, p) => sum + p.departures, 0),
+    occupancy: last.occupancy,
+    capacity: last.capacity,
+  };
+};
 
 function useSeries(pcode: string): { day: SeriesPoint[]; week: SeriesPoint[]; error: string | null } {
   const rollup = useDashboard((s) => s.governorateRollups[pcode]);

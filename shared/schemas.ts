@@ -66,8 +66,18 @@ export const CoordinateQuality = z.enum([
 export type CoordinateQuality = z.infer<typeof CoordinateQuality>;
 
 /** A site as the API shows it; the extra registry fields are optional so that PUT stays simple. */
+/**
+ * A site's short code, as a lead types it in an SMS (`A IK 250 1h`) and reads it on an enrolment
+ * card: 2 to 8 capital letters and digits, a letter first, unique in the registry.
+ */
+export const SiteCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]{1,7}$/, 'must be 2 to 8 capital letters and digits, starting with a letter (IK, DOM1)');
+
 export const Site = z.strictObject({
   id: SiteId,
+  /** short and unique, for SMS and enrolment cards; optional so that a site added by PUT may lack one */
+  code: SiteCode.optional(),
   kind: SiteKind,
   nameEn: Name,
   nameAr: Name,

@@ -344,7 +344,7 @@ export const OPERATIONS: Operation[] = [
     ],
     failures: {
       badRequest: "an invalid site, or an `id` that differs from the address's",
-      unprocessable: `Refused: it would change ${mustStay}.`,
+      unprocessable: `Refused: it would change ${mustStay}, or give it a \`code\` another site has (codes are unique).`,
     },
   },
   {

@@ -107,6 +107,13 @@ export function writeRoutes(deps: WriteDeps): Router {
       ]);
     }
     const existing = live.site(site.id);
+    // A code names one site: an SMS must never be able to land on two.
+    const holder = site.code ? live.sites().find((s) => s.id !== site.id && s.code === site.code) : undefined;
+    if (holder) {
+      throw new ApiError(422, 'unprocessable', `The code "${site.code}" is already site "${holder.id}"'s; codes are unique.`, [
+        { field: 'code', message: `is already used by site "${holder.id}"` },
+      ]);
+    }
     if (existing && existing.kind !== site.kind && (await store.reports.count(site.id)) > 0) {
       throw new ApiError(422, 'unprocessable', `Site "${site.id}" has reports as a ${existing.kind}; its kind cannot change.`, [
         { field: 'kind', message: `must stay ${existing.kind}: the site has reports` },

@@ -212,7 +212,26 @@ export function worldOf(report: Pick<StoredReport, 'exercise'>): World {
   return report.exercise ? 'exercise' : 'real';
 }
 
-export const PostReportsAnswer = z.object({ accepted: z.array(z.string()), duplicate: z.array(z.string()) });
+/**
+ * Something a stored report should make its sender look again at, without refusing it. `overlap`:
+ * an arrivals report whose period overlaps an earlier report of the same site and world, so the two
+ * may count the same people (a resend doubles the count).
+ */
+export const ReportWarning = z.object({
+  /** the posted report, its id as sent */
+  reportId: z.string(),
+  code: z.literal('overlap'),
+  message: z.string(),
+  earlier: z.object({ id: z.string(), observedAt: z.string(), periodMinutes: z.number().int(), arrivals: z.number().int() }),
+});
+export type ReportWarning = z.infer<typeof ReportWarning>;
+
+export const PostReportsAnswer = z.object({
+  accepted: z.array(z.string()),
+  duplicate: z.array(z.string()),
+  /** present when a posted report deserves a second look; the reports are stored all the same */
+  warnings: z.array(ReportWarning).optional(),
+});
 export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
 
 // ---- Thresholds -------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import {
   PostReportsAnswer,
   Report,
   ReportBatch,
+  ReportWarning,
   ReportPost,
   Rollup,
   SeriesPoint,
@@ -99,6 +100,7 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   HealthReport,
   ReportBatch,
   PostReportsAnswer,
+  ReportWarning,
   Thresholds,
   HealthPostCounts,
   Rollup,
@@ -356,7 +358,10 @@ export const OPERATIONS: Operation[] = [
     description:
       `One report, or \`{ "reports": [ … ] }\` with 1 to ${MAX_BATCH}. A batch is all or nothing. The answer comes once every ` +
       'report is stored durably. A report whose id was stored before with the same content is answered under `duplicate` and changes nothing. ' +
-      "Reports of an exercise token (a drill's) go to the exercise world.",
+      "Reports of an exercise token (a drill's) go to the exercise world. " +
+      'An arrivals report whose period overlaps another stored report of the same site and world (or an earlier one of the same batch) is stored ' +
+      'all the same, and the answer adds `warnings`: `{ reportId, code: "overlap", message, earlier: { id, observedAt, periodMinutes, arrivals } }`, ' +
+      'so a form can ask its lead whether a resend counted the same people twice. Back-to-back periods do not overlap.',
     role: 'reporter',
     also: 'A reporter posts only for the sites on its token; an admin for any site; no other role may post.',
     body: { schema: ReportPost, description: 'A report, or a batch of reports.', required: true },

@@ -11,13 +11,14 @@ function asPeriodReport(report: Report | StoredReport): PeriodReport | undefined
   return report.kind === 'arrivals' ? report : undefined;
 }
 
+export type StoredArrivals = Extract<StoredReport, { kind: 'arrivals' }>;
+
 /** The stored arrivals reports of `world` that overlap `report`, oldest observed first. */
-export async function storedOverlaps(store: Store, world: World, report: PeriodReport): Promise<PeriodReport[]> {
+export async function storedOverlaps(store: Store, world: World, report: PeriodReport): Promise<StoredArrivals[]> {
   const { fromMs, toMs } = overlapSearchRange(report);
-  const candidates: PeriodReport[] = [];
+  const candidates: StoredArrivals[] = [];
   for await (const stored of store.reports.query({ world, siteIds: [report.siteId], fromMs, toMs })) {
-    const arrivals = asPeriodReport(stored);
-    if (arrivals) candidates.push(arrivals);
+    if (stored.kind === 'arrivals') candidates.push(stored);
   }
   return overlapsOf(report, candidates);
 }

@@ -520,6 +520,33 @@ export const TokenRequest = z
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
+/** POST /api/phones: a staff phone that may report by SMS for the sites of a reporter token. */
+export const PhoneRequest = z.strictObject({
+  /** E.164 (`+9647501234512`); spaces and dashes are allowed, a national `07…` is not */
+  number: z.string().max(40),
+  /** the id of a reporter token (POST /api/tokens answers it): the phone reports for its sites */
+  tokenId: z.string().min(1).max(100),
+  label: z.string().trim().min(1).max(100).refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)'),
+});
+export type PhoneRequest = z.infer<typeof PhoneRequest>;
+
+/** A registered phone as the API shows it: masked, never the number. */
+export const Phone = z.object({
+  id: z.string(),
+  /** `+9647•••••••12` */
+  masked: z.string(),
+  label: z.string(),
+  tokenId: z.string(),
+  tokenLabel: z.string(),
+  /** the sites it reports for: its token's */
+  sites: z.array(z.string()),
+  /** its token is revoked: the phone's messages are refused */
+  revoked: z.boolean(),
+  exercise: z.boolean(),
+  createdAt: z.string(),
+});
+export type Phone = z.infer<typeof Phone>;
+
 /** The answer to POST /api/tokens: the secret, shown this once and stored nowhere, and the id that revokes it. */
 export const IssuedToken = z.object({ token: z.string(), id: z.string() });
 export type IssuedToken = z.infer<typeof IssuedToken>;

@@ -467,6 +467,8 @@ export function describeStoreContract(
         expect(await store.tokens.count()).toBe(2);
         expect(await store.tokens.findByHash(record.hash)).toEqual(record);
         expect(await store.tokens.findByHash('0'.repeat(64))).toBeUndefined();
+        expect(await store.tokens.get(record.id)).toEqual(record);
+        expect(await store.tokens.get(randomUUID())).toBeUndefined();
 
         expect(await store.tokens.revoke(record.id, '2026-11-28T13:00:00Z')).toBe(true);
         // revoking again keeps the first time: when it stopped working is what matters
@@ -479,6 +481,29 @@ export function describeStoreContract(
         const drill = token({ exercise: true, label: 'drill' });
         await store.tokens.create(drill);
         expect(await store.tokens.findByHash(drill.hash)).toEqual(drill);
+      });
+    });
+
+    describe('phones', () => {
+      it('registers a hash once, finds it with its token, lists and deletes', async () => {
+        const reporter = token();
+        await store.tokens.create(reporter);
+        const phone = { id: randomUUID(), hash: 'a'.repeat(64), masked: '+9647•••••••12', tokenId: reporter.id, label: 'IK lead', createdAt: '2026-11-28T12:00:00Z' };
+        expect(await store.phones.create(phone)).toBe(true);
+        expect(await store.phones.create({ ...phone, id: randomUUID() })).toBe(false);
+        expect(await store.phones.findByHash(phone.hash)).toEqual({ phone, token: reporter });
+        expect(await store.phones.findByHash('b'.repeat(64))).toBeUndefined();
+        const second = { ...phone, id: randomUUID(), hash: 'c'.repeat(64), createdAt: '2026-11-28T12:01:00Z' };
+        await store.phones.create(second);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([phone.id, second.id]);
+
+        // A revoked token's phone is still found, with the revocation, so the gateway can refuse it.
+        await store.tokens.revoke(reporter.id, '2026-11-28T13:00:00Z');
+        expect((await store.phones.findByHash(phone.hash))?.token.revokedAt).toBe('2026-11-28T13:00:00Z');
+
+        expect(await store.phones.delete(phone.id)).toBe(true);
+        expect(await store.phones.delete(phone.id)).toBe(false);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([second.id]);
       });
     });
 

@@ -10,7 +10,11 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  return JSON.stringify(content, Object.keys(content).sort());
+  // Keys sorted at the top level only. (An array replacer would also drop every nested key not named
+  // at the top: a report's destinations were stored as [{}] and failed to parse when read back.)
+  // Flat reports give the same string as before, so stored rows still compare equal.
+  const sorted = Object.fromEntries(Object.keys(content).sort().map((key) => [key, content[key as keyof typeof content]]));
+  return JSON.stringify(sorted);
 }
 
 /**

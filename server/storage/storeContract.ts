@@ -128,6 +128,13 @@ export function describeStoreContract(
     });
 
     describe('appendReports', () => {
+      it('keeps an arrivals report\'s destinations, and knows its retry', async () => {
+        const report = arrivals(150, '2026-11-28T11:00:00Z', { destinations: [{ to: 'IQG11', persons: 120 }, { to: 'unknown', persons: 30 }] } as Partial<StoredReport>);
+        expect(await store.reports.append([report])).toEqual({ accepted: [report.id], duplicate: [] });
+        expect((await replayed(store)).find((r) => r.id === report.id)).toEqual(report);
+        expect(await store.reports.append([{ ...report, receivedAt: '2026-11-28T12:30:00Z' }])).toEqual({ accepted: [], duplicate: [report.id] });
+      });
+
       it('accepts new reports, and answers a repeated one as a duplicate without storing it again', async () => {
         const a = arrivals(10, '2026-11-28T11:00:00Z');
         const b = occupancy('domiz-1', 400, '2026-11-28T11:00:00Z');

@@ -66,8 +66,18 @@ export const CoordinateQuality = z.enum([
 export type CoordinateQuality = z.infer<typeof CoordinateQuality>;
 
 /** A site as the API shows it; the extra registry fields are optional so that PUT stays simple. */
+/**
+ * A site's short code, as a lead types it in an SMS (`A IK 250 1h`) and reads it on an enrolment
+ * card: 2 to 8 capital letters and digits, a letter first, unique in the registry.
+ */
+export const SiteCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]{1,7}$/, 'must be 2 to 8 capital letters and digits, starting with a letter (IK, DOM1)');
+
 export const Site = z.strictObject({
   id: SiteId,
+  /** short and unique, for SMS and enrolment cards; optional so that a site added by PUT may lack one */
+  code: SiteCode.optional(),
   kind: SiteKind,
   nameEn: Name,
   nameAr: Name,
@@ -202,7 +212,26 @@ export function worldOf(report: Pick<StoredReport, 'exercise'>): World {
   return report.exercise ? 'exercise' : 'real';
 }
 
-export const PostReportsAnswer = z.object({ accepted: z.array(z.string()), duplicate: z.array(z.string()) });
+/**
+ * Something a stored report should make its sender look again at, without refusing it. `overlap`:
+ * an arrivals report whose period overlaps an earlier report of the same site and world, so the two
+ * may count the same people (a resend doubles the count).
+ */
+export const ReportWarning = z.object({
+  /** the posted report, its id as sent */
+  reportId: z.string(),
+  code: z.literal('overlap'),
+  message: z.string(),
+  earlier: z.object({ id: z.string(), observedAt: z.string(), periodMinutes: z.number().int(), arrivals: z.number().int() }),
+});
+export type ReportWarning = z.infer<typeof ReportWarning>;
+
+export const PostReportsAnswer = z.object({
+  accepted: z.array(z.string()),
+  duplicate: z.array(z.string()),
+  /** present when a posted report deserves a second look; the reports are stored all the same */
+  warnings: z.array(ReportWarning).optional(),
+});
 export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
 
 // ---- Thresholds -------------------------------------------------------------------------------
@@ -490,6 +519,33 @@ export const TokenRequest = z
     path: ['exercise'],
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
+
+/** POST /api/phones: a staff phone that may report by SMS for the sites of a reporter token. */
+export const PhoneRequest = z.strictObject({
+  /** E.164 (`+9647501234512`); spaces and dashes are allowed, a national `07…` is not */
+  number: z.string().max(40),
+  /** the id of a reporter token (POST /api/tokens answers it): the phone reports for its sites */
+  tokenId: z.string().min(1).max(100),
+  label: z.string().trim().min(1).max(100).refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)'),
+});
+export type PhoneRequest = z.infer<typeof PhoneRequest>;
+
+/** A registered phone as the API shows it: masked, never the number. */
+export const Phone = z.object({
+  id: z.string(),
+  /** `+9647•••••••12` */
+  masked: z.string(),
+  label: z.string(),
+  tokenId: z.string(),
+  tokenLabel: z.string(),
+  /** the sites it reports for: its token's */
+  sites: z.array(z.string()),
+  /** its token is revoked: the phone's messages are refused */
+  revoked: z.boolean(),
+  exercise: z.boolean(),
+  createdAt: z.string(),
+});
+export type Phone = z.infer<typeof Phone>;
 
 /** The answer to POST /api/tokens: the secret, shown this once and stored nowhere, and the id that revokes it. */
 export const IssuedToken = z.object({ token: z.string(), id: z.string() });

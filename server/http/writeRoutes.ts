@@ -5,6 +5,7 @@ import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
+import { overlapWarnings } from '../overlapGuard.ts';
 import type { Settings } from '../settings.ts';
 import type { Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
@@ -49,7 +50,9 @@ export function writeRoutes(deps: WriteDeps): Router {
         details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
       });
     }
-    res.status(201).json(result);
+    // Stored either way: a warning asks the sender to look again (a resend counts people twice).
+    const warnings = await overlapWarnings(store, principalOf(res).exercise ? 'exercise' : 'real', reports);
+    res.status(201).json(warnings.length ? { ...result, warnings } : result);
   });
 
   router.get('/alerts', allow('read'), async (req, res) => {
@@ -107,6 +110,13 @@ export function writeRoutes(deps: WriteDeps): Router {
       ]);
     }
     const existing = live.site(site.id);
+    // A code names one site: an SMS must never be able to land on two.
+    const holder = site.code ? live.sites().find((s) => s.id !== site.id && s.code === site.code) : undefined;
+    if (holder) {
+      throw new ApiError(422, 'unprocessable', `The code "${site.code}" is already site "${holder.id}"'s; codes are unique.`, [
+        { field: 'code', message: `is already used by site "${holder.id}"` },
+      ]);
+    }
     if (existing && existing.kind !== site.kind && (await store.reports.count(site.id)) > 0) {
       throw new ApiError(422, 'unprocessable', `Site "${site.id}" has reports as a ${existing.kind}; its kind cannot change.`, [
         { field: 'kind', message: `must stay ${existing.kind}: the site has reports` },

@@ -1,6 +1,6 @@
 // Rows as both adapters store them, turned back into domain values with the shared schemas.
 import { Alert, canonicalReport, Report, Role, type StoredReport } from '../../shared/schemas.ts';
-import type { TokenRecord } from './store.ts';
+import type { PhoneRecord, TokenRecord } from './store.ts';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,11 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  return JSON.stringify(content, Object.keys(content).sort());
+  // Keys sorted at the top level only. (An array replacer would also drop every nested key not named
+  // at the top: a report's destinations were stored as [{}] and failed to parse when read back.)
+  // Flat reports give the same string as before, so stored rows still compare equal.
+  const sorted = Object.fromEntries(Object.keys(content).sort().map((key) => [key, content[key as keyof typeof content]]));
+  return JSON.stringify(sorted);
 }
 
 /**
@@ -75,5 +79,24 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
     ...(row.exercise ? { exercise: true } : {}),
+  };
+}
+
+export interface PhoneJoinRow extends TokenRow {
+  phone_id: string;
+  phone_hash: string;
+  masked: string;
+  phone_label: string;
+  phone_created_at: string;
+}
+
+/** Phones are read joined with their token: the columns of both, the phone's prefixed. */
+export const PHONE_JOIN_SQL = `SELECT p.id AS phone_id, p.hash AS phone_hash, p.masked, p.label AS phone_label,
+  p.created_at AS phone_created_at, t.* FROM phones p JOIN tokens t ON t.id = p.token_id`;
+
+export function phoneFromRow(row: PhoneJoinRow): { phone: PhoneRecord; token: TokenRecord } {
+  return {
+    phone: { id: row.phone_id, hash: row.phone_hash, masked: row.masked, tokenId: row.id, label: row.phone_label, createdAt: row.phone_created_at },
+    token: tokenFromRow(row),
   };
 }

@@ -128,6 +128,13 @@ export function describeStoreContract(
     });
 
     describe('appendReports', () => {
+      it('keeps an arrivals report\'s destinations, and knows its retry', async () => {
+        const report = arrivals(150, '2026-11-28T11:00:00Z', { destinations: [{ to: 'IQG11', persons: 120 }, { to: 'unknown', persons: 30 }] } as Partial<StoredReport>);
+        expect(await store.reports.append([report])).toEqual({ accepted: [report.id], duplicate: [] });
+        expect((await replayed(store)).find((r) => r.id === report.id)).toEqual(report);
+        expect(await store.reports.append([{ ...report, receivedAt: '2026-11-28T12:30:00Z' }])).toEqual({ accepted: [], duplicate: [report.id] });
+      });
+
       it('accepts new reports, and answers a repeated one as a duplicate without storing it again', async () => {
         const a = arrivals(10, '2026-11-28T11:00:00Z');
         const b = occupancy('domiz-1', 400, '2026-11-28T11:00:00Z');
@@ -467,6 +474,8 @@ export function describeStoreContract(
         expect(await store.tokens.count()).toBe(2);
         expect(await store.tokens.findByHash(record.hash)).toEqual(record);
         expect(await store.tokens.findByHash('0'.repeat(64))).toBeUndefined();
+        expect(await store.tokens.get(record.id)).toEqual(record);
+        expect(await store.tokens.get(randomUUID())).toBeUndefined();
 
         expect(await store.tokens.revoke(record.id, '2026-11-28T13:00:00Z')).toBe(true);
         // revoking again keeps the first time: when it stopped working is what matters
@@ -479,6 +488,29 @@ export function describeStoreContract(
         const drill = token({ exercise: true, label: 'drill' });
         await store.tokens.create(drill);
         expect(await store.tokens.findByHash(drill.hash)).toEqual(drill);
+      });
+    });
+
+    describe('phones', () => {
+      it('registers a hash once, finds it with its token, lists and deletes', async () => {
+        const reporter = token();
+        await store.tokens.create(reporter);
+        const phone = { id: randomUUID(), hash: 'a'.repeat(64), masked: '+9647•••••••12', tokenId: reporter.id, label: 'IK lead', createdAt: '2026-11-28T12:00:00Z' };
+        expect(await store.phones.create(phone)).toBe(true);
+        expect(await store.phones.create({ ...phone, id: randomUUID() })).toBe(false);
+        expect(await store.phones.findByHash(phone.hash)).toEqual({ phone, token: reporter });
+        expect(await store.phones.findByHash('b'.repeat(64))).toBeUndefined();
+        const second = { ...phone, id: randomUUID(), hash: 'c'.repeat(64), createdAt: '2026-11-28T12:01:00Z' };
+        await store.phones.create(second);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([phone.id, second.id]);
+
+        // A revoked token's phone is still found, with the revocation, so the gateway can refuse it.
+        await store.tokens.revoke(reporter.id, '2026-11-28T13:00:00Z');
+        expect((await store.phones.findByHash(phone.hash))?.token.revokedAt).toBe('2026-11-28T13:00:00Z');
+
+        expect(await store.phones.delete(phone.id)).toBe(true);
+        expect(await store.phones.delete(phone.id)).toBe(false);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([second.id]);
       });
     });
 

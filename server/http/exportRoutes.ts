@@ -138,6 +138,7 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
         {
           site,
           governorate: governorates.get(alert.governorate),
+          origins: (alert.origins ?? []).flatMap((pcode) => governorates.get(pcode) ?? []),
           exercise: world === 'exercise',
           polygons: polygons.get(alert.governorate),
           earlierVersions,

@@ -10,7 +10,19 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  return JSON.stringify(content, Object.keys(content).sort());
+  return JSON.stringify(sortedKeys(content));
+}
+
+/**
+ * The same value with every object's keys in order, at every depth. A replacer array in
+ * JSON.stringify would not do: it filters the keys of nested objects too, so the `to` and
+ * `persons` of a report's destinations would be stored as `{}`. Arrays keep their order.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
 }
 
 /**

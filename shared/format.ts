@@ -20,6 +20,8 @@ export interface Format {
   age(iso: string, nowMs: number): string;
   /** "12 minutes", a duration in the language */
   duration(ms: number): string;
+  /** names joined as a list: "Duhok, Ninewa"; Arabic and Kurdish with the Arabic comma */
+  list(items: readonly string[]): string;
 }
 
 type Unit = 'second' | 'minute' | 'hour' | 'day';
@@ -98,6 +100,8 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
       const [value, unit] = durationOf(ms);
       return unitFormat(unit).format(value);
     },
+    // a plain separator rather than Intl.ListFormat, which has no Kurdish data in most browsers
+    list: (items) => items.join(lang === 'en' ? ', ' : '، '),
   };
 }
 

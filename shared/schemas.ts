@@ -255,6 +255,14 @@ function idRecord<K extends z.ZodType<string, string>, V extends z.ZodType>(key:
 }
 const Hours = z.number().min(0.25).max(720);
 
+/** An origin-destination pair of governorates, `IQG09>IQG11`: from Duhok to Erbil. */
+export const TravelPair = z
+  .string()
+  .regex(/^IQG(0[1-9]|1[0-8])>IQG(0[1-9]|1[0-8])$/, 'must be two governorate p-codes, origin>destination (IQG09>IQG11)')
+  .refine((pair) => pair.slice(0, 5) !== pair.slice(6), 'must name two different governorates');
+/** A typical travel time between two governorates: at least a quarter of an hour, at most three days. */
+const TravelHours = z.number().min(0.25).max(72);
+
 export const Thresholds = z.strictObject({
   checkpointSurge: z.strictObject({
     /** arrivals in the last hour at one checkpoint: warning at this, critical at twice it */
@@ -301,8 +309,28 @@ export const Thresholds = z.strictObject({
       path: ['criticalHours'],
     })
     .optional(),
+  /**
+   * Onward movement (shared/onward.ts, docs/forecast.md): persons expected in a governorate in the
+   * next 24 h from checkpoints elsewhere, and the travel time of each origin-destination pair.
+   * Optional, like capacityExhaustion, for thresholds stored before the rule.
+   */
+  onwardInflux: z
+    .strictObject({
+      /** persons expected in the next 24 h: warning at this, critical at twice it */
+      persons24h: PositiveCount,
+      perGovernorate: idRecord(Pcode, PositiveCount).default({}),
+      /** typical hours from a checkpoint in the origin to the destination, keyed `IQG09>IQG11` */
+      travelHours: idRecord(TravelPair, TravelHours).default({}),
+    })
+    .optional(),
 });
 export type Thresholds = z.infer<typeof Thresholds>;
+
+/** PUT /api/thresholds/travel-times: travel times to change, by pair; the others stay as they are. */
+export const TravelTimesBody = z.strictObject({
+  travelHours: idRecord(TravelPair, TravelHours).refine((r) => Object.keys(r).length > 0, 'must name at least one pair'),
+});
+export type TravelTimesBody = z.infer<typeof TravelTimesBody>;
 
 // ---- Projection: what screens show -----------------------------------------------------------
 
@@ -361,13 +389,48 @@ export const CapacityForecast = z.object({
   /** soonest plausible (at the high inflow) and latest (at the low inflow; null when that is no inflow) */
   hoursToFullLow: z.number().min(0).nullable(),
   hoursToFullHigh: z.number().min(0).nullable(),
+  /**
+   * persons per hour expected from checkpoints in other governorates over the next 24 h, added to
+   * the inflow: present when any are expected (docs/forecast.md, "Onward movement")
+   */
+  onwardPerHour: z.number().min(0).optional(),
+  /** the share of the projected inflow that is onward movement, 0 … 1 */
+  onwardShare: z.number().min(0).max(1).optional(),
 });
 export type CapacityForecast = z.infer<typeof CapacityForecast>;
+
+/** Persons heading to one governorate from checkpoints in one other governorate (shared/onward.ts). */
+export const OnwardOrigin = z.object({
+  origin: Pcode,
+  /** persons reported at the origin's checkpoints in the last 24 h as heading here */
+  heading24h: z.number().int().min(0),
+  /** of which in the last 6 h */
+  heading6h: z.number().int().min(0),
+  /** of the persons heading here, those expected to arrive in the next 24 h */
+  expected24h: z.number().int().min(0),
+  /** the typical travel time from the origin, in hours, that the expectation rests on */
+  travelHours: z.number().min(0),
+});
+export type OnwardOrigin = z.infer<typeof OnwardOrigin>;
+
+/** The onward movement towards one governorate: who is heading here, from where, and when they are expected. */
+export const OnwardFigures = z.object({
+  heading24h: z.number().int().min(0),
+  heading6h: z.number().int().min(0),
+  expected24h: z.number().int().min(0),
+  /** persons expected in each of the next 24 hours, the coming hour first */
+  expectedByHour: z.array(z.number().int().min(0)).length(24),
+  /** by origin governorate, most expected first */
+  byOrigin: z.array(OnwardOrigin),
+});
+export type OnwardFigures = z.infer<typeof OnwardFigures>;
 
 export const GovernorateRollup = Rollup.extend({
   pcode: Pcode,
   activeAlerts: z.number().int(),
   forecast: CapacityForecast.optional(),
+  /** onward movement towards this governorate (docs/forecast.md); absent in pictures from before it */
+  onward: OnwardFigures.optional(),
 });
 export type GovernorateRollup = z.infer<typeof GovernorateRollup>;
 
@@ -388,6 +451,7 @@ export const AlertRule = z.enum([
   'health_post_down',
   'site_silent',
   'capacity_exhaustion',
+  'onward_influx',
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 
@@ -406,6 +470,8 @@ export const Alert = z.object({
   message: z.string(),
   value: z.number(),
   threshold: z.number(),
+  /** onward_influx: the origin governorates of the persons expected, most first */
+  origins: z.array(Pcode).optional(),
   state: AlertState,
   raisedAt: z.string(),
   acknowledgedAt: z.string().optional(),

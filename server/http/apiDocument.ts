@@ -27,6 +27,8 @@ import {
   IssuedToken,
   MAX_BATCH,
   OccupancyReport,
+  OnwardFigures,
+  OnwardOrigin,
   Pcode,
   Phone,
   PhoneRequest,
@@ -43,6 +45,7 @@ import {
   SiteState,
   Snapshot,
   Thresholds,
+  TravelTimesBody,
   TokenRequest,
   Update,
   Whoami,
@@ -105,9 +108,12 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   PostReportsAnswer,
   ReportWarning,
   Thresholds,
+  TravelTimesBody,
   HealthPostCounts,
   Rollup,
   CapacityForecast,
+  OnwardOrigin,
+  OnwardFigures,
   GovernorateRollup,
   SiteState,
   Alert,
@@ -386,7 +392,7 @@ export const OPERATIONS: Operation[] = [
       badRequest: 'an invalid report (an unknown field, a count out of range, a bad instant)',
       forbidden: 'The role may not post reports, or a report names a site not on the token (`details` names its `siteId`).',
       reportConflict: 'A report id was used before with different content; nothing was stored. `details.ids` lists them.',
-      unprocessable: "Impossible: an unknown site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead.",
+      unprocessable: "Impossible: an unknown site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead, `destinations` counting more persons than `arrivals` or naming a governorate twice.",
     },
   },
   {
@@ -486,6 +492,22 @@ export const OPERATIONS: Operation[] = [
     failures: {
       badRequest: 'invalid thresholds, an unknown field, or a `__proto__` key anywhere',
       unprocessable: 'A `perSite` entry names a site the registry does not have (`checkpointSurge.perSite.kalak-x`).',
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/thresholds/travel-times',
+    operationId: 'putTravelTimes',
+    tag: 'thresholds',
+    summary: 'Change travel times of onward movement',
+    description:
+      'Sets the typical travel time of the named origin-destination pairs (`IQG09>IQG11`: Duhok to Erbil, hours); the other pairs and rules stay as they are. ' +
+      'Like a change of thresholds, it is audited and every open dashboard gets the thresholds in its next `update`.',
+    role: 'coordinator',
+    body: { schema: TravelTimesBody, description: 'The pairs to change, with their hours (0.25 to 72).', required: true },
+    success: [{ status: 200, description: 'The thresholds now in force, travel times included.', json: Thresholds }],
+    failures: {
+      badRequest: 'a key that is not two different governorate p-codes joined by `>`, hours out of range, no pair, or an unknown field',
     },
   },
   {

@@ -1,6 +1,7 @@
 // Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
 import { Router, type Response } from 'express';
-import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest } from '../../shared/schemas.ts';
+import { DEFAULT_ONWARD_INFLUX } from '../../shared/onward.ts';
+import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest, TravelTimesBody } from '../../shared/schemas.ts';
 import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
@@ -37,7 +38,15 @@ export function writeRoutes(deps: WriteDeps): Router {
   router.post('/reports', allow('report'), async (req, res) => {
     const batch = isBatch(req.body);
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
-    if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
+    if (!parsed.success) {
+      const invalid = invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
+      // Destinations that do not add up (more persons heading anywhere than arrived, a governorate
+      // twice) are well-formed but impossible, as a report from the future is: 422, naming the field.
+      if (parsed.error.issues.every((issue) => issue.code === 'custom' && issue.path.includes('destinations'))) {
+        throw new ApiError(422, 'unprocessable', invalid.message.replace(/^Invalid [^:]*: /, 'Cannot accept: '), invalid.details);
+      }
+      throw invalid;
+    }
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
     const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
@@ -98,6 +107,20 @@ export function writeRoutes(deps: WriteDeps): Router {
     await settings.changeThresholds(parsed.data);
     await record(res, { action: 'thresholds.change', details: { previous, thresholds: parsed.data } });
     res.json(parsed.data);
+  });
+
+  // One table inside the thresholds, changed pair by pair: a coordinator corrects the road from
+  // Duhok to Erbil without sending every other rule back. Stored, audited and sent to dashboards as
+  // any change of thresholds is.
+  router.put('/thresholds/travel-times', allow('set_thresholds'), async (req, res) => {
+    const parsed = TravelTimesBody.safeParse(req.body);
+    if (!parsed.success) throw invalidBody(parsed.error, 'travel times');
+    const previous = live.thresholds();
+    const onward = previous.onwardInflux ?? DEFAULT_ONWARD_INFLUX;
+    const next: Thresholds = { ...previous, onwardInflux: { ...onward, travelHours: { ...onward.travelHours, ...parsed.data.travelHours } } };
+    await settings.changeThresholds(next);
+    await record(res, { action: 'thresholds.travel_times', details: { previous: onward.travelHours, changed: parsed.data.travelHours } });
+    res.json(next);
   });
 
   router.put('/sites/:id', allow('administer'), async (req, res) => {

@@ -10,11 +10,19 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  // Keys sorted at the top level only. (An array replacer would also drop every nested key not named
-  // at the top: a report's destinations were stored as [{}] and failed to parse when read back.)
-  // Flat reports give the same string as before, so stored rows still compare equal.
-  const sorted = Object.fromEntries(Object.keys(content).sort().map((key) => [key, content[key as keyof typeof content]]));
-  return JSON.stringify(sorted);
+  return JSON.stringify(sortedKeys(content));
+}
+
+/**
+ * The same value with every object's keys in order, at every depth. A replacer array in
+ * JSON.stringify would not do: it filters the keys of nested objects too, so the `to` and
+ * `persons` of a report's destinations would be stored as `{}`. Arrays keep their order.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
 }
 
 /**

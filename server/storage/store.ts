@@ -154,6 +154,7 @@ export const AuditAction = z.enum([
   'reports.post',
   'alert.acknowledge',
   'thresholds.change',
+  'thresholds.travel_times',
   'site.put',
   'token.create',
   'token.revoke',

@@ -12,6 +12,7 @@ import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '..
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
 import { ATTRIBUTION } from '../attribution.ts';
+import { attachFlowLayers } from './flowLayers.ts';
 import { Legend } from './Legend.tsx';
 import {
   IRAQ_BOUNDS,
@@ -163,6 +164,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     /** each governorate's choropleth value as last written */
     const shownValues = new Map<string, number | null>();
     const markers: Marker[] = [];
+    let detachFlows = () => {};
 
     const flush = () => {
       frame = 0;
@@ -317,6 +319,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           },
         });
       }
+      // onward movement: its own module (flowLayers.ts), under the sites so that no marker is hidden
+      detachFlows = attachFlowLayers(map, { large, beforeLayer: 'sites' });
       loaded = true;
       schedule('governorates');
       schedule('context');
@@ -348,6 +352,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
 
     return () => {
       unsubscribe();
+      detachFlows();
       if (frame) cancelAnimationFrame(frame);
       map.remove();
       mapRef.current = null;

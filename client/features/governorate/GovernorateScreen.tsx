@@ -17,6 +17,7 @@ import { apiRequest } from '../../lib/api.ts';
 import { viewedWorld } from '../../lib/world.ts';
 import { downsample } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
+import { HeadingHerePanel } from './HeadingHerePanel.tsx';
 import { SiteTable } from './SiteTable.tsx';
 import { ThresholdList } from './ThresholdList.tsx';
 
@@ -110,6 +111,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         <MapView focus={pcode} />
         <div className="side">
           <CapacityForecastPanel pcode={pcode} />
+          <HeadingHerePanel pcode={pcode} />
           <AlertList governorate={pcode} acknowledgeable nowMs={nowMs} />
           <ThresholdList pcode={pcode} />
         </div>

@@ -6,7 +6,7 @@ import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import type { Settings } from '../settings.ts';
-import type { Store } from '../storage/store.ts';
+import type { AppendResult, Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
 import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
@@ -38,17 +38,22 @@ export function writeRoutes(deps: WriteDeps): Router {
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
+    const principal = principalOf(res);
+    const requestId = String(res.getHeader('x-request-id') ?? '');
+    // The entry commits with the reports, one commit for both (store.ts). A post of duplicates only
+    // changes nothing, so it leaves no entry.
+    const entry = (answer: AppendResult) =>
+      answer.accepted.length > 0
+        ? audit.entry(principal, {
+            action: 'reports.post',
+            requestId,
+            details: { accepted: answer.accepted.length, duplicate: answer.duplicate.length, ids: answer.accepted },
+          })
+        : undefined;
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
-    const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
+    const result = await ingestReports(reports, principal, deps, entry).catch((err: unknown) => {
       throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
     });
-    // A post of duplicates only changes nothing, so it leaves no entry.
-    if (result.accepted.length > 0) {
-      await record(res, {
-        action: 'reports.post',
-        details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
-      });
-    }
     res.status(201).json(result);
   });
 

@@ -96,7 +96,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir, config.dataDir);
 
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
-  const auth = createAuthenticator(store, config.adminToken);
+  // A token is taken on trust for at most the follow interval: the time within which an instance
+  // sees another's writes anyway, should the notice of a revocation be lost (auth.ts).
+  const auth = createAuthenticator(store, config.adminToken, { rememberMs: config.followIntervalMs });
   let createdAdminToken: string | undefined;
   if (!config.adminToken && (await store.tokens.count()) === 0) {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
@@ -146,6 +148,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const guard = createAuthFailureGuard(config, counters);
   const audit = createAuditLog({ store, clock });
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
+  // A token revoked here or on another instance: forgotten at once, and its live connections closed.
+  const disconnectToken = (tokenId: string) => {
+    auth.forget(tokenId);
+    realtime.disconnectToken(tokenId);
+  };
   const follower = store.changes
     ? createLogFollower({
         changes: store.changes,
@@ -153,7 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         live,
         logger,
         pollIntervalMs: config.followIntervalMs,
-        disconnectToken: realtime.disconnectToken,
+        disconnectToken,
         recheckConnections: realtime.recheckConnections,
       })
     : undefined;
@@ -187,7 +194,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
-  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
+  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken, audit }));
   api.use(auditRoutes({ store }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);

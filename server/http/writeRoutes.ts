@@ -1,5 +1,5 @@
 // Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest } from '../../shared/schemas.ts';
 import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
@@ -8,6 +8,7 @@ import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import type { Settings } from '../settings.ts';
 import type { AppendResult, Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
+import { createAdmission } from './admission.ts';
 import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
 
@@ -20,7 +21,11 @@ export interface WriteDeps extends IngestDeps {
   audit: AuditLog;
 }
 
-function isBatch(body: unknown): boolean {
+/** Batches larger than this wait for their turn; up to BATCHES_AT_ONCE are handled together. */
+const SMALL_BATCH = 10;
+const BATCHES_AT_ONCE = 8;
+
+function isBatch(body: unknown): body is { reports: unknown } {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'reports' in body;
 }
 
@@ -33,7 +38,15 @@ export function writeRoutes(deps: WriteDeps): Router {
   const record = (res: Response, event: Omit<AuditEvent, 'requestId'>) =>
     audit.record(principalOf(res), { ...event, requestId: String(res.getHeader('x-request-id') ?? '') });
 
+  // Batches take turns (admission.ts); a batch of a few reports goes straight through, as a single one does.
+  const batches = createAdmission(BATCHES_AT_ONCE);
   router.post('/reports', allow('report'), async (req, res) => {
+    const large = isBatch(req.body) && Array.isArray(req.body.reports) && req.body.reports.length > SMALL_BATCH;
+    if (large) await batches.run(() => postReports(req, res));
+    else await postReports(req, res);
+  });
+
+  async function postReports(req: Request, res: Response): Promise<void> {
     const batch = isBatch(req.body);
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
@@ -55,7 +68,7 @@ export function writeRoutes(deps: WriteDeps): Router {
       throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
     });
     res.status(201).json(result);
-  });
+  }
 
   router.get('/alerts', allow('read'), async (req, res) => {
     const raw = typeof req.query.state === 'string' ? req.query.state.split(',').filter(Boolean) : [];

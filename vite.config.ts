@@ -1,11 +1,13 @@
 // Builds the dashboard into dist/client; the server serves it. In development, /api and the socket go to the server.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { bundleBudgetPlugin } from './client/build/bundleBudget.ts';
 import { reportOfflinePlugins } from './client/build/offlineShell.ts';
 
 export default defineConfig({
   root: 'client',
-  plugins: [react(), ...reportOfflinePlugins()],
+  // The budget check last: it weighs the chunks as they will be served.
+  plugins: [react(), ...reportOfflinePlugins(), bundleBudgetPlugin()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

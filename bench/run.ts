@@ -9,11 +9,12 @@ import { measureIngest } from './ingest.ts';
 import { measureMemory } from './memory.ts';
 import type { SystemName } from './protocol.ts';
 import { evaluateGoals, formatTable, type Figure, type Results } from './results.ts';
-import { measureStartup, seedStore } from './startup.ts';
+import { measureSnapshotAt, measureStartup, seedStore } from './startup.ts';
+import { measureStorm } from './storm.ts';
 import { median } from './stats.ts';
 import { withSystem, type SystemOptions } from './system.ts';
 
-const SCENARIOS = ['ingest', 'fanout', 'memory', 'startup'] as const;
+const SCENARIOS = ['ingest', 'storm', 'fanout', 'memory', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: flags } = parseArgs({
@@ -32,7 +33,10 @@ const settings = {
   quick,
   rounds: Number(flags.rounds ?? (quick ? 2 : 3)),
   ingest: { connections: 16, durationS: quick ? 3 : 10, warmupS: quick ? 1 : 2 },
+  ingestWide: { connections: 64, durationS: quick ? 3 : 6, warmupS: 1 },
+  storm: { phones: 500, queuedPerPhone: 40, dashboards: 200, probeEveryMs: 100 },
   fanout: { dashboards: 200, posts: quick ? 30 : 200, warmupPosts: quick ? 5 : 10 },
+  fanoutWide: { dashboards: 1000, posts: quick ? 10 : 50, warmupPosts: quick ? 3 : 5 },
   memorySockets: 1000,
   startupReports: quick ? 100_000 : 1_000_000,
   logLevel: flags['log-level'],
@@ -45,9 +49,9 @@ if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('
 if (flags.profile) fs.mkdirSync(flags.profile, { recursive: true });
 
 const profile: Pick<SystemOptions, 'cpuProfDir'> = flags.profile ? { cpuProfDir: path.resolve(flags.profile) } : {};
-const serveOptions = (name: SystemName): SystemOptions => ({
+const serveOptions = (name: SystemName, productionLimits = false): SystemOptions => ({
   ...profile,
-  args: name === 'amina' ? [settings.logLevel] : [],
+  args: name === 'amina' ? [settings.logLevel, ...(productionLimits ? ['production-limits'] : [])] : [],
 });
 
 function log(line: string) {
@@ -92,8 +96,36 @@ if (only.has('ingest')) {
   const rounds = await alternate('ingest', (name) =>
     withSystem(name, serveOptions(name), (system) => measureIngest(system, settings.ingest)),
   );
-  figures.push(figure('ingest.requestsPerSecond', 'ingest', 'req/s', 'higher', pick(rounds, (r) => r.requestsPerSecond)));
-  figures.push(figure('ingest.p99', 'ingest latency p99', 'ms', 'lower', pick(rounds, (r) => r.p99Ms)));
+  figures.push(figure('ingest.requestsPerSecond', 'ingest, 16 connections', 'req/s', 'higher', pick(rounds, (r) => r.requestsPerSecond)));
+  figures.push(figure('ingest.p99', 'ingest latency p99, 16 connections', 'ms', 'lower', pick(rounds, (r) => r.p99Ms)));
+  log(`ingest: ${settings.ingestWide.connections} connections, ${settings.ingestWide.durationS} s per run`);
+  const wide = await alternate('ingest 64', (name) =>
+    withSystem(name, serveOptions(name), (system) => measureIngest(system, settings.ingestWide)),
+  );
+  figures.push(figure('ingest64.requestsPerSecond', 'ingest, 64 connections', 'req/s', 'higher', pick(wide, (r) => r.requestsPerSecond)));
+  figures.push(figure('ingest64.p99', 'ingest latency p99, 64 connections', 'ms', 'lower', pick(wide, (r) => r.p99Ms)));
+}
+
+if (only.has('storm')) {
+  const s = settings.storm;
+  log(`reconnect storm: ${s.phones} phones × ${s.queuedPerPhone} queued reports, ${s.dashboards} dashboards watching`);
+  // Amina at its documented limits (WRITE_LIMIT_PER_TOKEN and the rest as configured by default).
+  const rounds = await alternate('storm', (name) =>
+    withSystem(name, serveOptions(name, true), (system) => measureStorm(system, s)),
+  );
+  figures.push(figure('storm.reportsPerSecond', 'storm, reports absorbed', 'reports/s', 'higher', pick(rounds, (r) => r.reportsPerSecond)));
+  figures.push(figure('storm.probeP50', 'storm, probe to every dashboard p50', 'ms', 'lower', pick(rounds, (r) => r.probeP50Ms)));
+  figures.push(figure('storm.probeP99', 'storm, probe to every dashboard p99', 'ms', 'lower', pick(rounds, (r) => r.probeP99Ms)));
+  const expected = s.phones * s.queuedPerPhone;
+  const all = [...rounds.amina, ...rounds.baseline];
+  checks.stormLost = Math.max(...rounds.amina.map((r) => expected - r.stored));
+  checks.stormTwice = Math.max(...rounds.amina.map((r) => r.storedTwice));
+  checks.stormRefused = Math.max(...rounds.amina.map((r) => Object.values(r.refused).reduce((a, b) => a + b, 0)));
+  checks.stormProbeMissed = Math.max(...rounds.amina.map((r) => r.probeMissed));
+  figures.push(figure('storm.probeAnswerP99', 'storm, probe answered (201) p99', 'ms', 'lower', pick(rounds, (r) => r.probeAnswerP99Ms)));
+  for (const r of all) {
+    log(`    stored ${r.stored}/${expected}, twice ${r.storedTwice}, refused ${JSON.stringify(r.refused)}, probes ${r.probes}, missed ${r.probeMissed}, ${r.updatesPerDashboard} updates per dashboard`);
+  }
 }
 
 if (only.has('fanout')) {
@@ -105,6 +137,14 @@ if (only.has('fanout')) {
     figures.push(figure(`fanout.${p}`, `fan-out ${p}`, 'ms', 'lower', pick(rounds, (r) => r[`${p}Ms`])));
   }
   checks.fanoutMissed = Math.max(...rounds.amina.map((r) => r.missed), ...rounds.baseline.map((r) => r.missed));
+  log(`fan-out: ${settings.fanoutWide.dashboards} dashboards, ${settings.fanoutWide.posts} posts per run`);
+  const wide = await alternate('fan-out 1000', (name) =>
+    withSystem(name, serveOptions(name), (system) => measureFanout(system, settings.fanoutWide)),
+  );
+  for (const p of ['p50', 'p95', 'p99'] as const) {
+    figures.push(figure(`fanout1000.${p}`, `fan-out ${p}, 1,000 dashboards`, 'ms', 'lower', pick(wide, (r) => r[`${p}Ms`])));
+  }
+  checks.fanoutMissed = Math.max(checks.fanoutMissed, ...wide.amina.map((r) => r.missed), ...wide.baseline.map((r) => r.missed));
 }
 
 if (only.has('memory')) {
@@ -127,6 +167,9 @@ if (only.has('startup')) {
       if (r.reports !== settings.startupReports) throw new Error(`start-up read ${r.reports} reports, not ${settings.startupReports}`);
     }
     figures.push(figure('startup.rebuild', `rebuild from ${settings.startupReports.toLocaleString('en-US')} reports`, 'ms', 'lower', pick(rounds, (r) => r.startMs)));
+    log(`past picture: GET /api/snapshot?at= on the same ${settings.startupReports.toLocaleString('en-US')} reports`);
+    const past = await alternate('snapshot at', (name) => measureSnapshotAt(name, dataDir, profile));
+    figures.push(figure('snapshotAt.ms', `snapshot ?at= from ${settings.startupReports.toLocaleString('en-US')} reports`, 'ms', 'lower', pick(past, (r) => r.ms)));
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { reportContent } from '../server/storage/rows.ts';
 import type { Site, StoredReport } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { withSystem, type SystemOptions } from './system.ts';
+import { BENCH_ADMIN_TOKEN } from './protocol.ts';
 import { fixtures } from './workload.ts';
 
 /** The log spans this much time before now, as a month of field reports would. */
@@ -109,4 +110,38 @@ export interface StartupFigures {
 export async function measureStartup(name: 'amina' | 'baseline', dataDir: string, profile: Pick<SystemOptions, 'cpuProfDir'>): Promise<StartupFigures> {
   const options: SystemOptions = { dataDir, ...profile, args: name === 'baseline' ? ['replay'] : [] };
   return withSystem(name, options, async (system) => ({ startMs: system.ready.startMs, reports: system.ready.reports }));
+}
+
+export interface SnapshotAtFigures {
+  /** the slowest of the moments asked for */
+  ms: number;
+}
+
+/** Moments inside the seeded month: its start, middle and end, as an analyst looking back asks. */
+function pastMoments(nowMs: number): number[] {
+  return [0.1, 0.5, 0.95].map((f) => nowMs - SPAN_MS + Math.floor(f * SPAN_MS));
+}
+
+/**
+ * `GET /api/snapshot?at=` on the seeded store: Amina answers it over HTTP, from its log (pastPicture.ts).
+ * The baseline reads, from the same file, the least any past picture needs: the arrivals observed in
+ * the 24 h before the moment and each site's latest report by then, and parses them.
+ */
+export async function measureSnapshotAt(name: 'amina' | 'baseline', dataDir: string, profile: Pick<SystemOptions, 'cpuProfDir'>): Promise<SnapshotAtFigures> {
+  const moments = pastMoments(Date.now());
+  if (name === 'baseline') {
+    const options: SystemOptions = { dataDir, ...profile, args: ['past', moments.join(',')] };
+    return withSystem(name, options, async (system) => ({ ms: system.ready.startMs }));
+  }
+  return withSystem(name, { dataDir, ...profile }, async (system) => {
+    let slowest = 0;
+    for (const atMs of moments) {
+      const started = performance.now();
+      const response = await fetch(`${system.url}/api/snapshot?at=${isoSeconds(atMs)}`, { headers: { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
+      const body = await response.text();
+      if (response.status !== 200) throw new Error(`GET /api/snapshot?at= answered ${response.status}: ${body}`);
+      slowest = Math.max(slowest, performance.now() - started);
+    }
+    return { ms: slowest };
+  });
 }

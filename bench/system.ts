@@ -20,6 +20,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   name: SystemName;
   url: string;
+  /** the folder with the system's store, for the bench to read what it holds */
+  dataDir: string;
   ready: ReadyMessage;
   heap(): Promise<HeapMessage>;
   stop(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
   return {
     name,
     url: `http://127.0.0.1:${ready.port}`,
+    dataDir,
     ready,
     heap() {
       const answer = nextMessage(child, 'heap');

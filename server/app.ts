@@ -112,7 +112,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir, config.dataDir);
 
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
-  const auth = createAuthenticator(store, config.adminToken);
+  // A token is taken on trust for at most the follow interval: the time within which an instance
+  // sees another's writes anyway, should the notice of a revocation be lost (auth.ts).
+  const auth = createAuthenticator(store, config.adminToken, { rememberMs: config.followIntervalMs });
   let createdAdminToken: string | undefined;
   if (!config.adminToken && (await store.tokens.count()) === 0) {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
@@ -125,6 +127,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.disable('x-powered-by');
   // Behind a reverse proxy the client is who the trusted proxies say (TRUST_PROXY, README).
   app.set('trust proxy', config.trustProxy);
+  // The request line holds only the fields below, none of them secret: redacting it (the root
+  // logger's wildcard paths) cost three times the line itself (bench/README.md).
+  const requestLog = logger.child({}, { redact: { paths: [] } });
   app.use((req, res, next) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -134,7 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     res.on('finish', () => {
       // The token's id names the client in the log; the token itself never reaches it.
       const tokenId = (res.locals.principal as { tokenId?: string } | undefined)?.tokenId;
-      logger.info(
+      requestLog.info(
         {
           requestId,
           method: req.method,
@@ -149,8 +154,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     next();
   });
   app.use(securityHeaders());
-  // Field phones are on weak networks: gzip roughly halves the report form's first download.
-  app.use(compression());
+  // Field phones are on weak networks: gzip roughly halves the report form's first download. A small
+  // write is answered in a few dozen bytes, never worth compressing, so it skips the middleware's
+  // wrapping, which cost more than JSON-encoding the answer; a batch's answer lists every id, and is.
+  const compress = compression();
+  const mayBeLarge = (req: express.Request) => req.method === 'GET' || req.method === 'HEAD' || Number(req.headers['content-length'] ?? Infinity) > 4096;
+  app.use((req, res, next) => (mayBeLarge(req) ? compress(req, res, next) : next()));
 
   const httpServer = http.createServer(app);
   const io: AminaServer = new Server(httpServer, {
@@ -163,6 +172,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const audit = createAuditLog({ store, clock });
   const phones = config.phoneHashSecret ? createPhoneRegistry(store, config.phoneHashSecret) : undefined;
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
+  // A token revoked here or on another instance: forgotten at once, and its live connections closed.
+  const disconnectToken = (tokenId: string) => {
+    auth.forget(tokenId);
+    realtime.disconnectToken(tokenId);
+  };
   const follower = store.changes
     ? createLogFollower({
         changes: store.changes,
@@ -170,7 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         live,
         logger,
         pollIntervalMs: config.followIntervalMs,
-        disconnectToken: realtime.disconnectToken,
+        disconnectToken,
         recheckConnections: realtime.recheckConnections,
       })
     : undefined;
@@ -216,7 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
-  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
+  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken, audit }));
   api.use(auditRoutes({ store }));
   api.use(phoneRoutes({ store, clock, audit, phones }));
   api.use((req) => {

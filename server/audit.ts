@@ -16,15 +16,16 @@ export interface AuditEvent {
 export interface AuditLog {
   /** Appends the entry durably; call it once the change itself has committed. */
   record(principal: Principal, event: AuditEvent): Promise<AuditEntry>;
+  /** The entry `record` would append, for a store that writes it in the change's own transaction. */
+  entry(principal: Principal, event: AuditEvent): AuditEntry;
 }
 
 /** The most entries one GET /api/audit returns. */
 export const MAX_AUDIT_PAGE = 1000;
 
 export function createAuditLog({ store, clock }: { store: Store; clock: Clock }): AuditLog {
-  return {
-    async record(principal, event) {
-      const entry: AuditEntry = {
+  function entry(principal: Principal, event: AuditEvent): AuditEntry {
+    return {
         id: randomUUID(),
         at: isoSeconds(clock.now()),
         action: event.action,
@@ -32,10 +33,15 @@ export function createAuditLog({ store, clock }: { store: Store; clock: Clock })
         actor: { tokenId: principal.tokenId, label: principal.label, role: principal.role },
         ...(event.subject !== undefined ? { subject: event.subject } : {}),
         ...(event.requestId ? { requestId: event.requestId } : {}),
-        details: event.details,
-      };
-      await store.audit.append(entry);
-      return entry;
+      details: event.details,
+    };
+  }
+  return {
+    entry,
+    async record(principal, event) {
+      const made = entry(principal, event);
+      await store.audit.append(made);
+      return made;
     },
   };
 }

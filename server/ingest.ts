@@ -4,7 +4,7 @@ import { isoSeconds } from '../shared/time.ts';
 import { mayReportFor, type Principal } from './auth.ts';
 import type { Clock } from './clock.ts';
 import type { LivePicture } from './livePicture.ts';
-import { StoreUnavailableError, type AppendResult, type Store } from './storage/store.ts';
+import { StoreUnavailableError, type AppendResult, type AuditEntry, type Store } from './storage/store.ts';
 
 export interface IngestDeps {
   store: Store;
@@ -73,13 +73,19 @@ function checkReports(reports: readonly Report[], principal: Principal, deps: In
  * Validates, stores durably, then folds the log into the live picture, which evaluates alerts and
  * broadcasts. The answer is given only after the store's commit, so an acknowledged report is on
  * disk. A drill's token writes into the exercise world. Ids in the answer are spelt as they were sent.
+ * `audit` makes the post's audit entry from that answer; it commits with the reports (store.ts).
  */
-export async function ingestReports(reports: readonly Report[], principal: Principal, deps: IngestDeps): Promise<AppendResult> {
+export async function ingestReports(
+  reports: readonly Report[],
+  principal: Principal,
+  deps: IngestDeps,
+  audit?: (answer: AppendResult) => AuditEntry | undefined,
+): Promise<AppendResult> {
   checkReports(reports, principal, deps);
   const world: World = principal.exercise ? 'exercise' : 'real';
   const receivedAt = isoSeconds(deps.clock.now());
   const stored: StoredReport[] = reports.map((report) => ({ ...canonicalReport(report), receivedAt, ...(world === 'exercise' ? { exercise: true } : {}) }));
-  const result = await deps.store.reports.append(stored);
+  const result = await deps.store.reports.append(stored, audit && ((result) => audit(answerAsSent(reports, stored, result))));
   if (result.accepted.length > 0) {
     // Stored already: if reading the log back fails now, the next read (a poll, a tick) folds them.
     await deps.live.follow().catch((err: unknown) => {

@@ -259,6 +259,27 @@ describe('several instances on one PostgreSQL database', () => {
     expect((await b.request('GET', '/api/snapshot', issued.body.token)).status).toBe(401);
   });
 
+  it('refuses on B, within the follow interval, a token that B remembered and A revoked', async () => {
+    const db = await database();
+    const followIntervalMs = 2000;
+    const a = await instance(db, 'a', { followIntervalMs });
+    const b = await instance(db, 'b', { followIntervalMs });
+    const reporter = await a.tokenFor('reporter', ['rabia']);
+    // B has authenticated the token, so it takes it on trust for a while without a lookup
+    expect((await b.request('POST', '/api/reports', reporter, arrivals('rabia', 1))).status).toBe(201);
+    expect((await b.request('POST', '/api/reports', reporter, arrivals('rabia', 1))).status).toBe(201);
+    const id = (await a.request('GET', '/api/audit?limit=50', ADMIN_TOKEN)).body.find((e: Answer) => e.action === 'token.create').subject;
+    expect((await a.request('DELETE', `/api/tokens/${id}`, ADMIN_TOKEN)).status).toBe(204);
+    const revokedAt = Date.now();
+    let status = 201;
+    while (status !== 401 && Date.now() - revokedAt < followIntervalMs) {
+      status = (await b.request('POST', '/api/reports', reporter, arrivals('rabia', 1))).status;
+      if (status === 201) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
+    expect((await b.request('GET', '/api/snapshot', reporter)).status).toBe(401);
+  });
+
   it('clears exercise data on every instance when it is cleared on one', async () => {
     const db = await database();
     const a = await instance(db, 'a');

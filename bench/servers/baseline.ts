@@ -10,7 +10,7 @@ import { serveBench } from './ipc.ts';
 
 const dataDir = process.argv[2] ?? '';
 const mode = process.argv[3] ?? 'serve';
-if (!dataDir) throw new Error('usage: baseline.ts <data dir> [serve|replay]');
+if (!dataDir) throw new Error('usage: baseline.ts <data dir> [serve|replay|past <ms,ms,…>]');
 
 /**
  * The floor of any rebuild: read every stored report of Amina's file in log order and parse it,
@@ -53,24 +53,73 @@ function serve() {
   const app = express();
   const httpServer = http.createServer(app);
   const io = new Server(httpServer, { serveClient: false });
-  app.post('/api/reports', express.json(), (req, res) => {
-    const report = req.body as { id: string; siteId: string; kind: string; observedAt: string };
+  type Posted = { id: string; siteId: string; kind: string; observedAt: string };
+  const insertOne = (report: Posted, receivedAt: string) =>
     insert.run({
       id: report.id,
       siteId: report.siteId,
       kind: report.kind,
       observedMs: Date.parse(report.observedAt),
-      receivedAt: new Date().toISOString(),
+      receivedAt,
       content: JSON.stringify(report),
     });
+  // A batch (the offline queue's flush): one transaction, so one fsync, for all its reports.
+  const insertBatch = db.transaction((reports: Posted[], receivedAt: string) => {
+    for (const report of reports) insertOne(report, receivedAt);
+  });
+  app.post('/api/reports', express.json({ limit: '1mb' }), (req, res) => {
+    const receivedAt = new Date().toISOString();
+    if (Array.isArray((req.body as { reports?: unknown }).reports)) {
+      const { reports } = req.body as { reports: Posted[] };
+      insertBatch(reports, receivedAt);
+      io.emit('update', { reports });
+      res.status(201).json({ accepted: reports.map((r) => r.id), duplicate: [] });
+      return;
+    }
+    const report = req.body as Posted;
+    insertOne(report, receivedAt);
     io.emit('update', report);
     res.status(201).json({ accepted: [report.id], duplicate: [] });
   });
   return { httpServer, io, db };
 }
 
+/**
+ * The floor of a past picture at each moment given: the arrivals observed in the 24 h before it and
+ * received by then, and each site's latest report by then, read and parsed. Reports the slowest.
+ */
+function past(moments: number[]): { startMs: number; reports: number } {
+  const db = new Database(path.join(dataDir, 'amina.sqlite'), { readonly: true });
+  const arrivals = db.prepare<[number, number, string], { content: string }>(
+    "SELECT content FROM reports WHERE kind = 'arrivals' AND observed_ms > ? AND observed_ms <= ? AND received_at <= ?",
+  );
+  const latest = db.prepare<[string, number, string], { content: string }>(
+    'SELECT content FROM reports WHERE site_id = ? AND observed_ms <= ? AND received_at <= ? ORDER BY observed_ms DESC LIMIT 1',
+  );
+  const sites = db.prepare<[], { id: string }>('SELECT id FROM sites').all();
+  let slowest = 0;
+  let reports = 0;
+  for (const atMs of moments) {
+    const started = performance.now();
+    const by = new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const row of arrivals.iterate(atMs - 86_400_000, atMs, by)) {
+      JSON.parse(row.content);
+      reports++;
+    }
+    for (const site of sites) {
+      const row = latest.get(site.id, atMs, by);
+      if (row) JSON.parse(row.content);
+    }
+    slowest = Math.max(slowest, performance.now() - started);
+  }
+  db.close();
+  return { startMs: slowest, reports };
+}
+
 if (mode === 'replay') {
   serveBench({ port: 0, ...replay() }, async () => undefined);
+} else if (mode === 'past') {
+  serveBench({ port: 0, ...past((process.argv[4] ?? '').split(',').map(Number)) }, async () => undefined);
 } else {
   const { httpServer, io, db } = serve();
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

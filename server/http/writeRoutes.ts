@@ -1,5 +1,5 @@
 // Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { DEFAULT_ONWARD_INFLUX } from '../../shared/onward.ts';
 import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest, TravelTimesBody } from '../../shared/schemas.ts';
 import { isoSeconds } from '../../shared/time.ts';
@@ -8,8 +8,9 @@ import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import { overlapWarnings } from '../overlapGuard.ts';
 import type { Settings } from '../settings.ts';
-import type { Store } from '../storage/store.ts';
+import type { AppendResult, Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
+import { createAdmission } from './admission.ts';
 import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
 
@@ -22,7 +23,11 @@ export interface WriteDeps extends IngestDeps {
   audit: AuditLog;
 }
 
-function isBatch(body: unknown): boolean {
+/** Batches larger than this wait for their turn; up to BATCHES_AT_ONCE are handled together. */
+const SMALL_BATCH = 10;
+const BATCHES_AT_ONCE = 8;
+
+function isBatch(body: unknown): body is { reports: unknown } {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'reports' in body;
 }
 
@@ -35,7 +40,15 @@ export function writeRoutes(deps: WriteDeps): Router {
   const record = (res: Response, event: Omit<AuditEvent, 'requestId'>) =>
     audit.record(principalOf(res), { ...event, requestId: String(res.getHeader('x-request-id') ?? '') });
 
+  // Batches take turns (admission.ts); a batch of a few reports goes straight through, as a single one does.
+  const batches = createAdmission(BATCHES_AT_ONCE);
   router.post('/reports', allow('report'), async (req, res) => {
+    const large = isBatch(req.body) && Array.isArray(req.body.reports) && req.body.reports.length > SMALL_BATCH;
+    if (large) await batches.run(() => postReports(req, res));
+    else await postReports(req, res);
+  });
+
+  async function postReports(req: Request, res: Response): Promise<void> {
     const batch = isBatch(req.body);
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) {
@@ -48,21 +61,26 @@ export function writeRoutes(deps: WriteDeps): Router {
       throw invalid;
     }
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
+    const principal = principalOf(res);
+    const requestId = String(res.getHeader('x-request-id') ?? '');
+    // The entry commits with the reports, one commit for both (store.ts). A post of duplicates only
+    // changes nothing, so it leaves no entry.
+    const entry = (answer: AppendResult) =>
+      answer.accepted.length > 0
+        ? audit.entry(principal, {
+            action: 'reports.post',
+            requestId,
+            details: { accepted: answer.accepted.length, duplicate: answer.duplicate.length, ids: answer.accepted },
+          })
+        : undefined;
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
-    const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
+    const result = await ingestReports(reports, principal, deps, entry).catch((err: unknown) => {
       throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
     });
-    // A post of duplicates only changes nothing, so it leaves no entry.
-    if (result.accepted.length > 0) {
-      await record(res, {
-        action: 'reports.post',
-        details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
-      });
-    }
     // Stored either way: a warning asks the sender to look again (a resend counts people twice).
-    const warnings = await overlapWarnings(store, principalOf(res).exercise ? 'exercise' : 'real', reports);
+    const warnings = await overlapWarnings(store, principal.exercise ? 'exercise' : 'real', reports);
     res.status(201).json(warnings.length ? { ...result, warnings } : result);
-  });
+  }
 
   router.get('/alerts', allow('read'), async (req, res) => {
     const raw = typeof req.query.state === 'string' ? req.query.state.split(',').filter(Boolean) : [];

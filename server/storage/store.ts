@@ -24,9 +24,11 @@ export interface ReportStore {
    * Appends reports in one transaction and returns only once they are durable. A report whose id
    * is stored already with the same content (the same instant however spelt) is a duplicate; with
    * other content, or in the other world, the whole batch fails with ReportConflictError and nothing
-   * is stored. Ids and instants arrive canonical (canonicalReport).
+   * is stored. Ids and instants arrive canonical (canonicalReport). `audit`, when given, makes the
+   * audit entry for what was accepted; it is written in the same transaction (none when it answers
+   * undefined), so that the post and its entry share one commit: stored together or not at all.
    */
-  append(reports: readonly StoredReport[]): Promise<AppendResult>;
+  append(reports: readonly StoredReport[], audit?: (result: AppendResult) => AuditEntry | undefined): Promise<AppendResult>;
   /** Reports of one world by observedAt, oldest first, then in storage order; paged underneath. */
   query(query: ReportQuery): AsyncIterable<StoredReport>;
   /** For each site given, its latest occupancy report in `world` observed before `beforeMs`. */

@@ -28,6 +28,9 @@ interface ReportRow {
   exercise: boolean;
 }
 
+const INSERT_AUDIT = 'INSERT INTO audit (id, at, action, token_id, body) VALUES ($1, $2, $3, $4, $5)';
+const auditParams = (entry: AuditEntry) => [entry.id, entry.at, entry.action, entry.actor.tokenId, JSON.stringify(entry)];
+
 const rowToReport = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'>) => storedReport(row.content, row.received_at, row.exercise);
 
 export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): Store {
@@ -90,7 +93,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     },
 
     reports: {
-      append(reports) {
+      append(reports, audit) {
         return db.transaction(async (client) => {
           const contents = reports.map(reportContent);
           // The first occurrence of each id in the batch is the one to store; later ones compare with it.
@@ -136,6 +139,9 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
           });
           // Throwing rolls the whole transaction back: all or nothing.
           if (conflicts.length > 0) throw new ReportConflictError(conflicts);
+          // The post's audit entry shares its transaction: one commit for both.
+          const entry = audit?.(result);
+          if (entry) await client.query(INSERT_AUDIT, auditParams(entry));
           if (result.accepted.length > 0) await client.query(`SELECT pg_notify('${CHANNELS.reports}', '')`);
           return result;
         });
@@ -382,13 +388,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
 
     audit: {
       async append(entry) {
-        await db.query('INSERT INTO audit (id, at, action, token_id, body) VALUES ($1, $2, $3, $4, $5)', [
-          entry.id,
-          entry.at,
-          entry.action,
-          entry.actor.tokenId,
-          JSON.stringify(entry),
-        ]);
+        await db.query(INSERT_AUDIT, auditParams(entry));
       },
       async list(query) {
         const found = await db.query<{ body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT $1', [query.limit]);

@@ -49,9 +49,13 @@ interface Position {
 export function openSqliteStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'amina.sqlite'));
-  db.pragma('journal_mode = WAL');
-  // FULL: the WAL is synced on every commit, so a 201 is never answered for a report a power cut could take.
-  db.pragma('synchronous = FULL');
+  const wal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+  // Nothing is answered before its commit is on disk, as synchronous=FULL would ensure: in WAL mode
+  // FULL differs from NORMAL only by syncing the WAL after each commit, and that sync is made here
+  // instead (walSync below), off the event loop, so requests go on being read while the disk works.
+  // NORMAL still syncs the WAL before each checkpoint and the database after it. Without WAL (a file
+  // system that cannot share memory), SQLite syncs every commit itself.
+  db.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 
@@ -129,6 +133,9 @@ export function openSqliteStore(dataDir: string): Store {
     listAudit: db.prepare<[number], { body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ?'),
   };
 
+  const insertAudit = (entry: AuditEntry) =>
+    statements.insertAudit.run({ id: entry.id, at: entry.at, action: entry.action, tokenId: entry.actor.tokenId, body: JSON.stringify(entry) });
+
   const appendInTransaction = db.transaction((reports: readonly StoredReport[]): AppendResult => {
     const result: AppendResult = { accepted: [], duplicate: [] };
     const conflicts: string[] = [];
@@ -162,20 +169,96 @@ export function openSqliteStore(dataDir: string): Store {
   });
 
   /**
-   * Group commit. With synchronous=FULL every commit waits for an fsync, and one commit per request
-   * made the disk, not the server, the limit (bench/README.md). Writes queued while the event loop is
-   * busy (concurrent requests) commit together in one transaction on the next turn, one fsync for all;
-   * each write's promise settles only after that commit, so nothing is acknowledged before it is
-   * durable. Each write keeps its own savepoint (better-sqlite3 nests a transaction as one): a write
-   * that fails rolls back alone and the others commit.
+   * Group commit. Every commit must reach the disk before it is acknowledged, and one fsync per
+   * request made the disk, not the server, the limit (bench/README.md). Writes queued while the event
+   * loop is busy (concurrent requests) commit together in one transaction on the next turn; each
+   * write keeps its own savepoint (better-sqlite3 nests a transaction as one), so a write that fails
+   * rolls back alone and the others commit. The commit then waits for the WAL's sync, which runs in
+   * libuv's thread pool: while the disk works, the event loop reads and checks the next requests,
+   * which form the next group. At most one sync runs at a time; the groups that commit meanwhile
+   * share the next. Each write's promise settles only after a sync that began after its commit.
    */
-  let pendingWrites: { work: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }[] = [];
+  interface PendingWrite {
+    work: () => unknown;
+    resolve: (value: never) => void;
+    reject: (error: unknown) => void;
+  }
+  /** A committed group waiting for its sync: how to settle its writes, and the first seq it may hold. */
+  interface CommittedGroup {
+    settle: () => void;
+    fail: (error: unknown) => void;
+    firstSeq: number;
+  }
+  let pendingWrites: PendingWrite[] = [];
+  let awaitingSync: CommittedGroup[] = [];
+  let syncing: CommittedGroup[] = [];
+  let syncRunning = false;
+  const idle: (() => void)[] = [];
+  let walFd: number | undefined;
+
+  function walDescriptor(): number {
+    if (walFd === undefined) {
+      // The WAL exists once the first commit wrote to it, and lives (reused after each checkpoint)
+      // until the store closes. fsync works on any descriptor of the file: a read-only one suffices.
+      walFd = fs.openSync(path.join(dataDir, 'amina.sqlite-wal'), 'r');
+      // A new file's directory entry must be durable too, as SQLite's own first sync of it makes sure.
+      const dirFd = fs.openSync(dataDir, 'r');
+      try {
+        fs.fsyncSync(dirFd);
+      } finally {
+        fs.closeSync(dirFd);
+      }
+    }
+    return walFd;
+  }
+
+  function startSync(): void {
+    if (syncRunning) return;
+    if (awaitingSync.length === 0) {
+      for (const resolve of idle.splice(0)) resolve();
+      return;
+    }
+    syncRunning = true;
+    const groups = (syncing = awaitingSync);
+    awaitingSync = [];
+    let fd: number;
+    try {
+      fd = walDescriptor();
+    } catch (error) {
+      syncRunning = false;
+      syncing = [];
+      for (const group of groups) group.fail(error);
+      startSync();
+      return;
+    }
+    fs.fdatasync(fd, (error) => {
+      syncRunning = false;
+      syncing = [];
+      for (const group of groups) {
+        if (error) group.fail(error);
+        else group.settle();
+      }
+      startSync();
+    });
+  }
+
+  /**
+   * The last seq a reader of the log may see: below every committed report still waiting for its
+   * sync, so that the live picture never shows (nor broadcasts) a report a power cut could take.
+   */
+  function durableCeiling(): number {
+    let ceiling = Number.POSITIVE_INFINITY;
+    for (const group of syncing) ceiling = Math.min(ceiling, group.firstSeq - 1);
+    for (const group of awaitingSync) ceiling = Math.min(ceiling, group.firstSeq - 1);
+    return ceiling;
+  }
 
   function flushWrites(): void {
     const writes = pendingWrites;
     pendingWrites = [];
     if (writes.length === 0) return;
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const firstSeq = (statements.lastSeq.get()?.seq ?? 0) + 1;
     try {
       db.transaction(() => {
         for (const write of writes) {
@@ -191,7 +274,15 @@ export function openSqliteStore(dataDir: string): Store {
       for (const write of writes) write.reject(error);
       return;
     }
-    writes.forEach((write, i) => (outcomes[i]!.ok ? write.resolve(outcomes[i]!.value as never) : write.reject(outcomes[i]!.value)));
+    const settle = () => writes.forEach((write, i) => (outcomes[i]!.ok ? write.resolve(outcomes[i]!.value as never) : write.reject(outcomes[i]!.value)));
+    if (!wal) {
+      settle();
+      return;
+    }
+    // A failed sync leaves the commit's durability unknown: the writes are refused (the client
+    // retries, and a retried report is a duplicate), rather than acknowledged on a guess.
+    awaitingSync.push({ settle, fail: (error) => writes.forEach((write) => write.reject(error)), firstSeq });
+    startSync();
   }
 
   function durably<T>(work: () => T): Promise<T> {
@@ -199,6 +290,13 @@ export function openSqliteStore(dataDir: string): Store {
       if (pendingWrites.length === 0) setImmediate(flushWrites);
       pendingWrites.push({ work, resolve: resolve as (value: never) => void, reject });
     });
+  }
+
+  /** Resolves once every write queued so far has committed and synced. */
+  function drained(): Promise<void> {
+    flushWrites();
+    if (!syncRunning && awaitingSync.length === 0) return Promise.resolve();
+    return new Promise((resolve) => idle.push(resolve));
   }
 
   /** One page of a report query, after the sort-key position of the previous page's last row. */
@@ -240,14 +338,15 @@ export function openSqliteStore(dataDir: string): Store {
     kind: 'sqlite',
 
     async init(seed: SeedData) {
-      db.transaction(() => {
+      await durably(() => {
         for (const site of seed.sites) statements.insertSiteIfNew.run(site.id, JSON.stringify(site));
         statements.insertThresholdsIfNew.run(JSON.stringify(seed.thresholds));
-      })();
+      });
     },
 
     async close() {
-      flushWrites();
+      await drained();
+      if (walFd !== undefined) fs.closeSync(walFd);
       db.close();
     },
 
@@ -256,8 +355,13 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     reports: {
-      append(reports) {
-        return durably(() => appendInTransaction(reports));
+      append(reports, audit) {
+        return durably(() => {
+          const result = appendInTransaction(reports);
+          const entry = audit?.(result);
+          if (entry) insertAudit(entry);
+          return result;
+        });
       },
 
       async *query(query) {
@@ -291,10 +395,12 @@ export function openSqliteStore(dataDir: string): Store {
         return found;
       },
 
-      async deleteExercise() {
-        const deleted = statements.deleteExercise.run().changes;
-        if (deleted > 0) epoch += 1;
-        return deleted;
+      deleteExercise() {
+        return durably(() => {
+          const deleted = statements.deleteExercise.run().changes;
+          if (deleted > 0) epoch += 1;
+          return deleted;
+        });
       },
     },
 
@@ -302,14 +408,16 @@ export function openSqliteStore(dataDir: string): Store {
     log: {
       async replay(onReport) {
         // better-sqlite3 is synchronous: nothing is written between this read and the replay below
-        const seq = statements.lastSeq.get()?.seq ?? 0;
+        const seq = Math.min(statements.lastSeq.get()?.seq ?? 0, durableCeiling());
         for (const row of statements.allReports.iterate(seq)) onReport(replayedRow(row));
         return toPosition({ seq, epoch });
       },
       async readAfter(position) {
         const from = fromPosition(position);
         if (from.epoch !== epoch) return { reports: [], position, rewritten: true };
-        const rows = statements.reportsAfter.all(from.seq);
+        // Only what is on disk: a report whose commit still waits for its sync is read next time.
+        const ceiling = durableCeiling();
+        const rows = statements.reportsAfter.all(from.seq).filter((row) => row.seq <= ceiling);
         const last = rows[rows.length - 1];
         return { reports: rows.map(rowToReport), position: last ? toPosition({ seq: last.seq, epoch }) : position, rewritten: false };
       },
@@ -320,7 +428,7 @@ export function openSqliteStore(dataDir: string): Store {
         return statements.listSites.all().map((r) => Site.parse(JSON.parse(r.body)));
       },
       async put(site) {
-        statements.putSite.run(site.id, JSON.stringify(site));
+        await durably(() => statements.putSite.run(site.id, JSON.stringify(site)));
       },
     },
 
@@ -331,7 +439,7 @@ export function openSqliteStore(dataDir: string): Store {
         return Thresholds.parse(JSON.parse(row.body));
       },
       async put(thresholds) {
-        statements.putThresholds.run(JSON.stringify(thresholds));
+        await durably(() => statements.putThresholds.run(JSON.stringify(thresholds)));
       },
     },
 
@@ -352,16 +460,16 @@ export function openSqliteStore(dataDir: string): Store {
         return row ? { alert: alertFromBody(row.body), world: row.world } : undefined;
       },
 
-      async insert(world, alert) {
+      insert(world, alert) {
         const subject = alertSubjectKey(alert);
-        return db.transaction(() => {
+        return durably(() => {
           const open = statements.openAlertBySubject.get(world, subject);
           if (open) return alertFromBody(open.body);
           const body = JSON.stringify(alert);
           statements.insertAlert.run({ id: alert.id, world, subject, state: alert.state, raisedAt: alert.raisedAt, body });
           statements.insertAlertEvent.run({ alertId: alert.id, world, at: alert.updatedAt, kind: 'raised', body });
           return alert;
-        })();
+        });
       },
 
       update(alert) {
@@ -403,12 +511,14 @@ export function openSqliteStore(dataDir: string): Store {
 
     tokens: {
       async create(token) {
-        statements.insertToken.run({
-          ...token,
-          sites: JSON.stringify(token.sites),
-          revokedAt: token.revokedAt ?? null,
-          exercise: token.exercise ? 1 : 0,
-        });
+        await durably(() =>
+          statements.insertToken.run({
+            ...token,
+            sites: JSON.stringify(token.sites),
+            revokedAt: token.revokedAt ?? null,
+            exercise: token.exercise ? 1 : 0,
+          }),
+        );
       },
       async findByHash(hash) {
         const row = statements.tokenByHash.get(hash);
@@ -418,8 +528,8 @@ export function openSqliteStore(dataDir: string): Store {
         const row = statements.tokenById.get(id);
         return row ? tokenFromRow(row) : undefined;
       },
-      async revoke(id, at) {
-        return statements.revokeToken.run(at, id).changes > 0;
+      revoke(id, at) {
+        return durably(() => statements.revokeToken.run(at, id).changes > 0);
       },
       async count() {
         return statements.countTokens.get()!.n;
@@ -445,9 +555,7 @@ export function openSqliteStore(dataDir: string): Store {
     audit: {
       async append(entry) {
         // Committed with the other writes of this turn (group commit, above): one fsync for many requests.
-        await durably(() =>
-          statements.insertAudit.run({ id: entry.id, at: entry.at, action: entry.action, tokenId: entry.actor.tokenId, body: JSON.stringify(entry) }),
-        );
+        await durably(() => insertAudit(entry));
       },
       async list(query) {
         return statements.listAudit.all(query.limit).map((r) => AuditEntry.parse(JSON.parse(r.body)));

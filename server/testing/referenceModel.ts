@@ -363,27 +363,32 @@ export class ReferenceModel {
   }
 
   /**
-   * Onward movement towards `pcode` at `nowMs`: every destination naming it in arrivals reports of
+   * Onward movement towards every governorate at `nowMs`: every destination in arrivals reports of
    * the last 24 h at checkpoints of other governorates, its persons spread evenly over its arrival
    * window, summed hour by hour over the next 24 h. Sites in registry order, reports in storage order,
-   * as the server folds them, so that sums of fractions add up in the same order.
+   * as the server folds them, so that sums of fractions add up in the same order. One pass for all
+   * governorates: the differential test asks for a picture after every command.
    */
-  private onwardOf(pcode: string, bySite: ReadonlyMap<string, ModelReport[]>, nowMs: number): OnwardFigures {
+  private onwardAll(bySite: ReadonlyMap<string, ModelReport[]>, nowMs: number): Map<string, OnwardFigures> {
     const travel = this.thresholds.onwardInflux?.travelHours;
-    const byHour = new Array<number>(24).fill(0);
-    let heading24h = 0;
-    let heading6h = 0;
-    let expectedAll = 0;
-    const origins = new Map<string, { heading24h: number; heading6h: number; expected: number }>();
+    interface Sums {
+      byHour: number[];
+      heading24h: number;
+      heading6h: number;
+      expected: number;
+      origins: Map<string, { heading24h: number; heading6h: number; expected: number }>;
+    }
+    const sums = new Map<string, Sums>(this.pcodes.map((p) => [p, { byHour: new Array<number>(24).fill(0), heading24h: 0, heading6h: 0, expected: 0, origins: new Map() }]));
     for (const site of this.sites) {
-      if (site.kind !== 'checkpoint' || site.governorate === pcode) continue;
+      if (site.kind !== 'checkpoint') continue;
       for (const r of bySite.get(site.id) ?? []) {
         if (r.report.kind !== 'arrivals' || !r.report.destinations) continue;
         if (!(r.observedMs > nowMs - 24 * HOUR && r.observedMs <= nowMs + AHEAD_TOLERANCE)) continue;
         const recent = r.observedMs > nowMs - 6 * HOUR;
         for (const d of r.report.destinations) {
-          if (d.to !== pcode || d.persons === 0) continue;
-          const hours = own(travel, `${site.governorate}>${pcode}`) ?? FALLBACK_TRAVEL_HOURS;
+          const s = sums.get(d.to);
+          if (!s || d.to === site.governorate || d.persons === 0) continue;
+          const hours = own(travel, `${site.governorate}>${d.to}`) ?? FALLBACK_TRAVEL_HOURS;
           const half = Math.max(hours * SPREAD, MIN_SPREAD_HOURS);
           const startMs = r.observedMs + Math.max(0, hours - half) * HOUR;
           const endMs = r.observedMs + (hours + half) * HOUR;
@@ -391,30 +396,34 @@ export class ReferenceModel {
           for (let k = 0; k < 24; k++) {
             const overlap = Math.min(endMs, nowMs + (k + 1) * HOUR) - Math.max(startMs, nowMs + k * HOUR);
             const inHour = d.persons * (overlap > 0 ? overlap / (endMs - startMs) : 0);
-            byHour[k]! += inHour;
+            s.byHour[k]! += inHour;
             expected += inHour;
           }
-          heading24h += d.persons;
-          if (recent) heading6h += d.persons;
-          expectedAll += expected;
-          const o = origins.get(site.governorate) ?? { heading24h: 0, heading6h: 0, expected: 0 };
+          s.heading24h += d.persons;
+          if (recent) s.heading6h += d.persons;
+          s.expected += expected;
+          const o = s.origins.get(site.governorate) ?? { heading24h: 0, heading6h: 0, expected: 0 };
           o.heading24h += d.persons;
           if (recent) o.heading6h += d.persons;
           o.expected += expected;
-          origins.set(site.governorate, o);
+          s.origins.set(site.governorate, o);
         }
       }
     }
-    const byOrigin = [...origins]
-      .map(([origin, o]) => ({
-        origin,
-        heading24h: o.heading24h,
-        heading6h: o.heading6h,
-        expected24h: Math.round(o.expected),
-        travelHours: own(travel, `${origin}>${pcode}`) ?? FALLBACK_TRAVEL_HOURS,
-      }))
-      .sort((a, b) => b.expected24h - a.expected24h || b.heading24h - a.heading24h || (a.origin < b.origin ? -1 : 1));
-    return { heading24h, heading6h, expected24h: Math.round(expectedAll), expectedByHour: byHour.map((n) => Math.round(n)), byOrigin };
+    const figures = new Map<string, OnwardFigures>();
+    for (const [pcode, s] of sums) {
+      const byOrigin = [...s.origins]
+        .map(([origin, o]) => ({
+          origin,
+          heading24h: o.heading24h,
+          heading6h: o.heading6h,
+          expected24h: Math.round(o.expected),
+          travelHours: own(travel, `${origin}>${pcode}`) ?? FALLBACK_TRAVEL_HOURS,
+        }))
+        .sort((a, b) => b.expected24h - a.expected24h || b.heading24h - a.heading24h || (a.origin < b.origin ? -1 : 1));
+      figures.set(pcode, { heading24h: s.heading24h, heading6h: s.heading6h, expected24h: Math.round(s.expected), expectedByHour: s.byHour.map((n) => Math.round(n)), byOrigin });
+    }
+    return figures;
   }
 
   private forecastOf(pcode: string, bySite: ReadonlyMap<string, ModelReport[]>, current: ReadonlySet<string>, nowMs: number, onward: OnwardFigures): CapacityForecast {
@@ -437,8 +446,9 @@ export class ReferenceModel {
     const bySite = this.reportsBySite(world);
     const states = new Map(this.sites.map((s) => [s.id, this.siteStateOf(s, bySite.get(s.id) ?? [], nowMs)]));
     const current = new Set(this.sites.filter((s) => s.kind === 'shelter' && this.isCurrent(s, bySite.get(s.id) ?? [], nowMs)).map((s) => s.id));
+    const onwardByPcode = this.onwardAll(bySite, nowMs);
     const governorates: GovernorateRollup[] = this.pcodes.map((pcode) => {
-      const onward = this.onwardOf(pcode, bySite, nowMs);
+      const onward = onwardByPcode.get(pcode)!;
       return {
         pcode,
         ...this.rollupOf(

@@ -13,6 +13,7 @@ import { Page } from '../../components/Page.tsx';
 import { PressureRanking } from '../../components/PressureRanking.tsx';
 import { SheltersOverLine } from '../../components/SheltersOverLine.tsx';
 import { useFormat } from '../../components/format.ts';
+import { TimeSlider } from '../../components/TimeSlider.tsx';
 import { useNow } from '../../components/useNow.ts';
 import { useDashboard } from '../../store/store.ts';
 
@@ -45,6 +46,7 @@ function OverviewBody() {
         </div>
       </header>
       <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
+      <TimeSlider />
       <HeadlineNumbers rollup={national} activeAlerts={counts.active} acknowledgedAlerts={counts.acknowledged} nowMs={nowMs} />
       <div className="overview-grid">
         <MapView onSelectGovernorate={openGovernorate} />

@@ -19,6 +19,8 @@ import enForecast from '../locales/en/forecast.json';
 import enGlossary from '../locales/en/glossary.json';
 import enReport from '../locales/en/report.json';
 import type { Language } from '../../shared/language.ts';
+// types only: the situation report's words load with its own chunk (lazyResources.ts)
+import type enSitrep from '../locales/en/sitrep.json';
 
 /**
  * `glossary` holds the domain terms (checkpoint, shelter, health post, …), each spelt once per
@@ -30,10 +32,10 @@ export type Namespace = (typeof NAMESPACES)[number];
 const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, analyst: enAnalyst };
 
 /** English is the source: its files give the keys their types (i18next.d.ts). */
-export type SourceResources = typeof en;
+export type SourceResources = typeof en & { sitrep: typeof enSitrep };
 
 /** Strings of one namespace; the glossary's terms are objects of forms. */
-type Strings = Record<string, string | Record<string, string>>;
+export type Strings = Record<string, string | Record<string, string>>;
 
 export const resources: Record<Language, Record<Namespace, Strings>> = {
   en,

@@ -2,12 +2,14 @@
 // the address, the per-checkpoint parts against the whole, the influx line where the threshold is,
 // Arabic value axes measured unclipped, the time slider's past picture and LIVE, and the situation
 // report printed to PDF in three languages. Screenshots go to /tmp/amina-shots/.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../shared/schemas.ts';
 import { ADMIN_TOKEN, startServer, type Running } from '../server/testing/harness.ts';
+import { printSitrep, sitrepAddress } from '../scripts/sitrep.ts';
 import { launchBrowser } from './support/browser.ts';
 import { expectClean, openScreen, pictureLoaded, SCREEN_TIMEOUT_MS } from './support/screens.ts';
 import { arrivals, HOUR, occupancy, post } from './support/seed.ts';
@@ -275,3 +277,58 @@ describe('the time slider', () => {
   });
 });
 
+
+/** pdftotext's words with every digit as ASCII and no group separators: "٢٥٬١٢٠" and "25,120" both read "25120". */
+function plainDigits(text: string): string {
+  return text
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/(?<=\d)[,٬](?=\d)/g, '');
+}
+
+describe('the situation report', () => {
+  let at: string;
+  beforeAll(async () => {
+    // an acknowledged alert with its note, so that the report has a state and a note to show
+    const analyst = await server.tokenFor('analyst');
+    const open = (await server.request('GET', '/api/alerts?state=active', ADMIN_TOKEN)).body as { id: string; rule: string }[];
+    const shelter = open.find((a) => a.rule === 'shelter_capacity');
+    expect(shelter, 'Domiz 1 over its line').toBeDefined();
+    expect((await server.request('POST', `/api/alerts/${shelter!.id}/ack`, analyst, { note: 'water trucking arranged' })).status).toBe(200);
+    at = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+  });
+
+  it.each(['en', 'ar', 'ckb'] as const)('prints to at most two A4 pages in %s, with the headline figures in the PDF', { timeout: SCREEN_TIMEOUT_MS }, async (lang) => {
+    const out = path.join(SHOTS, `sitrep-${lang}.pdf`);
+    fs.rmSync(out, { force: true });
+    await printSitrep(browser, sitrepAddress(server.url, viewer, lang, at), out);
+    const info = execFileSync('pdfinfo', [out], { encoding: 'utf8' });
+    const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages).toBeLessThanOrEqual(2);
+    // A4: 595 × 842 points
+    expect(info).toMatch(/Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
+    const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+    const plain = plainDigits(text);
+    const now = (await server.request('GET', `/api/snapshot?at=${at}`, ADMIN_TOKEN)).body as Snapshot;
+    const before = (await server.request('GET', `/api/snapshot?at=${new Date(Date.parse(at) - 24 * HOUR).toISOString()}`, ADMIN_TOKEN)).body as Snapshot;
+    const figures = [now.national.arrivals24h, now.national.arrivals1h, now.national.occupancy, before.national.arrivals24h, before.national.occupancy];
+    for (const n of figures) expect(plain, `${n} in the ${lang} PDF`).toMatch(new RegExp(`(?<!\\d)${n}(?!\\d)`));
+    expect(now.national.arrivals24h).toBeGreaterThan(1000);
+    expect(text).toContain('water trucking arranged');
+    if (lang === 'en') expect(text).toContain('Situation report');
+    else {
+      // the figures themselves are written in Arabic-Indic digits
+      expect(text).toMatch(/[٠-٩]/);
+      expect(text).not.toMatch(new RegExp(`(?<![\\d.:-])${now.national.arrivals24h.toLocaleString('en-GB')}(?!\\d)`));
+    }
+    if (lang !== 'ckb') execFileSync('pdftoppm', ['-png', '-r', '90', '-f', '1', '-l', '1', '-singlefile', out, path.join(SHOTS, `sitrep-${lang}-page1`)]);
+  });
+
+  it('says in words when the moment is in the future, and prints nothing', { timeout: SCREEN_TIMEOUT_MS }, async () => {
+    const out = path.join(SHOTS, 'sitrep-future.pdf');
+    fs.rmSync(out, { force: true });
+    await expect(printSitrep(browser, sitrepAddress(server.url, viewer, 'en', new Date(Date.now() + 24 * HOUR).toISOString()), out)).rejects.toThrow(/future/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});

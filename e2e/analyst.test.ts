@@ -283,6 +283,33 @@ describe('the time slider', () => {
 });
 
 
+describe('a link to a past moment', () => {
+  it('opens the picture as known then: a report received a moment later is not in it', { timeout: SCREEN_TIMEOUT_MS }, async () => {
+    await post(server, [arrivals('mandali', 5_000, 30 * 60_000)]);
+    await new Promise((r) => setTimeout(r, 1200));
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    await new Promise((r) => setTimeout(r, 1200));
+    await post(server, [arrivals('mandali', 3_000, 20 * 60_000)]);
+    const then = (await server.request('GET', `/api/snapshot?at=${at}`, ADMIN_TOKEN)).body as Snapshot;
+    const now = (await server.request('GET', '/api/snapshot', ADMIN_TOKEN)).body as Snapshot;
+    expect(now.national.arrivals24h - then.national.arrivals24h).toBe(3_000);
+
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      const watched = await openScreen(context, server, `/?lang=en&at=${at}`, viewer);
+      const { page } = watched;
+      await page.waitForSelector(`[data-testid=past-banner][data-at="${at}"]`, { timeout: 30_000 });
+      await expect.poll(() => headline24h(page)).toBe(then.national.arrivals24h.toLocaleString('en-GB'));
+      await page.screenshot({ path: path.join(SHOTS, 'analyst-past-link-en.png') });
+      await page.click('[data-testid=go-live]');
+      await expect.poll(() => headline24h(page), { timeout: 15_000 }).toBe(now.national.arrivals24h.toLocaleString('en-GB'));
+      expectClean(watched);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 /** pdftotext's words with every digit as ASCII and no group separators: "٢٥٬١٢٠" and "25,120" both read "25120". */
 function plainDigits(text: string): string {
   return text

@@ -98,6 +98,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
     const list = Object.values(alerts).filter((a) => a.governorate === pcode);
     return { active: list.filter((a) => a.state === 'active').length, acknowledged: list.filter((a) => a.state === 'acknowledged').length };
   }, [alerts, pcode]);
+  const inPast = useDashboard((s) => s.pastAt !== null);
   const [rangeChoice, chooseRange] = useRange();
   const series = useSeries(pcode, rangeChoice);
   const thresholds = useDashboard((s) => s.thresholds);
@@ -134,7 +135,8 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         <MapView focus={pcode} />
         <div className="side">
           <CapacityForecastPanel pcode={pcode} />
-          <AlertList governorate={pcode} acknowledgeable nowMs={nowMs} />
+          {/* an alert of the past is not there to acknowledge: only the live list offers it */}
+          <AlertList governorate={pcode} acknowledgeable={!inPast} nowMs={nowMs} />
           <ThresholdList pcode={pcode} />
         </div>
       </div>

@@ -11,7 +11,7 @@ import type { Snapshot } from '../shared/schemas.ts';
 import { ADMIN_TOKEN, startServer, type Running } from '../server/testing/harness.ts';
 import { printSitrep, sitrepAddress } from '../scripts/sitrep.ts';
 import { launchBrowser } from './support/browser.ts';
-import { expectClean, openScreen, pictureLoaded, SCREEN_TIMEOUT_MS } from './support/screens.ts';
+import { expectClean, mapReady, openScreen, pictureLoaded, SCREEN_TIMEOUT_MS } from './support/screens.ts';
 import { arrivals, HOUR, occupancy, post } from './support/seed.ts';
 
 const SHOTS = '/tmp/amina-shots';
@@ -300,6 +300,7 @@ describe('a link to a past moment', () => {
       const { page } = watched;
       await page.waitForSelector(`[data-testid=past-banner][data-at="${at}"]`, { timeout: 30_000 });
       await expect.poll(() => headline24h(page)).toBe(then.national.arrivals24h.toLocaleString('en-GB'));
+      await mapReady(page);
       await page.screenshot({ path: path.join(SHOTS, 'analyst-past-link-en.png') });
       await page.click('[data-testid=go-live]');
       await expect.poll(() => headline24h(page), { timeout: 15_000 }).toBe(now.national.arrivals24h.toLocaleString('en-GB'));

@@ -13,7 +13,7 @@ import { Page } from '../../components/Page.tsx';
 import { TimeSlider } from '../../components/TimeSlider.tsx';
 import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
-import { useNow } from '../../components/useNow.ts';
+import { usePictureNow } from '../../components/useNow.ts';
 import { setAddressParam } from '../../lib/address.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { viewedWorld } from '../../lib/world.ts';
@@ -89,7 +89,7 @@ function useSeries(pcode: string, choice: RangeChoice): SeriesState & { problem:
 
 function GovernorateBody({ pcode }: { pcode: string }) {
   const { t, lang } = useFormat();
-  const nowMs = useNow(15_000);
+  const nowMs = usePictureNow(15_000);
   const governorates = useGovernorates();
   const shapesLoaded = useDashboard((s) => s.governorateShapes !== null);
   const rollup = useDashboard((s) => s.governorateRollups[pcode] ?? null);

@@ -14,7 +14,7 @@ import { PressureRanking } from '../../components/PressureRanking.tsx';
 import { SheltersOverLine } from '../../components/SheltersOverLine.tsx';
 import { useFormat } from '../../components/format.ts';
 import { TimeSlider } from '../../components/TimeSlider.tsx';
-import { useNow } from '../../components/useNow.ts';
+import { usePictureNow } from '../../components/useNow.ts';
 import { useDashboard } from '../../store/store.ts';
 
 /** No report anywhere for this long, and the page says the numbers may be out of date. */
@@ -22,7 +22,7 @@ const STALE_AFTER_MS = 60 * 60_000;
 
 function OverviewBody() {
   const { t } = useFormat();
-  const nowMs = useNow(15_000);
+  const nowMs = usePictureNow(15_000);
   const [aboutOpen, setAboutOpen] = useState(false);
   const national = useDashboard((s) => s.national);
   const alerts = useDashboard((s) => s.alerts);

@@ -79,7 +79,7 @@ export async function seedStore(count: number, nowMs: number): Promise<string> {
   // Made and written one at a time: holding a batch of report objects only feeds the collector.
   const insertRange = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const site = sites[Math.floor(random() * sites.length)];
+      const site = sites[Math.floor(random() * sites.length)]!;
       const r = reportFor(site, startMs + Math.floor((i / count) * SPAN_MS), random);
       insert.run(r.id, r.siteId, r.kind, Date.parse(r.observedAt), r.receivedAt, reportContent(r));
     }

@@ -25,7 +25,7 @@ function Screen() {
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
   if (path === '/sitrep') return <SitrepScreen />;
-  if (governorate) return <GovernorateScreen pcode={governorate[1]} />;
+  if (governorate?.[1]) return <GovernorateScreen pcode={governorate[1]} />;
   return <OverviewScreen />;
 }
 

@@ -134,9 +134,9 @@ describe('shelters at or above their warning line', () => {
         expect(await text(page, '[data-testid=shelters-over-line] h2')).toBe('Shelters at 90% or more');
       } else {
         const [siteId, severity, , governorate, percent] = expected[0];
-        expect(rows[0].slice(0, 2)).toEqual([siteId, severity]);
-        expect(rows[0][3]).toBe(governorate);
-        expect(rows[0][4]).toContain(percent);
+        expect(rows[0]!.slice(0, 2)).toEqual([siteId, severity]);
+        expect(rows[0]![3]).toBe(governorate);
+        expect(rows[0]![4]).toContain(percent);
         // the severity in words, not only in colour
         expect(await text(page, '[data-testid=shelters-over-line] li .badge')).toBe('حرج');
       }
@@ -315,7 +315,7 @@ describe('map colour is alert severity', () => {
     await post(server, [
       ...checkpoints.slice(0, -2).map((s, i) => arrivals(s.id, 150 * i, ((i % 5) + 0.5) * HOUR)),
       ...shelters.slice(0, -1).map((s, i) => occupancy(s.id, Math.round(s.capacity! * (0.55 + 0.06 * i)), ((i % 4) * 3 + 1) * HOUR)),
-      ...clinics.slice(0, -1).map((s, i) => health(s.id, ['operational', 'limited', 'closed'][i % 3], ((i % 6) * 4 + 1) * HOUR)),
+      ...clinics.slice(0, -1).map((s, i) => health(s.id, (['operational', 'limited', 'closed'] as const)[i % 3]!, ((i % 6) * 4 + 1) * HOUR)),
     ]);
     const base = (await server.request('GET', '/api/thresholds', coordinator)).body as Thresholds;
 
@@ -336,7 +336,7 @@ describe('map colour is alert severity', () => {
 
     // A change every shelter feels: with the warning line at 10 % each reporting shelter turns
     // warning or critical on the open page, no reload.
-    const quiet = shelters[0].id; // 55 % of its capacity: normal under the fixtures' 90 %
+    const quiet = shelters[0]!.id; // 55 % of its capacity: normal under the fixtures' 90 %
     expect(await conditionOf(quiet)).toBe('ok');
     await page.evaluate(() => Object.assign(window, { notReloaded: true }));
     await put({ ...base, shelterCapacity: { warningRatio: 0.1, criticalRatio: 0.6 } });

@@ -126,8 +126,8 @@ describe('the field form', () => {
     await page.waitForFunction(() => document.querySelectorAll('.report-item[data-state="sent"]').length === 1, undefined, { timeout: 30_000 });
 
     expect(proxy.dropped).toHaveLength(1);
-    expect(proxy.dropped[0].status).toBe(201);
-    const id = proxy.dropped[0].body.accepted[0];
+    expect(proxy.dropped[0]!.status).toBe(201);
+    const id = proxy.dropped[0]!.body.accepted[0];
     expect(proxy.answers).toContainEqual({ status: 201, body: { accepted: [], duplicate: [id] } });
     expect(await page.locator('.report-item[data-state="sent"]').textContent()).toMatch(/the server already had it/);
     expect(await store.reports.count('ibrahim-khalil')).toBe(1);

@@ -183,7 +183,7 @@ describe('overview controls (en)', () => {
     const mandali = sites.find((s) => s.id === 'mandali')!;
     const at = await page.evaluate(([lon, lat]) => {
       const map = window.aminaMap!;
-      const point = map.project([lon, lat]);
+      const point = map.project([lon!, lat!]);
       const box = map.getCanvas().getBoundingClientRect();
       return { x: box.left + point.x, y: box.top + point.y };
     }, [mandali.lon, mandali.lat]);
@@ -287,7 +287,7 @@ describe('measurements', () => {
     console.log('gzipped JavaScript per route (kB):', JSON.stringify(Object.fromEntries(Object.entries(figures).map(([r, f]) => [r, f.totalKb]))));
     // The map's worker starts after the page is up; the first load is the page's own scripts.
     const firstLoad = (route: string) =>
-      Object.entries(figures[route].files)
+      Object.entries(figures[route]!.files)
         .filter(([name]) => !name.includes('worker'))
         .reduce((sum, [, kb]) => sum + kb, 0);
     // the map's screens hold MapLibre and React at least: a total near zero means nothing was measured
@@ -313,7 +313,7 @@ describe('measurements', () => {
       const kinds = ['checkpoint', 'shelter', 'health_post'] as const;
       const synthetic = Array.from({ length: 2000 }, (_, i) => ({
         id: `synthetic-${i}`,
-        kind: kinds[i % 3],
+        kind: kinds[i % 3]!,
         nameEn: `Synthetic ${i}`,
         nameAr: `موقع ${i}`,
         governorate: 'IQG09',
@@ -366,7 +366,7 @@ describe('measurements', () => {
         });
         clearInterval(timer);
         const sorted = [...intervals].sort((a, b) => a - b);
-        const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+        const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
         return {
           frames: intervals.length,
           updates: round,

@@ -70,7 +70,7 @@ describe('convertBoundaries', () => {
     ['a ring folding back along itself', [[0, 0], [2, 0], [1, 0], [1, 1], [0, 0]], true],
     ['a triangle with too few points', [[0, 0], [1, 0], [0, 0]], true],
   ])('sees whether %s crosses itself', (_name, ring, crosses) => {
-    expect(ringSelfIntersects(ring)).toBe(crosses);
+    expect(ringSelfIntersects(ring as [number, number][])).toBe(crosses);
   });
 
   it.each([
@@ -78,7 +78,7 @@ describe('convertBoundaries', () => {
     ['a U, whose centre lies outside', { type: 'Polygon' as const, coordinates: [[[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]] }],
     ['a ring around a hole', { type: 'Polygon' as const, coordinates: [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]] }],
   ])('finds a label point inside %s', (_name, geometry) => {
-    const [lon, lat] = interiorPoint(geometry);
+    const [lon, lat] = interiorPoint(geometry as Parameters<typeof interiorPoint>[0]);
     expect(booleanPointInPolygon([lon, lat], geometry)).toBe(true);
   });
 });

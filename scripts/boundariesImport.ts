@@ -15,7 +15,7 @@ import { simplify } from '@turf/simplify';
 import { GovernorateCollection, Pcode, PolygonGeometry, type GovernorateFeature } from '../shared/schemas.ts';
 import { loadConfig } from '../server/config.ts';
 import { BOUNDARIES_FILE } from '../server/fixtures.ts';
-import { runMain, UsageError } from './cli.ts';
+import { runMain, theOneFile, UsageError } from './cli.ts';
 
 type Geometry = GovernorateFeature['geometry'];
 
@@ -38,10 +38,10 @@ function pick(props: Record<string, unknown>, keys: readonly string[]): string |
 const round4 = (n: number) => Math.round(n * 1e4) / 1e4;
 
 function roundGeometry(g: Geometry): Geometry {
-  const ring = (r: number[][]) => {
-    const out: number[][] = [];
+  const ring = (r: readonly Point[]) => {
+    const out: Point[] = [];
     for (const [x, y] of r) {
-      const p = [round4(x), round4(y)];
+      const p: Point = [round4(x), round4(y)];
       const last = out[out.length - 1];
       if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
     }
@@ -66,31 +66,32 @@ const inside = (lon: number, lat: number, g: Geometry) =>
  */
 export function interiorPoint(g: Geometry): [number, number] {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  const area = (r: number[][]) => Math.abs(r.reduce((s, [x1, y1], i) => s + x1 * r[(i + 1) % r.length][1] - r[(i + 1) % r.length][0] * y1, 0)) / 2;
-  const largest = polys.reduce((a, b) => (area(b[0]) > area(a[0]) ? b : a));
-  const lats = largest[0].map((p) => p[1]);
+  const area = (r: readonly Point[]) => Math.abs(r.reduce((s, [x1, y1], i) => s + x1 * r[(i + 1) % r.length]![1] - r[(i + 1) % r.length]![0] * y1, 0)) / 2;
+  const largest = polys.reduce((a, b) => (area(b[0]!) > area(a[0]!) ? b : a));
+  const lats = largest[0]!.map((p) => p[1]);
   const y = (Math.min(...lats) + Math.max(...lats)) / 2 + 1e-7;
   const xs: number[] = [];
   for (const ring of largest) {
     for (let i = 0; i < ring.length - 1; i++) {
-      const [x1, y1] = ring[i];
-      const [x2, y2] = ring[i + 1];
+      const [x1, y1] = ring[i]!;
+      const [x2, y2] = ring[i + 1]!;
       if ((y1 <= y && y < y2) || (y2 <= y && y < y1)) xs.push(x1 + ((y - y1) / (y2 - y1)) * (x2 - x1));
     }
   }
   xs.sort((a, b) => a - b);
-  let best: [number, number] = [largest[0][0][0], largest[0][0][1]];
+  let best: [number, number] = [largest[0]![0]![0], largest[0]![0]![1]];
   let width = -1;
   for (let i = 0; i + 1 < xs.length; i += 2) {
-    if (xs[i + 1] - xs[i] > width) {
-      width = xs[i + 1] - xs[i];
-      best = [(xs[i] + xs[i + 1]) / 2, y];
+    if (xs[i + 1]! - xs[i]! > width) {
+      width = xs[i + 1]! - xs[i]!;
+      best = [(xs[i]! + xs[i + 1]!) / 2, y];
     }
   }
   return [round4(best[0]), round4(best[1])];
 }
 
-type Point = number[];
+/** A position as the schema types it: longitude and latitude always there. */
+type Point = [number, number, ...number[]];
 
 /** -1, 0 or 1: which side of the line a→b the point c lies on. */
 function orientation(a: Point, b: Point, c: Point): number {
@@ -131,7 +132,7 @@ export function ringSelfIntersects(ring: readonly Point[]): boolean {
   const grid = new Map<number, number[]>();
   const cell = (v: number, min: number, size: number) => Math.min(cells - 1, Math.floor((v - min) / size));
   for (let i = 0; i < n; i++) {
-    const [a, b] = [ring[i], ring[i + 1]];
+    const [a, b] = [ring[i]!, ring[i + 1]!];
     for (let cx = cell(Math.min(a[0], b[0]), minX, w); cx <= cell(Math.max(a[0], b[0]), minX, w); cx++) {
       for (let cy = cell(Math.min(a[1], b[1]), minY, h); cy <= cell(Math.max(a[1], b[1]), minY, h); cy++) {
         const key = cx * cells + cy;
@@ -144,10 +145,10 @@ export function ringSelfIntersects(ring: readonly Point[]): boolean {
   for (const list of grid.values()) {
     for (let p = 0; p < list.length; p++) {
       for (let q = p + 1; q < list.length; q++) {
-        const [i, j] = list[p] < list[q] ? [list[p], list[q]] : [list[q], list[p]];
+        const [i, j] = list[p]! < list[q]! ? [list[p]!, list[q]!] : [list[q]!, list[p]!];
         // neighbours share a vertex by construction, the last segment and the first too
         if (j === i + 1 || (i === 0 && j === n - 1)) continue;
-        if (segmentsMeet(ring[i], ring[i + 1], ring[j], ring[j + 1])) return true;
+        if (segmentsMeet(ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!)) return true;
       }
     }
   }
@@ -254,15 +255,13 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { 'data-dir': { type: 'string' }, tolerance: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   });
-  if (positionals.length !== 1) {
-    throw new UsageError('Usage: npm run boundaries:import -- <cod-ab-adm1.geojson> [--data-dir ./data] [--tolerance 0.001] [--dry-run]');
-  }
+  const file = theOneFile(positionals, 'Usage: npm run boundaries:import -- <cod-ab-adm1.geojson> [--data-dir ./data] [--tolerance 0.001] [--dry-run]');
   const tolerance = Number(values.tolerance ?? 0.001);
   if (!(tolerance > 0 && tolerance < 1)) throw new UsageError(`--tolerance is in degrees, between 0 and 1; got "${values.tolerance}".`);
   const config = loadConfig();
   const dataDir = path.resolve(values['data-dir'] ?? config.dataDir);
   const reference = GovernorateCollection.parse(JSON.parse(fs.readFileSync(path.join(config.fixturesDir, 'governorates.geojson'), 'utf8')));
-  const input = JSON.parse(fs.readFileSync(positionals[0], 'utf8'));
+  const input = JSON.parse(fs.readFileSync(file, 'utf8'));
   const result = convertBoundaries(input, reference, tolerance);
   for (const line of result.summary) console.log(line);
   if (!result.collection) {
@@ -276,7 +275,7 @@ async function main(): Promise<number> {
     return 0;
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  const source = `OCHA COD-AB admin 1 from ${path.basename(positionals[0])}, simplified (tolerance ${tolerance} deg), precision 0.0001 deg`;
+  const source = `OCHA COD-AB admin 1 from ${path.basename(file)}, simplified (tolerance ${tolerance} deg), precision 0.0001 deg`;
   // Write beside, then rename: a server starting meanwhile reads the old file or the new one, never half.
   fs.writeFileSync(`${target}.tmp`, serialiseBoundaries(result.collection, source));
   fs.renameSync(`${target}.tmp`, target);

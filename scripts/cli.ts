@@ -25,6 +25,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The one file a script works on, or the usage line when it was not given exactly one. */
+export function theOneFile(positionals: readonly string[], usage: string): string {
+  const [file] = positionals;
+  if (positionals.length !== 1 || file === undefined) throw new UsageError(usage);
+  return file;
+}
+
 export interface ApiAnswer {
   status: number;
   body: unknown;

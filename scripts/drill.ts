@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { compressedPeriod, Scenario, scenarioSteps, type ScenarioEvent } from '../shared/scenario.ts';
 import { IssuedToken, PostReportsAnswer, type Report } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
-import { apiTarget, callApi, errorText, runMain, UsageError, type ApiTarget } from './cli.ts';
+import { apiTarget, callApi, errorText, runMain, theOneFile, UsageError, type ApiTarget } from './cli.ts';
 
 export interface DrillOptions extends ApiTarget {
   scenario: Scenario;
@@ -160,12 +160,12 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { speed: { type: 'string' }, url: { type: 'string' }, 'admin-token': { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new UsageError('Usage: npm run drill -- <scenario.json> [--speed 60] [--url …] [--admin-token …]');
+  const file = theOneFile(positionals, 'Usage: npm run drill -- <scenario.json> [--speed 60] [--url …] [--admin-token …]');
   const speed = Number(values.speed ?? 60);
   if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed must be a positive number, got "${values.speed}".`);
-  const parsed = Scenario.safeParse(JSON.parse(fs.readFileSync(positionals[0], 'utf8')));
+  const parsed = Scenario.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new UsageError(`${positionals[0]} is not a valid scenario:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new UsageError(`${file} is not a valid scenario:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const controller = new AbortController();
   // Ctrl-C ends the drill early; its tokens are still revoked.

@@ -6,12 +6,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { restoreSqlite } from '../server/storage/sqlite/backup.ts';
-import { runMain, UsageError } from './cli.ts';
+import { runMain, theOneFile, UsageError } from './cli.ts';
 
 runMain(async () => {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { replace: { type: 'boolean', default: false } } });
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('Give the backup file: npm run restore -- FILE [--replace]');
+  const file = theOneFile(positionals, 'Give the backup file: npm run restore -- FILE [--replace]');
   const config = loadConfig();
   if (config.databaseUrl) throw new UsageError('This Amina stores in PostgreSQL (DATABASE_URL): restore with pg_restore, as the README says.');
   const summary = restoreSqlite(file, config.dataDir, { replace: values.replace });

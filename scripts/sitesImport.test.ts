@@ -60,7 +60,7 @@ describe('sitesFromCsv', () => {
       ['kawergosk', 'changed'],
       ['new-transit', 'new'],
     ]);
-    expect(changes[1].fields.map((f: Answer) => f.field).sort()).toEqual(['capacity', 'lat', 'lon']);
+    expect(changes[1]!.fields.map((f: Answer) => f.field).sort()).toEqual(['capacity', 'lat', 'lon']);
   });
 });
 

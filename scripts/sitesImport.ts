@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { Site, type GovernorateCollection } from '../shared/schemas.ts';
-import { apiTarget, callApi, errorText, runMain, UsageError, type ApiTarget } from './cli.ts';
+import { apiTarget, callApi, errorText, runMain, theOneFile, type ApiTarget } from './cli.ts';
 
 export const SITE_COLUMNS = [
   'id',
@@ -108,8 +108,9 @@ function cellValue(column: SiteColumn, cell: string): unknown {
 export function sitesFromCsv(text: string, current: readonly Site[]): ParsedRegistry {
   const rows = parseCsv(text);
   const problems: RowProblem[] = [];
-  if (rows.length === 0) return { sites: [], problems: [{ line: 1, message: 'the file is empty' }] };
-  const header = rows[0].map((h) => h.trim());
+  const [headerRow] = rows;
+  if (!headerRow) return { sites: [], problems: [{ line: 1, message: 'the file is empty' }] };
+  const header = headerRow.map((h) => h.trim());
   const unknown = header.filter((h) => !(SITE_COLUMNS as readonly string[]).includes(h));
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (unknown.length) problems.push({ line: 1, message: `unknown column(s) ${unknown.join(', ')}; known: ${SITE_COLUMNS.join(', ')}` });
@@ -127,7 +128,7 @@ export function sitesFromCsv(text: string, current: readonly Site[]): ParsedRegi
     }
     const fromFile: Record<string, unknown> = {};
     header.forEach((column, i) => {
-      fromFile[column] = cellValue(column as SiteColumn, cells[i]);
+      fromFile[column] = cellValue(column as SiteColumn, cells[i] ?? '');
     });
     const id = String(fromFile.id ?? '');
     const existing = byId.get(id);
@@ -250,10 +251,10 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { 'dry-run': { type: 'boolean' }, url: { type: 'string' }, 'admin-token': { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new UsageError('Usage: npm run sites:import -- <sites.csv> [--dry-run] [--url …] [--admin-token …]');
+  const file = theOneFile(positionals, 'Usage: npm run sites:import -- <sites.csv> [--dry-run] [--url …] [--admin-token …]');
   const result = await importSites({
     ...apiTarget(values),
-    csv: fs.readFileSync(positionals[0], 'utf8'),
+    csv: fs.readFileSync(file, 'utf8'),
     dryRun: values['dry-run'] ?? false,
     log: console.log,
   });

@@ -233,7 +233,7 @@ describe('tokens and roles', () => {
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'analyst for tests', note: 'team sent' });
     const update = await waitFor('the acknowledgement', () => wall.updates.find((u: Answer) => u.alerts.some((a: Answer) => a.state === 'acknowledged')));
-    expect(update.alerts[0].id).toBe(alert.id);
+    expect(update.alerts[0]!.id).toBe(alert.id);
     expect((await server.request('POST', `/api/alerts/${randomUUID()}/ack`, analyst, {})).status).toBe(404);
     expect((await server.request('GET', '/api/alerts?state=open', analyst)).status).toBe(400);
   });

@@ -13,6 +13,9 @@ import type { Config } from './config.ts';
 import { loadFixtures, type Fixtures } from './fixtures.ts';
 import { ApiError, errorHandler } from './http/apiError.ts';
 import { auditRoutes } from './http/auditRoutes.ts';
+import { phoneRoutes } from './http/phoneRoutes.ts';
+import { createPhoneRegistry } from './phones.ts';
+import { kannelRoutes } from './sms/kannel.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
@@ -82,6 +85,19 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         '*.secret',
         'password',
         '*.password',
+        // SMS: the keys, and staff phone numbers wherever one could be handed to a log call.
+        'phoneHashSecret',
+        '*.phoneHashSecret',
+        'smsGatewaySecret',
+        '*.smsGatewaySecret',
+        'phone',
+        '*.phone',
+        'number',
+        '*.number',
+        'sender',
+        '*.sender',
+        'req.query',
+        'query',
       ],
       censor: '[redacted]',
     },
@@ -145,6 +161,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const counters = store.counters ?? memoryHitCounters();
   const guard = createAuthFailureGuard(config, counters);
   const audit = createAuditLog({ store, clock });
+  const phones = config.phoneHashSecret ? createPhoneRegistry(store, config.phoneHashSecret) : undefined;
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
   const follower = store.changes
     ? createLogFollower({
@@ -182,6 +199,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   // The interface documents hold no data: an integrator reads them before having a token.
   api.use(docsRoutes({ version: VERSION }));
+  // The SMS gateway has no bearer token: it sends SMS_GATEWAY_SECRET on every call instead.
+  api.use(
+    kannelRoutes({
+      store,
+      live,
+      clock,
+      audit,
+      phones,
+      defaultCountryCode: config.smsDefaultCountryCode,
+      gatewaySecret: config.smsGatewaySecret,
+    }),
+  );
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   api.use(requireToken(auth, guard));
   api.use(writeLimit(config, counters, store.counters !== undefined));
@@ -189,6 +218,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
   api.use(auditRoutes({ store }));
+  api.use(phoneRoutes({ store, clock, audit, phones }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
   });

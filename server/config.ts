@@ -32,6 +32,9 @@ const Environment = z.object({
   WRITE_LIMIT_WINDOW_MS: wholeNumber(60_000),
   TRUST_PROXY: text('loopback'),
   CAP_CONTACT: text('Crisis Coordination Centre duty officer, through the Amina dashboard'),
+  PHONE_HASH_SECRET: z.preprocess(unset, z.string().min(32, 'must be at least 32 characters: it keys the hashes of phone numbers').optional()),
+  SMS_GATEWAY_SECRET: z.preprocess(unset, z.string().min(16, 'must be at least 16 characters: the gateway sends it on every call').optional()),
+  SMS_DEFAULT_COUNTRY_CODE: z.preprocess(unset, z.string().regex(/^[1-9]\d{0,2}$/, 'must be a country calling code such as 964').default('964')),
 });
 
 /**
@@ -77,6 +80,15 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** the contact every CAP message names (CAP_CONTACT) */
   capContact: string;
+  /**
+   * keys the HMAC under which phone numbers are stored (PHONE_HASH_SECRET): a copy of the database
+   * alone cannot be searched for a number. Unset: no phone can be registered and SMS is off.
+   */
+  phoneHashSecret: string | undefined;
+  /** what an SMS gateway sends on every call (SMS_GATEWAY_SECRET); unset: every gateway call is 401 */
+  smsGatewaySecret: string | undefined;
+  /** the country a national sender number (07…) is read in (SMS_DEFAULT_COUNTRY_CODE) */
+  smsDefaultCountryCode: string;
 }
 
 /** A setting that cannot be used, named: the process prints it and stops before it listens. */
@@ -121,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     writeLimitWindowMs: e.WRITE_LIMIT_WINDOW_MS,
     trustProxy: trustProxy(e.TRUST_PROXY),
     capContact: e.CAP_CONTACT,
+    phoneHashSecret: e.PHONE_HASH_SECRET,
+    smsGatewaySecret: e.SMS_GATEWAY_SECRET,
+    smsDefaultCountryCode: e.SMS_DEFAULT_COUNTRY_CODE,
   };
 }
 

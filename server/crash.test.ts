@@ -117,7 +117,7 @@ describe('SIGKILL while clients post', () => {
     /** Posts batches of 1 to 20 reports until the server goes away. */
     async function client(url: string, { token, sites }: { token: string; sites: string[] }, seed: number) {
       for (let n = seed; ; n += 7) {
-        const batch = Array.from({ length: 1 + (n % 20) }, (_, k) => newReport(sites[(n + k) % sites.length], n + k));
+        const batch = Array.from({ length: 1 + (n % 20) }, (_, k) => newReport(sites[(n + k) % sites.length]!, n + k));
         for (const r of batch) attempted.set(r.id, r);
         let answer;
         try {
@@ -202,7 +202,7 @@ describe('SIGTERM', () => {
     expect((await call(child.url, 'GET', '/api/snapshot', ADMIN_TOKEN)).status).toBe(200);
 
     // A batch whose body arrives in two halves, with SIGTERM in between: the request is in flight.
-    const batch = Array.from({ length: 200 }, (_, n) => newReport(CHECKPOINTS[n % CHECKPOINTS.length], n));
+    const batch = Array.from({ length: 200 }, (_, n) => newReport(CHECKPOINTS[n % CHECKPOINTS.length]!, n));
     const body = Buffer.from(JSON.stringify({ reports: batch }));
     const answer = new Promise<{ status: number; body: Answer }>((resolve, reject) => {
       const request = http.request(`${child.url}/api/reports`, {

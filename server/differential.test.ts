@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HXL_HASHTAG_ROW, HXL_HEADER_ROW } from '../shared/hxl.ts';
-import { Thresholds, type Alert, type HealthStatus, type Report, type Site, type Snapshot, type Update, type World } from '../shared/schemas.ts';
+import { Thresholds, type Alert, type Destination, type HealthStatus, type Report, type Site, type Snapshot, type Update, type World } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { parseCsv } from '../scripts/sitesImport.ts';
 import { loadFixtures } from './fixtures.ts';
@@ -98,6 +98,31 @@ interface ReportSpec {
   period: number;
   extras: boolean;
   note?: string;
+  /**
+   * where a checkpoint's arrivals say they are heading: indexes into DESTINATION_KEYS, and the
+   * thousandths of the arrivals each takes (the shares sum to at most the arrivals)
+   */
+  destinations?: { to: number; share: number }[];
+}
+
+/** What a destination may name: every governorate, and `unknown`. */
+const DESTINATION_KEYS = [...PCODES, 'unknown'] as const;
+
+/** A spec's destinations as a report gives them: each key once, shares of the arrivals rounded down. */
+function destinationsFor(spec: ReportSpec): Destination[] | undefined {
+  if (!spec.destinations?.length) return undefined;
+  const seen = new Set<string>();
+  let left = spec.amount;
+  const out: Destination[] = [];
+  for (const d of spec.destinations) {
+    const to = DESTINATION_KEYS[d.to % DESTINATION_KEYS.length]!;
+    if (seen.has(to)) continue;
+    seen.add(to);
+    const persons = Math.min(left, Math.floor((spec.amount * d.share) / 1000));
+    left -= persons;
+    out.push({ to, persons });
+  }
+  return out;
 }
 
 const OLD_DATES = ['1999-06-01T00:00:00Z', '1969-12-31T23:59:59Z', '2000-02-29T12:00:00Z', '1987-03-04T05:06:07Z', '2025-11-28T12:00:00Z'];
@@ -149,6 +174,7 @@ function buildReport(spec: ReportSpec, siteId: string, nowMs: number, thresholds
         arrivals: spec.amount,
         periodMinutes: spec.period,
         ...(spec.extras ? { households: Math.floor(spec.amount / 5), departures: spec.amount % 17 } : {}),
+        ...(destinationsFor(spec) ? { destinations: destinationsFor(spec) } : {}),
       };
     case 'shelter':
       return { ...base, kind: 'occupancy', occupancy: occupancyFor(spec.amount, site.capacity ?? 1000, thresholds) };
@@ -188,6 +214,7 @@ const reportSpecArb: fc.Arbitrary<ReportSpec> = fc.record({
   period: fc.constantFrom(1, 15, 60, 1440),
   extras: fc.boolean(),
   note: fc.option(noteArb, { nil: undefined }),
+  destinations: fc.option(fc.array(fc.record({ to: fc.nat(), share: fc.integer({ min: 0, max: 1000 }) }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
 });
 
 /** mulberry32: a bulk batch of 500 reports comes from one seed, so that generating it costs nothing. */
@@ -226,6 +253,11 @@ function bulkSpecs(seed: number, count: number): ReportSpec[] {
       period: pick([1, 15, 60, 1440]),
       extras: random() < 0.3,
       note: random() < 0.3 ? `note ${hex(4)}, "${int(100)}"` : undefined,
+      // a third say where they are heading: most to a governorate near Duhok, some anywhere
+      destinations:
+        random() < 0.35
+          ? Array.from({ length: 1 + int(2) }, () => ({ to: random() < 0.6 ? PCODES.indexOf(pick(['IQG11', 'IQG08', 'IQG15'])) : int(DESTINATION_KEYS.length), share: int(600) }))
+          : undefined,
     };
   });
 }
@@ -484,6 +516,9 @@ const CSV_TAGS = [
   '#status+code',
   '#description',
   '#meta+exercise',
+  '#adm1+code+origin',
+  '#adm1+code+dest',
+  '#affected+ind+dest',
 ] as const;
 
 function expectedCsvRow(stored: ModelReport): string[] {
@@ -508,8 +543,32 @@ function expectedCsvRow(stored: ModelReport): string[] {
     '#status+code': text(r.kind === 'health' ? r.status : undefined),
     '#description': text(r.kind === 'health' ? r.note : undefined),
     '#meta+exercise': stored.world === 'exercise' ? 'true' : 'false',
+    '#adm1+code+origin': '',
+    '#adm1+code+dest': '',
+    '#affected+ind+dest': '',
   };
   return CSV_TAGS.map((tag) => values[tag]);
+}
+
+/** A report's rows: its own, then one per destination (identity, time and place repeated, the counts on the report's row only). */
+function expectedCsvRows(stored: ModelReport): string[][] {
+  const own = expectedCsvRow(stored);
+  const r = stored.report;
+  if (r.kind !== 'arrivals' || !r.destinations?.length) return [own];
+  const kept = new Set(['#date+occurred', '#date+reported', '#meta+id', '#loc+code', '#loc+type', '#adm1+code', '#adm1+name+i_en', '#meta+exercise']);
+  return [
+    own,
+    ...r.destinations.map((d) =>
+      CSV_TAGS.map((tag, i) => {
+        if (kept.has(tag)) return own[i]!;
+        if (tag === '#meta+type') return 'arrivals_destination';
+        if (tag === '#adm1+code+origin') return siteById.get(r.siteId)!.governorate;
+        if (tag === '#adm1+code+dest') return d.to;
+        if (tag === '#affected+ind+dest') return String(d.persons);
+        return '';
+      }),
+    ),
+  ];
 }
 
 /** The export of one world, row by row, against the model's stored reports by observedAt then storage order. */
@@ -521,7 +580,7 @@ async function expectCsv(running: Running, model: ReferenceModel, world: World, 
   expect(rows[1], `${where}: CSV hashtags`).toEqual(HXL_HASHTAG_ROW);
   const columns = CSV_TAGS.map((tag) => HXL_HASHTAG_ROW.indexOf(tag));
   const actual = rows.slice(2).map((row) => columns.map((i) => row[i]!));
-  const expected = model.exportOrder(world).map(expectedCsvRow);
+  const expected = model.exportOrder(world).flatMap(expectedCsvRows);
   // the first difference, not a diff of 20,000 rows
   const first = expected.findIndex((row, i) => !isDeepStrictEqual(row, actual[i]));
   if (first >= 0 || actual.length !== expected.length) {
@@ -568,7 +627,7 @@ async function verify(model: ReferenceModel, real: Real, options: { csv?: boolea
 
 // ---- commands -----------------------------------------------------------------------------------
 
-type Poison = 'none' | 'future' | 'wrongKind' | 'unknownSite' | 'notOnToken' | 'unknownField' | 'badCount';
+type Poison = 'none' | 'future' | 'wrongKind' | 'unknownSite' | 'notOnToken' | 'unknownField' | 'badCount' | 'tooManyHeading';
 
 abstract class DiffCommand implements fc.AsyncCommand<ModelState, Real> {
   abstract name(): string;
@@ -662,6 +721,14 @@ class PostCommand extends DiffCommand {
         expectInvalid = true;
         mangle = (body) => Object.assign(body.reports ? body.reports[victim] : body, { kind: 'arrivals', arrivals: -1, periodMinutes: 60 });
         break;
+      case 'tooManyHeading': {
+        // arrivals at one of the poster's checkpoints whose destinations count one person too many
+        const checkpoint = sitesOf(this.poster).find((id) => siteById.get(id)!.kind === 'checkpoint')!;
+        const r0 = reports[victim]!;
+        const arrived = specs[victim]!.amount;
+        reports[victim] = { id: r0.id, siteId: checkpoint, observedAt: r0.observedAt, kind: 'arrivals', arrivals: arrived, periodMinutes: 60, destinations: [{ to: 'IQG11', persons: arrived }, { to: 'unknown', persons: 1 }] };
+        break;
+      }
     }
     const { answer, batch } = await postReports(r, this.instance, this.poster, reports, this.asSingle, mangle);
     if (expectInvalid) {
@@ -932,8 +999,18 @@ const thresholdsArb = fc.record({
     ),
     { nil: undefined },
   ),
-}).map(({ capacityExhaustion, ...rest }) => ({
+  onwardInflux: fc.option(
+    fc.record({
+      persons24h: fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.constantFrom(100, 1000, 2000)),
+      perGovernorate: fc.dictionary(fc.constantFrom(...PCODES), fc.integer({ min: 1, max: 5000 }), { maxKeys: 3, noNullPrototype: true }),
+      // the pairs the generated destinations use most, at hours from a quarter to two days
+      travelHours: fc.dictionary(fc.constantFrom('IQG09>IQG11', 'IQG09>IQG08', 'IQG15>IQG11', 'IQG09>IQG15', 'IQG11>IQG08'), hoursArb, { maxKeys: 4, noNullPrototype: true }),
+    }),
+    { nil: undefined },
+  ),
+}).map(({ capacityExhaustion, onwardInflux, ...rest }) => ({
   ...rest,
+  ...(onwardInflux ? { onwardInflux } : {}),
   ...(capacityExhaustion
     ? {
         capacityExhaustion: {
@@ -951,7 +1028,7 @@ const instanceArb = fc.nat({ max: 7 });
 const posterArb = fc.constantFrom<PosterName>('admin', 'reporter', 'reporter', 'partial', 'drill', 'drill');
 const poisonArb = fc.oneof(
   { weight: 12, arbitrary: fc.constant<Poison>('none') },
-  { weight: 1, arbitrary: fc.constantFrom<Poison>('future', 'wrongKind', 'unknownSite', 'notOnToken', 'unknownField', 'badCount') },
+  { weight: 1, arbitrary: fc.constantFrom<Poison>('future', 'wrongKind', 'unknownSite', 'notOnToken', 'unknownField', 'badCount', 'tooManyHeading') },
 );
 
 const advanceArb = fc.oneof(

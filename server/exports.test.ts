@@ -53,7 +53,7 @@ function capMessages(feedXml: string): XmlElement[] {
 }
 
 const param = (alert: XmlElement, name: string) =>
-  children(children(alert, 'info')[0], 'parameter').find((p: Answer) => textOf(p, 'valueName') === name)?.children[1].text;
+  children(children(alert, 'info')[0]!, 'parameter').find((p: Answer) => textOf(p, 'valueName') === name)?.children[1]!.text;
 
 describe('GET /api/export/reports.csv', () => {
   it('streams every report in the range as RFC 4180 CSV with an HXL row, Arabic intact', async () => {
@@ -97,8 +97,8 @@ describe('GET /api/export/reports.csv', () => {
     });
     expect(records[2400]).toMatchObject({ '#status+code': 'limited', '#description': note, '#loc+name+i_ar': 'عيادة مخيم دوميز 1' });
 
-    const from = reports[1000].observedAt;
-    const to = reports[1100].observedAt;
+    const from = reports[1000]!.observedAt;
+    const to = reports[1100]!.observedAt;
     const ranged = await getText(server, `/api/export/reports.csv?from=${from}&to=${to}`, viewer);
     expect(csvRecords(ranged.text).map((r: Answer) => r['#meta+id'])).toEqual(reports.slice(1000, 1100).map((r: Answer) => r.id));
   });
@@ -150,10 +150,10 @@ describe('GET /api/export/alerts.cap', () => {
     const closed = bySite.get('peshkhabour-health')!;
     expect(param(closed, 'rule')).toBe('health_post_down');
     expect(textOf(closed, 'msgType')).toBe('Alert');
-    expect(textOf(children(closed, 'info')[0], 'severity')).toBe('Severe');
-    expect(textOf(children(closed, 'info')[1], 'headline')).toBe('النقطة الصحية في منفذ فيشخابور: النقطة الصحية مغلقة');
+    expect(textOf(children(closed, 'info')[0]!, 'severity')).toBe('Severe');
+    expect(textOf(children(closed, 'info')[1]!, 'headline')).toBe('النقطة الصحية في منفذ فيشخابور: النقطة الصحية مغلقة');
     // Peshkhabour has no coordinate: the area is its governorate's p-code alone.
-    const area = child(children(closed, 'info')[0], 'area')!;
+    const area = child(children(closed, 'info')[0]!, 'area')!;
     expect(child(area, 'circle')).toBeUndefined();
     expect(textOf(child(area, 'geocode')!, 'value')).toBe('IQG09');
 
@@ -161,12 +161,12 @@ describe('GET /api/export/alerts.cap', () => {
     // an acknowledgement publishes new values: an Update, never CAP's Ack (receipt of a message)
     expect(textOf(ack, 'msgType')).toBe('Update');
     expect(textOf(ack, 'references')).toMatch(new RegExp(`^amina@127\\.0\\.0\\.1,amina-${shelter.id}-\\d{8}T\\d{6}Z,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d-00:00$`));
-    expect(textOf(children(ack, 'info')[0], 'description')).toContain('tents & water sent');
-    expect(textOf(child(children(ack, 'info')[0], 'area')!, 'circle')).toBe('36.782322,42.891424 1');
+    expect(textOf(children(ack, 'info')[0]!, 'description')).toContain('tents & water sent');
+    expect(textOf(child(children(ack, 'info')[0]!, 'area')!, 'circle')).toBe('36.782322,42.891424 1');
 
     const cancel = bySite.get('kawergosk-clinic')!;
     expect(textOf(cancel, 'msgType')).toBe('Cancel');
-    expect(textOf(children(cancel, 'info')[0], 'urgency')).toBe('Past');
+    expect(textOf(children(cancel, 'info')[0]!, 'urgency')).toBe('Past');
   });
 });
 
@@ -223,7 +223,7 @@ describe('a preparedness drill', () => {
     const csv = csvRecords((await getText(server, '/api/export/reports.csv?exercise=only', viewer)).text);
     expect(csv.map((r: Answer) => r['#loc+code']).sort()).toEqual(['domiz-1', 'domiz-1', 'domiz-1-clinic', 'peshkhabour', 'peshkhabour']);
     expect(csv.every((r: Answer) => r['#meta+exercise'] === 'true')).toBe(true);
-    for (const r of csv) expect(Date.parse(r['#date+occurred'])).toBeLessThanOrEqual(Date.now());
+    for (const r of csv) expect(Date.parse(r['#date+occurred']!)).toBeLessThanOrEqual(Date.now());
     // An hour of scenario played in half a second is stamped as a one-minute period.
     expect(csv.filter((r: Answer) => r['#meta+type'] === 'arrivals').map((r: Answer) => r['#meta+period_minutes'])).toEqual(['1', '1']);
     const exercise = (await server.request('GET', '/api/snapshot?exercise=only', viewer)).body;
@@ -239,7 +239,7 @@ describe('a preparedness drill', () => {
     // Peshkhabour's 1,100 in the drill's hour pass its line of 1,000: a surge in the exercise world only
     expect(messages.map((m: Answer) => param(m, 'siteId')).sort()).toEqual(['domiz-1', 'domiz-1-clinic', 'peshkhabour']);
     for (const m of messages) expect(capProblems(m)).toEqual([]);
-    const exerciseHeadline = textOf(children(messages.find((m: Answer) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0], 'headline');
+    const exerciseHeadline = textOf(children(messages.find((m: Answer) => param(m, 'siteId') === 'domiz-1-clinic')!, 'info')[0]!, 'headline');
     expect(exerciseHeadline).toMatch(/^EXERCISE: /);
     const realFeed = capMessages(realBefore.cap);
     expect(new Set(realFeed.map((m: Answer) => textOf(m, 'status')))).toEqual(new Set(['Actual']));

@@ -211,7 +211,7 @@ const SITE = {
 describe('reports', () => {
   it('a report with one field made hostile is refused whole, or stored as the valid report it still is', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 }).chain((kind) => mutate(validReports()[kind])), fc.boolean(), async (body, inBatch) => {
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 }).chain((kind) => mutate(validReports()[kind]!)), fc.boolean(), async (body, inBatch) => {
         const payload = inBatch ? `{"reports":[${JSON.stringify(validReports()[0])},${body}]}` : body;
         const answer = await attempt('POST', '/api/reports', reporter, payload);
         const parsed = ReportPost.safeParse(jsonOrUndefined(payload));
@@ -342,7 +342,7 @@ describe('addresses, query strings and headers', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: paths.length - 1 }), segment, query, async (i, s, q) => {
         const qs = q.map(([k, v]) => `${k}=${v}`).join('&');
-        const answer = await attempt('GET', paths[i](s) + (qs ? `?${qs}` : ''), ADMIN_TOKEN);
+        const answer = await attempt('GET', paths[i]!(s) + (qs ? `?${qs}` : ''), ADMIN_TOKEN);
         // A map layer is found by its own name only, never through the prototype (__proto__, constructor).
         if (i === 1 && answer.status === 200) expect(['outline', 'neighbours', 'physical']).toContain(decodeURIComponent(s));
       }),

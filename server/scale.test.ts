@@ -69,8 +69,8 @@ async function converged(servers: Running[], what: string, accept: (s: Snapshot)
     const pictures = snapshots.map(picture);
     if (pictures.every((p: Answer) => isDeepStrictEqual(p, pictures[0])) && snapshots.every(accept)) return snapshots[0];
     if (Date.now() > deadline) {
-      expect(snapshots.map(picture), `instances never agreed on ${what}`).toEqual(snapshots.map(() => picture(snapshots[0])));
-      throw new Error(`instances agree but never reached ${what}: ${JSON.stringify(picture(snapshots[0]).national)}, alerts ${JSON.stringify(snapshots[0].alerts)}`);
+      expect(snapshots.map(picture), `instances never agreed on ${what}`).toEqual(snapshots.map(() => picture(snapshots[0]!)));
+      throw new Error(`instances agree but never reached ${what}: ${JSON.stringify(picture(snapshots[0]!).national)}, alerts ${JSON.stringify(snapshots[0]!.alerts)}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -105,23 +105,23 @@ describe('several instances on one PostgreSQL database', () => {
     const db = await database();
     const servers = [await instance(db, 'a'), await instance(db, 'b'), await instance(db, 'c')];
     const dashboards = await Promise.all(servers.map((s: Answer) => s.connect(ADMIN_TOKEN)));
-    const reports = Array.from({ length: 200 }, (_, i) => arrivals(CHECKPOINTS[i % CHECKPOINTS.length], 20 + (i % 7)));
+    const reports = Array.from({ length: 200 }, (_, i) => arrivals(CHECKPOINTS[i % CHECKPOINTS.length]!, 20 + (i % 7)));
     const expected = reports.reduce((sum, r) => sum + r.arrivals, 0);
 
-    const answers = await Promise.all(reports.map((r, i) => servers[i % 3].request('POST', '/api/reports', ADMIN_TOKEN, r)));
+    const answers = await Promise.all(reports.map((r, i) => servers[i % 3]!.request('POST', '/api/reports', ADMIN_TOKEN, r)));
     expect(answers.map((a: Answer) => a.status)).toEqual(reports.map(() => 201));
 
     const agreed = await converged(servers, 'the totals', (s) => s.national.arrivals24h === expected);
-    expect(agreed.national.arrivals1h).toBe(expected);
+    expect(agreed!.national.arrivals1h).toBe(expected);
     const perSite = new Map<string, number>();
     for (const r of reports) perSite.set(r.siteId, (perSite.get(r.siteId) ?? 0) + r.arrivals);
-    for (const [siteId, sum] of perSite) expect(agreed.sites.find((s: Answer) => s.id === siteId)?.arrivals24h).toBe(sum);
+    for (const [siteId, sum] of perSite) expect(agreed!.sites.find((s: Answer) => s.id === siteId)?.arrivals24h).toBe(sum);
 
     // Every checkpoint here got more than 500 in the hour: one surge alert each, raised by whichever
     // instance was first, and the same alert on every instance.
-    const surges = agreed.alerts.filter((a: Answer) => a.rule === 'checkpoint_surge');
+    const surges = agreed!.alerts.filter((a: Answer) => a.rule === 'checkpoint_surge');
     expect(surges.map((a: Answer) => a.siteId).sort()).toEqual([...CHECKPOINTS].sort());
-    const stored = await servers[0].request('GET', '/api/alerts?state=active,acknowledged,resolved', ADMIN_TOKEN);
+    const stored = await servers[0]!.request('GET', '/api/alerts?state=active,acknowledged,resolved', ADMIN_TOKEN);
     expect(stored.body.filter((a: Answer) => a.rule === 'checkpoint_surge' && a.state !== 'resolved')).toHaveLength(CHECKPOINTS.length);
     // and the dashboards, fed by updates only, hold the same totals as the snapshots
     for (const d of dashboards) {
@@ -146,7 +146,7 @@ describe('several instances on one PostgreSQL database', () => {
     // the refused batches stored nothing, not even their other report
     const agreed = await converged(servers, 'the contested reports', (s) => s.national.arrivals24h > 11);
     const winner = answers.findIndex((r) => r.status === 201);
-    expect(agreed.national.arrivals24h).toBe(11 + 100 + winner + 1);
+    expect(agreed!.national.arrivals24h).toBe(11 + 100 + winner + 1);
   });
 
   it('does not skip a report whose smaller seq commits after a larger one', async () => {
@@ -198,8 +198,8 @@ describe('several instances on one PostgreSQL database', () => {
     });
     b = await instance(db, 'b');
     const agreed = await converged([a, b], 'the picture after the restart');
-    expect(agreed.national.arrivals24h).toBe(640);
-    expect(agreed.alerts.map((x: Answer) => x.rule).sort()).toEqual(['checkpoint_surge', 'health_post_down']);
+    expect(agreed!.national.arrivals24h).toBe(640);
+    expect(agreed!.alerts.map((x: Answer) => x.rule).sort()).toEqual(['checkpoint_surge', 'health_post_down']);
   });
 
   it('raises an alert once when two instances see its condition at the same moment, and an acknowledgement on A reaches B', async () => {
@@ -214,27 +214,27 @@ describe('several instances on one PostgreSQL database', () => {
       b.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('rabia', 300)),
     ]);
     const agreed = await converged([a, b], 'the surge', (s) => s.alerts.length === 1);
-    const [surge] = agreed.alerts;
+    const [surge] = agreed!.alerts;
     expect(surge).toMatchObject({ rule: 'checkpoint_surge', siteId: 'rabia', value: 600, state: 'active' });
     const all = await a.request('GET', '/api/alerts?state=active,acknowledged,resolved', ADMIN_TOKEN);
     expect(all.body).toHaveLength(1);
     for (const d of [onA, onB]) {
-      await waitFor('the alert on the dashboard', () => d.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge.id));
-      expect(new Set(d.updates.flatMap((u) => u.alerts).map((x: Answer) => x.id))).toEqual(new Set([surge.id]));
+      await waitFor('the alert on the dashboard', () => d.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge!.id));
+      expect(new Set(d.updates.flatMap((u) => u.alerts).map((x: Answer) => x.id))).toEqual(new Set([surge!.id]));
     }
 
     const analyst = await a.tokenFor('analyst');
-    const ack = await a.request('POST', `/api/alerts/${surge.id}/ack`, analyst, { note: 'teams sent' });
+    const ack = await a.request('POST', `/api/alerts/${surge!.id}/ack`, analyst, { note: 'teams sent' });
     expect(ack.status).toBe(200);
     const onBAck = await waitFor('the acknowledgement on B', () =>
-      onB.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge.id && x.state === 'acknowledged'),
+      onB.updates.flatMap((u) => u.alerts).find((x: Answer) => x.id === surge!.id && x.state === 'acknowledged'),
     );
     expect(onBAck).toMatchObject({ acknowledgedBy: 'analyst for tests', note: 'teams sent' });
 
     // More arrivals through B move the alert's value; the acknowledgement made on A stays.
     await b.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('rabia', 50));
     const after = await converged([a, b], 'the new value', (s) => s.alerts[0]?.value === 650);
-    expect(after.alerts[0]).toMatchObject({ id: surge.id, state: 'acknowledged', acknowledgedBy: 'analyst for tests' });
+    expect(after!.alerts[0]).toMatchObject({ id: surge!.id, state: 'acknowledged', acknowledgedBy: 'analyst for tests' });
   });
 
   it('applies thresholds changed on A to alerts on B, and closes a revoked token\u2019s dashboards on B', async () => {
@@ -249,7 +249,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect((await a.request('PUT', '/api/thresholds', ADMIN_TOKEN, lowered)).status).toBe(200);
     await waitFor('B to take the new thresholds', () => b.app.live.thresholds().checkpointSurge.arrivals1h === 250);
     const agreed = await converged([a, b], 'the lowered threshold', (s) => s.alerts.length === 1);
-    expect(agreed.alerts[0]).toMatchObject({ rule: 'checkpoint_surge', threshold: 250 });
+    expect(agreed!.alerts[0]).toMatchObject({ rule: 'checkpoint_surge', threshold: 250 });
 
     const issued = await a.request('POST', '/api/tokens', ADMIN_TOKEN, { role: 'viewer', label: 'wall in the ops room' });
     const wall = await b.connect(issued.body.token);
@@ -275,7 +275,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(cleared.body).toEqual({ deleted: 1 });
     // B replays the log once it sees it was rewritten; the drill's surge alert resolves everywhere
     const agreed = await converged([a, b], 'the cleared drill', (s) => s.national.arrivals24h === 0 && s.alerts.length === 0, 'exercise');
-    expect(agreed.sites.find((x: Answer) => x.id === 'rabia')?.arrivals24h).toBe(0);
+    expect(agreed!.sites.find((x: Answer) => x.id === 'rabia')?.arrivals24h).toBe(0);
     await converged([a, b], 'the real picture', (s) => s.national.arrivals24h === 30 && s.alerts.length === 0);
     // and what is posted after the clearing is counted once, on both
     await a.request('POST', '/api/reports', ADMIN_TOKEN, arrivals('al-qaim', 5));
@@ -343,7 +343,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(retried.body).toEqual({ accepted: batch.reports.map((r: Answer) => r.id), duplicate: [] });
     await waitFor('B to follow again', () => onB.updates.find((u: Answer) => u.national.arrivals24h === 30), 10_000);
     const agreed = await converged([a, b], 'the recovered picture');
-    expect(agreed.national.arrivals24h).toBe(30);
+    expect(agreed!.national.arrivals24h).toBe(30);
     expect((await b.request('GET', '/api/snapshot', viewer)).status).toBe(200);
   });
 });

@@ -148,7 +148,7 @@ describe('reconciling open alerts with conditions', () => {
     const acknowledged = openAlert({ state: 'acknowledged', acknowledgedAt: NOW_ISO, acknowledgedBy: 'JCMC', note: 'seen' });
     const [changed] = reconcileAlerts([acknowledged], [surge(1200)], NOW_ISO).change;
     expect(changed).toMatchObject({ id: 'a1', state: 'active', severity: 'critical', value: 1200, threshold: 1000 });
-    expect(changed.acknowledgedBy).toBeUndefined();
+    expect(changed!.acknowledgedBy).toBeUndefined();
   });
 
   it('keeps an acknowledgement when only the value moves', () => {

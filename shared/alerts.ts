@@ -7,12 +7,14 @@ import {
   hoursToFullBand,
   influxThreshold,
   isSilent,
+  onwardThreshold,
   shelterBand,
   silenceWindowHours,
   surgeThreshold,
 } from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION } from './forecast.ts';
 import type { Alert, AlertRule, CapacityForecast, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
+import { roundedExpected } from './onward.ts';
 import { HOUR_MS } from './time.ts';
 
 /** A rule that holds for one subject (a site, or a governorate) at this moment. */
@@ -24,6 +26,8 @@ export interface AlertCondition {
   value: number;
   threshold: number;
   message: string;
+  /** onward_influx: the origin governorates, most expected first */
+  origins?: Pcode[];
 }
 
 /** One open alert at most per rule and subject: this is the key that says "the same alert". */
@@ -147,12 +151,40 @@ export function capacityExhaustionBand(
   return hoursToFullBand(forecast.hoursToFull, thresholds?.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION);
 }
 
+/**
+ * Persons expected in a governorate in the next 24 h from checkpoints in other governorates
+ * (shared/onward.ts): warning at its threshold, critical at twice it. The value is the expectation
+ * to two significant figures (roundedExpected), so the alert does not change with every tick as
+ * people arrive; the message names the origins, most expected first.
+ */
+function onwardInfluxConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
+  const onward = rollup.onward;
+  if (!onward || onward.expected24h === 0) return [];
+  const value = roundedExpected(onward.expected24h);
+  const band = doubledBand(value, onwardThreshold(rollup.pcode, inputs.thresholds));
+  if (!band) return [];
+  const name = (pcode: string) => inputs.governorateNames.get(pcode) ?? pcode;
+  const origins = onward.byOrigin.filter((o) => o.expected24h > 0);
+  const from = origins.map((o) => `${name(o.origin)} (${formatCount(roundedExpected(o.expected24h))})`).join(', ');
+  return [
+    {
+      rule: 'onward_influx',
+      governorate: rollup.pcode,
+      ...band,
+      value,
+      origins: origins.map((o) => o.origin),
+      message: `${name(rollup.pcode)}: about ${formatCount(value)} persons expected in 24 h from ${from} (threshold ${formatCount(band.threshold)})`,
+    },
+  ];
+}
+
 /** Every condition that holds at `inputs.nowMs`, for the site and governorate rules. */
 export function evaluateConditions(inputs: AlertInputs): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const site of inputs.sites) conditions.push(...siteConditions(site, inputs.states.get(site.id), inputs));
   for (const rollup of inputs.governorates) conditions.push(...governorateConditions(rollup, inputs));
   for (const rollup of inputs.governorates) conditions.push(...capacityExhaustionConditions(rollup, inputs));
+  for (const rollup of inputs.governorates) conditions.push(...onwardInfluxConditions(rollup, inputs));
   return conditions;
 }
 
@@ -204,6 +236,8 @@ export function reconcileAlerts(
         message: condition.message,
         updatedAt: nowIso,
       };
+      // the origins are named in the message, so they change only with it
+      if (condition.origins) next.origins = condition.origins;
       if (escalated && alert.state === 'acknowledged') {
         next.state = 'active';
         delete next.acknowledgedAt;

@@ -31,6 +31,15 @@ export function influxThreshold(pcode: string, thresholds: Thresholds): number {
   return ownEntry(thresholds.governorateInflux.perGovernorate, pcode) ?? thresholds.governorateInflux.arrivals24h;
 }
 
+/** The onward_influx line when the stored thresholds predate the rule: fixtures/thresholds.json's. */
+export const DEFAULT_ONWARD_PERSONS_24H = 2000;
+
+/** The persons expected in the next 24 h at which a governorate's onward_influx alert is raised. */
+export function onwardThreshold(pcode: string, thresholds: Pick<Thresholds, 'onwardInflux'>): number {
+  const settings = thresholds.onwardInflux;
+  return ownEntry(settings?.perGovernorate, pcode) ?? settings?.persons24h ?? DEFAULT_ONWARD_PERSONS_24H;
+}
+
 /**
  * A ratio of capacity in persons: the least occupancy the band counts as at or over it, by the band's
  * own comparison. Math.ceil(ratio × capacity) alone is one too high where the product rounds up

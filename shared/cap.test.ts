@@ -157,7 +157,7 @@ describe('CAP messages', () => {
     );
     const root = parseXml(capAlertXml(message));
     const en = children(root, 'info')[0];
-    expect(textOf(en, 'description')).toContain('Acknowledged by duty <officer> at 2026-11-28T14:20:00-00:00. buses & tents sent');
+    expect(textOf(en!, 'description')).toContain('Acknowledged by duty <officer> at 2026-11-28T14:20:00-00:00. buses & tents sent');
     expect(textOf(root, 'sent')).toBe('2026-11-28T14:20:00-00:00');
   });
 });

@@ -137,6 +137,8 @@ export const CAP_EXPIRES_HOURS: Record<AlertRule, number> = {
   site_silent: 12,
   // a projection, recomputed with every report
   capacity_exhaustion: 12,
+  // persons expected within 24 hours: the window the expectation looks ahead
+  onward_influx: 24,
 };
 /** A resolved alert stays in the feed, as a Cancel, this long. */
 export const CANCEL_HOURS = 24;
@@ -149,6 +151,7 @@ const CATEGORY: Record<AlertRule, CapCategory[]> = {
   // a site that falls silent is most often a communications failure
   site_silent: ['Infra'],
   capacity_exhaustion: ['Safety', 'Infra'],
+  onward_influx: ['Safety'],
 };
 
 function urgencyOf(alert: Alert): CapUrgency {
@@ -157,8 +160,10 @@ function urgencyOf(alert: Alert): CapUrgency {
   switch (alert.rule) {
     case 'site_silent':
       return 'Expected';
-    // a projection hours ahead: action soon (critical, under 12 h) or in the near future
+    // a projection hours ahead: action soon (critical, under 12 h) or in the near future;
+    // likewise persons on their way: expected within hours, not yet there
     case 'capacity_exhaustion':
+    case 'onward_influx':
       return critical ? 'Expected' : 'Future';
     default:
       return critical ? 'Immediate' : 'Expected';
@@ -186,9 +191,13 @@ interface Names {
   governorate: string;
   capacity: string;
   percent: string;
+  /** onward_influx: the origin governorates, in the language's list form */
+  origins: string;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** How each language joins the names in a list of governorates. */
+const LIST_SEPARATOR: Record<CapLanguage, string> = { en: ', ', ar: '، ', ckb: '، ' };
 const hours = (n: number) => String(Math.round(n * 10) / 10);
 
 // Arabic and Kurdish (Sorani) wording needs a native speaker's review before official use.
@@ -202,6 +211,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: 'Health post limited or closed',
       site_silent: 'Site not reporting',
       capacity_exhaustion: 'Shelters projected to fill',
+      onward_influx: 'Arrivals expected from other governorates',
     },
     headline(a, n) {
       switch (a.rule) {
@@ -219,6 +229,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
           // 0 h: already full with arrivals still flowing in (docs/forecast.md)
           if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: shelters full, arrivals continue`;
           return `${a.siteId ? n.site : n.governorate}: shelters projected full in ${hours(a.value)} hours`;
+        case 'onward_influx':
+          return `${n.governorate}: about ${count(a.value)} persons expected within 24 hours from ${n.origins}`;
       }
     },
     description(a, n) {
@@ -236,6 +248,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'capacity_exhaustion':
           if (a.value === 0) return `The shelters of ${a.siteId ? n.site : n.governorate} are full and arrivals continue: new arrivals have no place.`;
           return `At the current inflow, the shelters of ${a.siteId ? n.site : n.governorate} are projected to be full in ${hours(a.value)} hours (threshold ${hours(a.threshold)} hours).`;
+        case 'onward_influx':
+          return `About ${count(a.value)} persons who crossed at checkpoints in ${n.origins} and said they are heading to ${n.governorate} are expected there within 24 hours, at or above the threshold of ${count(a.threshold)}. Intentions stated at a crossing are an indication, not a count of arrivals.`;
       }
     },
     instruction: {
@@ -245,6 +259,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: "Send a mobile medical team, and restore the post's supplies or staff.",
       site_silent: "Call the site's lead to check the link: its figures may be out of date.",
       capacity_exhaustion: 'Open new shelter places before the projected time, or plan onward transport.',
+      onward_influx: 'Prepare reception, shelter places and health teams for the arrivals, and stay in touch with the origin governorates.',
     },
     allClear: 'No action needed: the condition has cleared.',
     exercisePrefix: 'EXERCISE: ',
@@ -260,6 +275,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: 'نقطة صحية تعمل بشكل محدود أو مغلقة',
       site_silent: 'موقع متوقف عن الإبلاغ',
       capacity_exhaustion: 'توقع امتلاء المخيمات',
+      onward_influx: 'وافدون متوقعون من محافظات أخرى',
     },
     headline(a, n) {
       switch (a.rule) {
@@ -276,6 +292,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'capacity_exhaustion':
           if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: المخيمات ممتلئة ولا يزال الوافدون يصلون`;
           return `${a.siteId ? n.site : n.governorate}: يُتوقع امتلاء المخيمات خلال ${hours(a.value)} ساعة`;
+        case 'onward_influx':
+          return `${n.governorate}: يُتوقع وصول نحو ${count(a.value)} شخص خلال 24 ساعة من ${n.origins}`;
       }
     },
     description(a, n) {
@@ -293,6 +311,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'capacity_exhaustion':
           if (a.value === 0) return `مخيمات ${a.siteId ? n.site : n.governorate} ممتلئة ولا يزال الوافدون يصلون، فلا مكان للقادمين الجدد.`;
           return `بحسب معدل التدفق الحالي، يُتوقع امتلاء مخيمات ${a.siteId ? n.site : n.governorate} خلال ${hours(a.value)} ساعة (العتبة ${hours(a.threshold)} ساعة).`;
+        case 'onward_influx':
+          return `يُتوقع أن يصل خلال 24 ساعة نحو ${count(a.value)} شخص عبروا منافذ في ${n.origins} وقالوا إنهم متجهون إلى ${n.governorate}، وهو ما يبلغ العتبة ${count(a.threshold)} أو يتجاوزها. النوايا المعلنة عند المنفذ مؤشر وليست عدّاً للوافدين.`;
       }
     },
     instruction: {
@@ -302,6 +322,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: 'أرسلوا فريقاً طبياً متنقلاً، وأعيدوا تزويد النقطة بالمستلزمات أو الكوادر.',
       site_silent: 'اتصلوا بمسؤول الموقع للتحقق من الاتصال: قد تكون أرقامه قديمة.',
       capacity_exhaustion: 'افتحوا أماكن إيواء جديدة قبل الموعد المتوقع، أو خطّطوا لنقل الوافدين إلى أماكن أخرى.',
+      onward_influx: 'جهّزوا الاستقبال وأماكن الإيواء والفرق الصحية للوافدين، وابقوا على تواصل مع محافظات المصدر.',
     },
     allClear: 'لا حاجة إلى أي إجراء: زالت الحالة.',
     exercisePrefix: 'تمرين: ',
@@ -317,6 +338,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: 'بنکەی تەندروستی بە سنووردار کار دەکات یان داخراوە',
       site_silent: 'شوێنێک ڕاپۆرت نانێرێت',
       capacity_exhaustion: 'پێشبینی پڕبوونی کەمپەکان',
+      onward_influx: 'هاتنی چاوەڕوانکراو لە پارێزگاکانی ترەوە',
     },
     headline(a, n) {
       switch (a.rule) {
@@ -333,6 +355,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'capacity_exhaustion':
           if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: کەمپەکان پڕن و هاتن بەردەوامە`;
           return `${a.siteId ? n.site : n.governorate}: پێشبینی دەکرێت کەمپەکان لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن`;
+        case 'onward_influx':
+          return `${n.governorate}: چاوەڕوان دەکرێت نزیکەی ${count(a.value)} کەس لە ماوەی 24 کاتژمێردا لە ${n.origins}ەوە بگەن`;
       }
     },
     description(a, n) {
@@ -350,6 +374,8 @@ const PHRASES: Record<CapLanguage, Phrases> = {
         case 'capacity_exhaustion':
           if (a.value === 0) return `کەمپەکانی ${a.siteId ? n.site : n.governorate} پڕن و هاتن بەردەوامە؛ شوێن بۆ تازەهاتووان نییە.`;
           return `بەپێی ڕێژەی هاتنی ئێستا، پێشبینی دەکرێت کەمپەکانی ${a.siteId ? n.site : n.governorate} لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن (سنوور ${hours(a.threshold)} کاتژمێر).`;
+        case 'onward_influx':
+          return `چاوەڕوان دەکرێت نزیکەی ${count(a.value)} کەس کە لە خاڵەکانی ${n.origins} تێپەڕین و گوتیان بەرەو ${n.governorate} دەچن، لە ماوەی 24 کاتژمێردا بگەن، کە دەگاتە سنووری ${count(a.threshold)} یان لێی زیاترە. مەبەستی ڕاگەیەندراو لە خاڵی سنووری تەنها ئاماژەیە، نەک ژماردنی گەیشتووان.`;
       }
     },
     instruction: {
@@ -359,6 +385,7 @@ const PHRASES: Record<CapLanguage, Phrases> = {
       health_post_down: 'تیمێکی پزیشکی گەڕۆک بنێرن، و پێداویستی یان ستافی خاڵەکە بگەڕێننەوە.',
       site_silent: 'پەیوەندی بە بەرپرسی شوێنەکەوە بکەن بۆ پشکنینی پەیوەندییەکە: لەوانەیە ژمارەکانی کۆن بن.',
       capacity_exhaustion: 'پێش کاتی پێشبینیکراو شوێنی حەوانەوەی نوێ بکەنەوە، یان گواستنەوەی هاتووان بۆ شوێنی تر پلان بکەن.',
+      onward_influx: 'پێشوازی، شوێنی حەوانەوە و تیمی تەندروستی بۆ هاتووان ئامادە بکەن، و لە پەیوەندیدا بن لەگەڵ پارێزگاکانی سەرچاوە.',
     },
     allClear: 'پێویست بە هیچ کارێک ناکات: بارودۆخەکە نەما.',
     exercisePrefix: 'ڕاهێنان: ',
@@ -396,6 +423,8 @@ export interface CapSubject {
   governorate?: Governorate;
   /** true in the exercise world's feed: the message is a drill's */
   exercise: boolean;
+  /** onward_influx: the alert's origin governorates, as the registry knows them */
+  origins?: readonly Governorate[];
   /** the governorate's outline as CAP polygons, for an area that no circle places */
   polygons?: readonly string[];
   /** when each version before this one was published, oldest (the raise) first, from the alert history */
@@ -467,6 +496,7 @@ function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, lan
     governorate: governorateName(governorate, language, alert.governorate),
     capacity: capacity ? count(capacity) : '?',
     percent: capacity ? String(Math.round((alert.value / capacity) * 100)) : '?',
+    origins: (subject.origins ?? []).map((g) => governorateName(g, language, g.pcode)).join(LIST_SEPARATOR[language]) || '?',
   };
   const resolved = alert.state === 'resolved';
   const notes: string[] = [];
@@ -500,7 +530,8 @@ function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, lan
     responseType: resolved ? 'AllClear' : alert.severity === 'critical' ? 'Prepare' : 'Monitor',
     urgency: urgencyOf(alert),
     severity: alert.severity === 'critical' ? 'Severe' : 'Moderate',
-    certainty: alert.rule === 'capacity_exhaustion' ? 'Likely' : 'Observed',
+    // a projection, and intentions stated at a crossing: likely, not observed
+    certainty: alert.rule === 'capacity_exhaustion' || alert.rule === 'onward_influx' ? 'Likely' : 'Observed',
     effective: capDate(alert.raisedAt),
     expires: capDate(hoursAfter(versionIso, resolved ? CANCEL_HOURS : CAP_EXPIRES_HOURS[alert.rule])),
     senderName: phrases.senderName,
@@ -515,6 +546,7 @@ function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, lan
       { valueName: 'value', value: String(alert.value) },
       { valueName: 'threshold', value: String(alert.threshold) },
       ...(alert.siteId ? [{ valueName: 'siteId', value: alert.siteId }] : []),
+      ...(alert.origins?.length ? [{ valueName: 'origins', value: alert.origins.join(' ') }] : []),
       ...acknowledgement,
     ],
     area,

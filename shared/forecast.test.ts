@@ -112,7 +112,7 @@ describe('the smoothed inflow rate', () => {
   it('is the same whatever order the reports arrived in', () => {
     const inOrder = smoothedInflow(hourlyArrivals(at(SURGE), NOW), 6);
     const shuffled = smoothedInflow(
-      hourlyArrivals(at([SURGE[7], SURGE[0], SURGE[11], SURGE[3], ...SURGE.slice(8, 11), SURGE[1], SURGE[2], SURGE[4], SURGE[5], SURGE[6]]), NOW),
+      hourlyArrivals(at([SURGE[7]!, SURGE[0]!, SURGE[11]!, SURGE[3]!, ...SURGE.slice(8, 11), SURGE[1]!, SURGE[2]!, SURGE[4]!, SURGE[5]!, SURGE[6]!]), NOW),
       6,
     );
     expect(shuffled).toEqual(inOrder);

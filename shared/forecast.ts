@@ -1,7 +1,7 @@
 // Inflow against shelter capacity: when a governorate's shelters will be full. Pure: time is an argument.
 // The method and its limits are written up in docs/forecast.md.
 import { ownEntry } from './bands.ts';
-import { FUTURE_TOLERANCE_MS, type CapacityForecast, type Site, type Thresholds } from './schemas.ts';
+import { FUTURE_TOLERANCE_MS, type CapacityForecast, type OnwardFigures, type Site, type Thresholds } from './schemas.ts';
 import type { SiteLog } from './siteLog.ts';
 import { HOUR_MS } from './time.ts';
 
@@ -72,7 +72,7 @@ function addToBuckets(buckets: Buckets, events: readonly ArrivalEvent[], nowMs: 
   for (const e of events) {
     if (e.atMs > newest || e.atMs <= oldest) continue;
     const k = e.atMs >= nowMs ? 0 : Math.floor((nowMs - e.atMs) / HOUR_MS);
-    buckets.counts[k] += e.arrivals;
+    buckets.counts[k]! += e.arrivals;
     buckets.reports += 1;
     if (k + 1 > buckets.span) buckets.span = k + 1;
   }
@@ -109,14 +109,14 @@ export function smoothedInflow({ counts, reports }: HourlyArrivals, halfLifeHour
   let weighted = 0;
   const weights = counts.map((_, k) => 2 ** (-k / halfLifeHours));
   for (let k = 0; k < counts.length; k++) {
-    weightSum += weights[k];
-    weightSquares += weights[k] ** 2;
-    weighted += weights[k] * counts[k];
+    weightSum += weights[k]!;
+    weightSquares += weights[k]! ** 2;
+    weighted += weights[k]! * counts[k]!;
   }
   const perHour = weighted / weightSum;
 
   let spread = 0;
-  for (let k = 0; k < counts.length; k++) spread += weights[k] * (counts[k] - perHour) ** 2;
+  for (let k = 0; k < counts.length; k++) spread += weights[k]! * (counts[k]! - perHour) ** 2;
   const variance = Math.max(spread / weightSum, perHour);
   const effectiveHours = weightSum ** 2 / weightSquares;
   const standardError = Math.sqrt(variance / effectiveHours);
@@ -142,6 +142,11 @@ export interface ForecastInput {
   arrivals: HourlyArrivals;
   shelters: readonly ShelterFigures[];
   settings: Pick<CapacityExhaustionSettings, 'shelterShare' | 'smoothingHours'>;
+  /**
+   * persons expected in the next 24 h from checkpoints in other governorates (shared/onward.ts):
+   * added to the inflow as an even rate over those hours, with the same shelter share
+   */
+  onwardExpected24h?: number;
 }
 
 /** Persons per hour to one decimal: enough to read, coarse enough not to change on every tick. */
@@ -152,8 +157,9 @@ const roundRate = (perHour: number) => Math.round(perHour * 10) / 10;
  * occupancy report: a shelter not heard from has unknown room, and counting it as empty would delay
  * the warning. Hours are whole hours, so an alert does not churn with every tick.
  */
-export function forecastCapacity({ arrivals, shelters, settings }: ForecastInput): CapacityForecast {
+export function forecastCapacity({ arrivals, shelters, settings, onwardExpected24h = 0 }: ForecastInput): CapacityForecast {
   const { shelterShare, smoothingHours } = settings;
+  const onwardPerHour = onwardExpected24h / EXPECTED_ONWARD_HOURS;
   const reporting = shelters.filter((s) => s.occupancy !== null);
   const capacity = reporting.reduce((sum, s) => sum + s.capacity, 0);
   const occupancy = reporting.reduce((sum, s) => sum + (s.occupancy ?? 0), 0);
@@ -173,23 +179,33 @@ export function forecastCapacity({ arrivals, shelters, settings }: ForecastInput
     hoursToFullLow: null,
     hoursToFullHigh: null,
   };
+  if (onwardPerHour > 0) {
+    forecast.onwardPerHour = roundRate(onwardPerHour);
+    // own inflow too thin to say counts as none: the projection is then "at least the onward movement"
+    forecast.onwardShare = Math.round((onwardPerHour / ((inflow?.perHour ?? 0) + onwardPerHour)) * 100) / 100;
+  }
   if (shelters.length === 0) return { ...forecast, status: 'no_shelters' };
   if (reporting.length === 0) return { ...forecast, status: 'no_occupancy' };
   if (forecast.remainingCapacity === 0) {
     return { ...forecast, status: 'full', hoursToFull: 0, hoursToFullLow: 0, hoursToFullHigh: 0 };
   }
-  if (!inflow) return { ...forecast, status: 'thin_data' };
-  const seeking = (perHour: number) => perHour * shelterShare;
-  if (seeking(inflow.perHour) <= 0) return { ...forecast, status: 'no_inflow' };
+  // Onward arrivals are expected whatever the own checkpoints' rate: they are added to every end of the band.
+  const own = inflow ?? (onwardPerHour > 0 ? { perHour: 0, lowPerHour: 0, highPerHour: 0 } : null);
+  if (!own) return { ...forecast, status: 'thin_data' };
+  const seeking = (perHour: number) => (perHour + onwardPerHour) * shelterShare;
+  if (seeking(own.perHour) <= 0) return { ...forecast, status: 'no_inflow' };
 
   const hoursAt = (perHour: number) => forecast.remainingCapacity / seeking(perHour);
   return {
     ...forecast,
-    hoursToFull: Math.round(hoursAt(inflow.perHour)),
-    hoursToFullLow: Math.round(hoursAt(inflow.highPerHour)),
-    hoursToFullHigh: seeking(inflow.lowPerHour) > 0 ? Math.round(hoursAt(inflow.lowPerHour)) : null,
+    hoursToFull: Math.round(hoursAt(own.perHour)),
+    hoursToFullLow: Math.round(hoursAt(own.highPerHour)),
+    hoursToFullHigh: seeking(own.lowPerHour) > 0 ? Math.round(hoursAt(own.lowPerHour)) : null,
   };
 }
+
+/** The onward expectation covers this many hours (EXPECTED_HOURS in shared/onward.ts). */
+const EXPECTED_ONWARD_HOURS = 24;
 
 /**
  * The forecast of every governorate in `pcodes`, from the projection's site logs: arrivals of its
@@ -204,6 +220,7 @@ export function forecastGovernorates(
   currentShelters: ReadonlySet<string>,
   nowMs: number,
   settings: Pick<CapacityExhaustionSettings, 'shelterShare' | 'smoothingHours' | 'shelterSharePerGovernorate'>,
+  onward?: ReadonlyMap<string, Pick<OnwardFigures, 'expected24h'>>,
 ): Map<string, CapacityForecast> {
   const buckets = new Map<string, Buckets>(pcodes.map((p) => [p, emptyBuckets()]));
   const shelters = new Map<string, ShelterFigures[]>(pcodes.map((p) => [p, []]));
@@ -225,6 +242,7 @@ export function forecastGovernorates(
         arrivals: finishBuckets(buckets.get(pcode)!),
         shelters: shelters.get(pcode)!,
         settings: { shelterShare, smoothingHours: settings.smoothingHours },
+        onwardExpected24h: onward?.get(pcode)?.expected24h ?? 0,
       }),
     );
   }

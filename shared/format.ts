@@ -24,6 +24,8 @@ export interface Format {
   age(iso: string, nowMs: number): string;
   /** "12 minutes", a duration in the language */
   duration(ms: number): string;
+  /** names joined as a list: "Duhok, Ninewa"; Arabic and Kurdish with the Arabic comma */
+  list(items: readonly string[]): string;
 }
 
 type Unit = 'second' | 'minute' | 'hour' | 'day';
@@ -40,24 +42,38 @@ function hasIntlData(locale: string): boolean {
   return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 && Intl.RelativeTimeFormat.supportedLocalesOf([locale]).length > 0;
 }
 
-export function makeFormat(lang: Language): Format {
+/**
+ * Where the times are read: a screen shows the device's own zone; a server writing for people (an SMS
+ * reply) names Iraq's, and a 24-hour clock keeps an Arabic time short.
+ */
+export interface FormatOptions {
+  timeZone?: string;
+  hourCycle?: 'h23';
+}
+
+export function makeFormat(lang: Language, options: FormatOptions = {}): Format {
   const borrowed = lang === 'ckb' && !hasIntlData(LOCALE.ckb);
   const locale = borrowed ? LOCALE.ar : LOCALE[lang];
-  const clock: Intl.DateTimeFormatOptions = borrowed ? { hourCycle: 'h23' } : {};
+  const zone: Intl.DateTimeFormatOptions = options.timeZone ? { timeZone: options.timeZone } : {};
+  const clock: Intl.DateTimeFormatOptions = {
+    ...(borrowed ? { hourCycle: 'h23' } : {}),
+    ...(options.hourCycle ? { hourCycle: options.hourCycle } : {}),
+    ...zone,
+  };
   const numberFormat = new Intl.NumberFormat(locale);
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
   const dateTimeFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...zone });
   const hourFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
   const dayHourFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit' });
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', ...zone });
   const dayFormat = borrowed
-    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric' })
-    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
-  const zoneFormat = new Intl.DateTimeFormat(locale, { timeZoneName: 'shortOffset' });
+    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', ...zone })
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...zone });
+  const zoneFormat = new Intl.DateTimeFormat(locale, { timeZoneName: 'shortOffset', ...zone });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const relative = {
     format: (value: number, unit: Unit) =>
@@ -94,6 +110,8 @@ export function makeFormat(lang: Language): Format {
       const [value, unit] = durationOf(ms);
       return unitFormat(unit).format(value);
     },
+    // a plain separator rather than Intl.ListFormat, which has no Kurdish data in most browsers
+    list: (items) => items.join(lang === 'en' ? ', ' : '، '),
   };
 }
 

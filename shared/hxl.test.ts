@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HXL_COLUMNS, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow, neutraliseFormula } from './hxl.ts';
+import { CSV_QUOTED_MATCH, DESTINATION_ROW_TYPE, HXL_COLUMNS, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow, hxlRows, neutraliseFormula } from './hxl.ts';
 import type { Governorate, Site, StoredReport } from './schemas.ts';
 
 const duhok: Governorate = { pcode: 'IQG09', nameEn: 'Duhok', nameAr: 'دهوك', nameCkb: 'دهۆک' };
@@ -19,7 +19,7 @@ const base = { id: '3f1c1a3e-8d4e-4f55-9a51-0d5e4c3b2a10', observedAt: '2026-11-
 
 /** The cells of a row by hashtag, for readable expectations. */
 function byTag(row: string[]): Record<string, string> {
-  return Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, row[i]]));
+  return Object.fromEntries(HXL_HASHTAG_ROW.map((tag, i) => [tag, row[i] ?? '']));
 }
 
 describe('HXL rows', () => {
@@ -94,5 +94,60 @@ describe('HXL rows', () => {
     ['', ''],
   ])('neutralises %j as %j', (input, output) => {
     expect(neutraliseFormula(input)).toBe(output);
+  });
+});
+
+describe('destination rows', () => {
+  const report: StoredReport = {
+    ...base,
+    siteId: 'ibrahim-khalil',
+    kind: 'arrivals',
+    arrivals: 1200,
+    periodMinutes: 60,
+    destinations: [
+      { to: 'IQG11', persons: 700 },
+      { to: 'unknown', persons: 300 },
+    ],
+  };
+
+  it('follow the report row, one per destination in the order reported, origin and destination by p-code', () => {
+    const rows = hxlRows(report, ibrahimKhalil, duhok).map(byTag);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ '#meta+type': 'arrivals', '#affected+arrivals+ind': '1200', '#adm1+code+origin': '', '#adm1+code+dest': '', '#affected+ind+dest': '' });
+    expect(rows[1]).toMatchObject({
+      '#meta+id': base.id,
+      '#meta+type': DESTINATION_ROW_TYPE,
+      '#loc+code': 'ibrahim-khalil',
+      '#adm1+code': 'IQG09',
+      '#adm1+code+origin': 'IQG09',
+      '#adm1+code+dest': 'IQG11',
+      '#affected+ind+dest': '700',
+      // the report's counts stay on its own row: a sum over the column counts each person once
+      '#affected+arrivals+ind': '',
+      '#meta+period_minutes': '',
+    });
+    expect(rows[2]).toMatchObject({ '#adm1+code+dest': 'unknown', '#affected+ind+dest': '300' });
+  });
+
+  it('a report without destinations, or of another kind, is one row as before', () => {
+    const { destinations: _, ...plain } = report;
+    expect(hxlRows(plain, ibrahimKhalil, duhok)).toEqual([hxlRow(plain, ibrahimKhalil, duhok)]);
+    const occupancy: StoredReport = { ...base, siteId: 'domiz-1', kind: 'occupancy', occupancy: 3 };
+    expect(hxlRows(occupancy, domiz, duhok)).toHaveLength(1);
+  });
+
+  it('keep the quoting rules: a name that would run as a formula is neutralised on every row, codes and counts never', () => {
+    const formulaSite: Site = { ...ibrahimKhalil, nameEn: '=HYPERLINK("x")', nameAr: ' ,"قوس"' };
+    for (const row of hxlRows(report, formulaSite, duhok).map(byTag)) {
+      expect(row['#loc+name+i_en']).toBe('\'=HYPERLINK("x")');
+      // a leading space, a comma and quotes: the CSV writer quotes the cell
+      expect(CSV_QUOTED_MATCH.test(row['#loc+name+i_ar']!)).toBe(true);
+    }
+    for (const row of hxlRows(report, formulaSite, duhok).slice(1).map(byTag)) {
+      for (const tag of ['#adm1+code+origin', '#adm1+code+dest', '#affected+ind+dest', '#meta+type']) {
+        expect(row[tag]!.startsWith("'"), tag).toBe(false);
+        expect(CSV_QUOTED_MATCH.test(row[tag]!), tag).toBe(false);
+      }
+    }
   });
 });

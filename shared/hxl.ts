@@ -39,7 +39,14 @@ export const HXL_COLUMNS: readonly Column[] = [
   { header: 'Health post status', hashtag: '#status+code', value: (r) => field(r, 'status') },
   { header: 'Note', hashtag: '#description', value: (r) => field(r, 'note'), text: true },
   { header: 'Exercise data', hashtag: '#meta+exercise', value: (r) => (r.exercise ? 'true' : 'false') },
+  // Onward movement: filled only on a report's destination rows (hxlRows), empty on the report's own row
+  { header: 'Origin governorate p-code', hashtag: '#adm1+code+origin', value: () => undefined },
+  { header: 'Destination governorate p-code', hashtag: '#adm1+code+dest', value: () => undefined },
+  { header: 'Persons heading there', hashtag: '#affected+ind+dest', value: () => undefined },
 ];
+
+/** `#meta+type` of a destination row: not a report kind, so a filter on `arrivals` never counts it twice. */
+export const DESTINATION_ROW_TYPE = 'arrivals_destination';
 
 export const HXL_HEADER_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.header);
 export const HXL_HASHTAG_ROW: readonly string[] = HXL_COLUMNS.map((c) => c.hashtag);
@@ -71,4 +78,38 @@ export function hxlRow(report: StoredReport, site: Site | undefined, governorate
     const text = String(value);
     return column.text ? neutraliseFormula(text) : text;
   });
+}
+
+/**
+ * A report's rows: its own, then for an arrivals report with destinations one row per destination,
+ * in the order reported. A destination row repeats the report's identity, time and place, says
+ * `arrivals_destination` in `#meta+type`, leaves the counts of the report empty (so that summing
+ * `#affected+arrivals+ind` counts each person once) and gives the checkpoint's governorate as
+ * `#adm1+code+origin`, the destination's p-code (or `unknown`) as `#adm1+code+dest` and its persons.
+ */
+export function hxlRows(report: StoredReport, site: Site | undefined, governorate: Governorate | undefined): string[][] {
+  const row = hxlRow(report, site, governorate);
+  if (report.kind !== 'arrivals' || !report.destinations?.length) return [row];
+  const rows = [row];
+  const keep = new Set(['#date+occurred', '#date+reported', '#meta+id', '#loc+code', '#loc+name+i_en', '#loc+name+i_ar', '#loc+type', '#adm1+code', '#adm1+name+i_en', '#adm1+name+i_ar', '#geo+lat', '#geo+lon', '#meta+exercise']);
+  for (const d of report.destinations) {
+    rows.push(
+      HXL_COLUMNS.map((column, i) => {
+        if (keep.has(column.hashtag)) return row[i]!;
+        switch (column.hashtag) {
+          case '#meta+type':
+            return DESTINATION_ROW_TYPE;
+          case '#adm1+code+origin':
+            return governorate?.pcode ?? site?.governorate ?? '';
+          case '#adm1+code+dest':
+            return d.to;
+          case '#affected+ind+dest':
+            return String(d.persons);
+          default:
+            return '';
+        }
+      }),
+    );
+  }
+  return rows;
 }

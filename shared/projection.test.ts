@@ -136,7 +136,7 @@ describe('rollups per governorate and for the nation', () => {
       ['IQG11', 0, 0, null, 0],
       ['IQG01', 0, 0, null, 0],
     ]);
-    expect(picture.governorates[1].healthPosts.limited).toBe(1);
+    expect(picture.governorates[1]!.healthPosts.limited).toBe(1);
   });
 
   it('counts a health post that never reported as unknown', () => {

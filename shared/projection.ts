@@ -1,6 +1,7 @@
 // The picture on every screen, as a projection of the report log. Pure: time is an argument.
 import { isSilent } from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION, forecastGovernorates } from './forecast.ts';
+import { DEFAULT_ONWARD_INFLUX, onwardGovernorates } from './onward.ts';
 import type { GovernorateRollup, Pcode, Rollup, Site, SiteState, Thresholds } from './schemas.ts';
 import { arrivalsInWindow, WINDOW_1H_MS, WINDOW_24H_MS, type SiteLog } from './siteLog.ts';
 import { isoSeconds } from './time.ts';
@@ -105,9 +106,17 @@ export function computePicture(
   }
   finishRollup(national);
   for (const governorate of byGovernorate.values()) finishRollup(governorate);
-  // Each governorate carries its capacity forecast (docs/forecast.md), from the same current shelters.
+  // Each governorate carries its onward movement: who is heading there from checkpoints elsewhere.
+  // Recomputed with the picture: it reads only the last 24 h of reports that name destinations.
+  const onward = onwardGovernorates(pcodes, sites, logs, nowMs, thresholds.onwardInflux ?? DEFAULT_ONWARD_INFLUX);
+  for (const [pcode, figures] of onward) {
+    const governorate = byGovernorate.get(pcode);
+    if (governorate) governorate.onward = figures;
+  }
+  // Each governorate carries its capacity forecast (docs/forecast.md), from the same current shelters,
+  // its inflow raised by the onward arrivals expected.
   const settings = thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
-  for (const [pcode, forecast] of forecastGovernorates(pcodes, sites, logs, current, nowMs, settings)) {
+  for (const [pcode, forecast] of forecastGovernorates(pcodes, sites, logs, current, nowMs, settings, onward)) {
     const governorate = byGovernorate.get(pcode);
     if (governorate) governorate.forecast = forecast;
   }

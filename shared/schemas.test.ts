@@ -65,6 +65,6 @@ describe('thresholds', () => {
       siteSilent: { hours: 6 },
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0].path).toEqual(['shelterCapacity', 'criticalRatio']);
+    expect(result.error?.issues[0]!.path).toEqual(['shelterCapacity', 'criticalRatio']);
   });
 });

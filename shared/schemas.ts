@@ -66,8 +66,18 @@ export const CoordinateQuality = z.enum([
 export type CoordinateQuality = z.infer<typeof CoordinateQuality>;
 
 /** A site as the API shows it; the extra registry fields are optional so that PUT stays simple. */
+/**
+ * A site's short code, as a lead types it in an SMS (`A IK 250 1h`) and reads it on an enrolment
+ * card: 2 to 8 capital letters and digits, a letter first, unique in the registry.
+ */
+export const SiteCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]{1,7}$/, 'must be 2 to 8 capital letters and digits, starting with a letter (IK, DOM1)');
+
 export const Site = z.strictObject({
   id: SiteId,
+  /** short and unique, for SMS and enrolment cards; optional so that a site added by PUT may lack one */
+  code: SiteCode.optional(),
   kind: SiteKind,
   nameEn: Name,
   nameAr: Name,
@@ -202,7 +212,26 @@ export function worldOf(report: Pick<StoredReport, 'exercise'>): World {
   return report.exercise ? 'exercise' : 'real';
 }
 
-export const PostReportsAnswer = z.object({ accepted: z.array(z.string()), duplicate: z.array(z.string()) });
+/**
+ * Something a stored report should make its sender look again at, without refusing it. `overlap`:
+ * an arrivals report whose period overlaps an earlier report of the same site and world, so the two
+ * may count the same people (a resend doubles the count).
+ */
+export const ReportWarning = z.object({
+  /** the posted report, its id as sent */
+  reportId: z.string(),
+  code: z.literal('overlap'),
+  message: z.string(),
+  earlier: z.object({ id: z.string(), observedAt: z.string(), periodMinutes: z.number().int(), arrivals: z.number().int() }),
+});
+export type ReportWarning = z.infer<typeof ReportWarning>;
+
+export const PostReportsAnswer = z.object({
+  accepted: z.array(z.string()),
+  duplicate: z.array(z.string()),
+  /** present when a posted report deserves a second look; the reports are stored all the same */
+  warnings: z.array(ReportWarning).optional(),
+});
 export type PostReportsAnswer = z.infer<typeof PostReportsAnswer>;
 
 // ---- Thresholds -------------------------------------------------------------------------------
@@ -225,6 +254,14 @@ function idRecord<K extends z.ZodType<string, string>, V extends z.ZodType>(key:
   }, z.record(key, value));
 }
 const Hours = z.number().min(0.25).max(720);
+
+/** An origin-destination pair of governorates, `IQG09>IQG11`: from Duhok to Erbil. */
+export const TravelPair = z
+  .string()
+  .regex(/^IQG(0[1-9]|1[0-8])>IQG(0[1-9]|1[0-8])$/, 'must be two governorate p-codes, origin>destination (IQG09>IQG11)')
+  .refine((pair) => pair.slice(0, 5) !== pair.slice(6), 'must name two different governorates');
+/** A typical travel time between two governorates: at least a quarter of an hour, at most three days. */
+const TravelHours = z.number().min(0.25).max(72);
 
 export const Thresholds = z.strictObject({
   checkpointSurge: z.strictObject({
@@ -272,8 +309,28 @@ export const Thresholds = z.strictObject({
       path: ['criticalHours'],
     })
     .optional(),
+  /**
+   * Onward movement (shared/onward.ts, docs/forecast.md): persons expected in a governorate in the
+   * next 24 h from checkpoints elsewhere, and the travel time of each origin-destination pair.
+   * Optional, like capacityExhaustion, for thresholds stored before the rule.
+   */
+  onwardInflux: z
+    .strictObject({
+      /** persons expected in the next 24 h: warning at this, critical at twice it */
+      persons24h: PositiveCount,
+      perGovernorate: idRecord(Pcode, PositiveCount).default({}),
+      /** typical hours from a checkpoint in the origin to the destination, keyed `IQG09>IQG11` */
+      travelHours: idRecord(TravelPair, TravelHours).default({}),
+    })
+    .optional(),
 });
 export type Thresholds = z.infer<typeof Thresholds>;
+
+/** PUT /api/thresholds/travel-times: travel times to change, by pair; the others stay as they are. */
+export const TravelTimesBody = z.strictObject({
+  travelHours: idRecord(TravelPair, TravelHours).refine((r) => Object.keys(r).length > 0, 'must name at least one pair'),
+});
+export type TravelTimesBody = z.infer<typeof TravelTimesBody>;
 
 // ---- Projection: what screens show -----------------------------------------------------------
 
@@ -332,13 +389,48 @@ export const CapacityForecast = z.object({
   /** soonest plausible (at the high inflow) and latest (at the low inflow; null when that is no inflow) */
   hoursToFullLow: z.number().min(0).nullable(),
   hoursToFullHigh: z.number().min(0).nullable(),
+  /**
+   * persons per hour expected from checkpoints in other governorates over the next 24 h, added to
+   * the inflow: present when any are expected (docs/forecast.md, "Onward movement")
+   */
+  onwardPerHour: z.number().min(0).optional(),
+  /** the share of the projected inflow that is onward movement, 0 … 1 */
+  onwardShare: z.number().min(0).max(1).optional(),
 });
 export type CapacityForecast = z.infer<typeof CapacityForecast>;
+
+/** Persons heading to one governorate from checkpoints in one other governorate (shared/onward.ts). */
+export const OnwardOrigin = z.object({
+  origin: Pcode,
+  /** persons reported at the origin's checkpoints in the last 24 h as heading here */
+  heading24h: z.number().int().min(0),
+  /** of which in the last 6 h */
+  heading6h: z.number().int().min(0),
+  /** of the persons heading here, those expected to arrive in the next 24 h */
+  expected24h: z.number().int().min(0),
+  /** the typical travel time from the origin, in hours, that the expectation rests on */
+  travelHours: z.number().min(0),
+});
+export type OnwardOrigin = z.infer<typeof OnwardOrigin>;
+
+/** The onward movement towards one governorate: who is heading here, from where, and when they are expected. */
+export const OnwardFigures = z.object({
+  heading24h: z.number().int().min(0),
+  heading6h: z.number().int().min(0),
+  expected24h: z.number().int().min(0),
+  /** persons expected in each of the next 24 hours, the coming hour first */
+  expectedByHour: z.array(z.number().int().min(0)).length(24),
+  /** by origin governorate, most expected first */
+  byOrigin: z.array(OnwardOrigin),
+});
+export type OnwardFigures = z.infer<typeof OnwardFigures>;
 
 export const GovernorateRollup = Rollup.extend({
   pcode: Pcode,
   activeAlerts: z.number().int(),
   forecast: CapacityForecast.optional(),
+  /** onward movement towards this governorate (docs/forecast.md); absent in pictures from before it */
+  onward: OnwardFigures.optional(),
 });
 export type GovernorateRollup = z.infer<typeof GovernorateRollup>;
 
@@ -359,6 +451,7 @@ export const AlertRule = z.enum([
   'health_post_down',
   'site_silent',
   'capacity_exhaustion',
+  'onward_influx',
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 
@@ -377,6 +470,8 @@ export const Alert = z.object({
   message: z.string(),
   value: z.number(),
   threshold: z.number(),
+  /** onward_influx: the origin governorates of the persons expected, most first */
+  origins: z.array(Pcode).optional(),
   state: AlertState,
   raisedAt: z.string(),
   acknowledgedAt: z.string().optional(),
@@ -491,6 +586,33 @@ export const TokenRequest = z
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
+/** POST /api/phones: a staff phone that may report by SMS for the sites of a reporter token. */
+export const PhoneRequest = z.strictObject({
+  /** E.164 (`+9647501234512`); spaces and dashes are allowed, a national `07…` is not */
+  number: z.string().max(40),
+  /** the id of a reporter token (POST /api/tokens answers it): the phone reports for its sites */
+  tokenId: z.string().min(1).max(100),
+  label: z.string().trim().min(1).max(100).refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)'),
+});
+export type PhoneRequest = z.infer<typeof PhoneRequest>;
+
+/** A registered phone as the API shows it: masked, never the number. */
+export const Phone = z.object({
+  id: z.string(),
+  /** `+9647•••••••12` */
+  masked: z.string(),
+  label: z.string(),
+  tokenId: z.string(),
+  tokenLabel: z.string(),
+  /** the sites it reports for: its token's */
+  sites: z.array(z.string()),
+  /** its token is revoked: the phone's messages are refused */
+  revoked: z.boolean(),
+  exercise: z.boolean(),
+  createdAt: z.string(),
+});
+export type Phone = z.infer<typeof Phone>;
+
 /** The answer to POST /api/tokens: the secret, shown this once and stored nowhere, and the id that revokes it. */
 export const IssuedToken = z.object({ token: z.string(), id: z.string() });
 export type IssuedToken = z.infer<typeof IssuedToken>;
@@ -502,7 +624,11 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 // ---- Geography --------------------------------------------------------------------------------
 
-const Position = z.array(z.number()).min(2).max(3);
+// A tuple, so that a position's longitude and latitude are known to be there.
+// An array of 2 or 3 numbers, typed as the tuple that min(2) guarantees so that code may read
+// longitude and latitude unchecked. (A zod tuple would say the same, but the OpenAPI generator
+// drops its length, which the documents' validator rightly refuses.)
+const Position = z.array(z.number()).min(2).max(3) as unknown as z.ZodType<[number, number, ...number[]]>;
 const LinearRing = z.array(Position).min(4);
 export const PolygonGeometry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Polygon'), coordinates: z.array(LinearRing).min(1) }),

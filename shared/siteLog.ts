@@ -1,5 +1,5 @@
 // What the projection remembers of one site, folded report by report. Pure: time is an argument.
-import { FUTURE_TOLERANCE_MS, type HealthStatus, type StoredReport } from './schemas.ts';
+import { FUTURE_TOLERANCE_MS, type Destination, type HealthStatus, type StoredReport } from './schemas.ts';
 import { HOUR_MS } from './time.ts';
 
 export const WINDOW_1H_MS = HOUR_MS;
@@ -18,7 +18,8 @@ export interface Latest<T> {
  */
 export interface SiteLog {
   lastObservedMs: number | null;
-  arrivals: { atMs: number; arrivals: number }[];
+  /** with the report's intended destinations, where it gave them (shared/onward.ts reads them) */
+  arrivals: { atMs: number; arrivals: number; destinations?: readonly Destination[] }[];
   occupancy: Latest<number> | null;
   status: Latest<HealthStatus> | null;
 }
@@ -50,7 +51,9 @@ export function addReportToLog(log: SiteLog, report: StoredReport): void {
   const order = reportOrder(report);
   switch (report.kind) {
     case 'arrivals':
-      log.arrivals.push({ atMs, arrivals: report.arrivals });
+      // only reports that name destinations carry them, so a log without onward movement costs nothing more
+      if (report.destinations?.length) log.arrivals.push({ atMs, arrivals: report.arrivals, destinations: report.destinations });
+      else log.arrivals.push({ atMs, arrivals: report.arrivals });
       break;
     case 'occupancy':
       if (newer(log.occupancy, atMs, order)) log.occupancy = { atMs, order, value: report.occupancy };

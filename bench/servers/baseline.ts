@@ -8,7 +8,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { serveBench } from './ipc.ts';
 
-const dataDir = process.argv[2];
+const dataDir = process.argv[2] ?? '';
 const mode = process.argv[3] ?? 'serve';
 if (!dataDir) throw new Error('usage: baseline.ts <data dir> [serve|replay]');
 

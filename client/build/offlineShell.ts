@@ -19,7 +19,7 @@ export function reportShellFiles(bundle: Rolldown.OutputBundle): Set<string> {
     const css = chunks.get(fileName);
     if (css?.type !== 'asset') return;
     const source = typeof css.source === 'string' ? css.source : new TextDecoder().decode(css.source);
-    for (const [, url] of source.matchAll(/url\(\s*['"]?\/?([^'")?#]+)/g)) if (chunks.has(url)) shell.add(url);
+    for (const [, url] of source.matchAll(/url\(\s*['"]?\/?([^'")?#]+)/g)) if (url && chunks.has(url)) shell.add(url);
   };
   const visit = (fileName: string) => {
     if (shell.has(fileName)) return;

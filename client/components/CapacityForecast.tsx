@@ -67,6 +67,17 @@ interface Props {
   variant?: 'full' | 'compact';
 }
 
+/** How much of the projection is onward movement from other governorates (docs/forecast.md): a sentence of its own. */
+function OnwardShare({ forecast, format }: { forecast: Forecast; format: ReturnType<typeof useForecastFormat>['format'] }) {
+  const { t } = useTranslation('onward');
+  if (forecast.onwardShare === undefined || forecast.onwardPerHour === undefined) return null;
+  return (
+    <p className="cf-onward" data-testid="forecast-onward">
+      {t('forecastShare', { share: format.percent(forecast.onwardShare), rate: format.number(forecast.onwardPerHour) })}
+    </p>
+  );
+}
+
 export function CapacityForecast({ forecast, governorateName, thresholds, variant = 'full' }: Props) {
   const { t, format } = useForecastFormat();
   if (!forecast) return null;
@@ -120,6 +131,7 @@ export function CapacityForecast({ forecast, governorateName, thresholds, varian
     <div className={`capacity-forecast level-${level}`} data-testid="capacity-forecast" data-status={f.status} data-level={level}>
       <p className="cf-headline">{headline}</p>
       {range ? <p className="cf-range">{range}</p> : null}
+      <OnwardShare forecast={f} format={format} />
       {variant === 'full' ? (
         <dl className="cf-assumptions" aria-label={t('assumptions')}>
           <dt>{t('inflow')}</dt>

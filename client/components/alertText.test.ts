@@ -55,7 +55,7 @@ describe('placeName', () => {
     ['ckb', sites.gawilan, 'کەمپی گەویلان'],
     ['ckb', sites.safwan, 'صفوان'],
   ] as const)('%s', (lang, place, expected) => {
-    expect(placeName(place, lang)).toBe(expected);
+    expect(placeName(place!, lang)).toBe(expected);
   });
 });
 

@@ -29,6 +29,10 @@ export function alertText(
         percent: capacity ? format.fullness(alert.value / capacity) : '—',
       });
     }
+    case 'onward_influx': {
+      const origins = (alert.origins ?? []).map((pcode) => (governorates[pcode] ? placeName(governorates[pcode], format.lang) : pcode));
+      return t('rule_onward_influx', { ...values, origins: format.list(origins) });
+    }
     default:
       return t(`rule_${alert.rule}`, values);
   }

@@ -8,10 +8,10 @@ import { useLayoutEffect, useState, type RefObject } from 'react';
  */
 export function withOneFewer(shown: readonly number[]): number[] | null {
   let longest = -1;
-  for (let i = 0; i < shown.length; i++) if (shown[i] > 0 && (longest < 0 || shown[i] >= shown[longest])) longest = i;
+  for (let i = 0; i < shown.length; i++) if (shown[i]! > 0 && (longest < 0 || shown[i]! >= shown[longest]!)) longest = i;
   if (longest < 0) return null;
   const next = [...shown];
-  next[longest] -= 1;
+  next[longest]! -= 1;
   return next;
 }
 

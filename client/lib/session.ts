@@ -12,7 +12,7 @@ export { directionOf, LANGUAGES, type Language } from '../../shared/language.ts'
  */
 export function adoptTokenFromAddress(): void {
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-  if (!match) return;
+  if (!match?.[1]) return;
   localStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
   const rest = window.location.hash.replace(/(^#|&)token=[^&]+/, '$1').replace(/^#&?$/, '');
   history.replaceState(history.state, '', window.location.pathname + window.location.search + rest);

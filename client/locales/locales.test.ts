@@ -33,7 +33,7 @@ function entries(lang: Language, ns: Namespace): Entry[] {
 }
 
 const placeholders = (value: string) => [...new Set([...value.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
-const nested = (value: string) => [...value.matchAll(NESTING)].map((m) => m[1].trim());
+const nested = (value: string) => [...value.matchAll(NESTING)].map((m) => m[1]!.trim());
 /** What a translator wrote literally: the string without its nesting and its placeholders. */
 const literal = (value: string) => value.replace(NESTING, ' ').replace(PLACEHOLDER, ' ');
 
@@ -109,7 +109,7 @@ describe('locale files', () => {
         for (const { key, value } of entries(lang, ns)) {
           for (const ref of nested(value)) {
             const [target, path] = ref.split(':');
-            const known = (NAMESPACES as readonly string[]).includes(target) && path !== undefined;
+            const known = (NAMESPACES as readonly string[]).includes(target!) && path !== undefined;
             const found = known && entries(lang, target as Namespace).some((e) => e.key === path);
             if (!found) problems.push(`${lang} ${ns}:${key} nests ${ref}, which ${lang} does not have`);
           }

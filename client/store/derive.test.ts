@@ -177,7 +177,7 @@ describe('sortAlerts and wallRotation', () => {
 describe('downsample', () => {
   const points = Array.from({ length: 10 }, (_, i) => ({ hour: `h${i}`, arrivals: i }));
   const sum = (run: readonly { hour: string; arrivals: number }[]) => ({
-    hour: run[0].hour,
+    hour: run[0]!.hour,
     arrivals: run.reduce((s, p) => s + p.arrivals, 0),
   });
   it('keeps short series as they are', () => {

@@ -27,10 +27,15 @@ import {
   IssuedToken,
   MAX_BATCH,
   OccupancyReport,
+  OnwardFigures,
+  OnwardOrigin,
   Pcode,
+  Phone,
+  PhoneRequest,
   PostReportsAnswer,
   Report,
   ReportBatch,
+  ReportWarning,
   ReportPost,
   Rollup,
   SeriesPoint,
@@ -40,6 +45,7 @@ import {
   SiteState,
   Snapshot,
   Thresholds,
+  TravelTimesBody,
   TokenRequest,
   Update,
   Whoami,
@@ -48,6 +54,7 @@ import {
 import { MAX_AUDIT_PAGE } from '../audit.ts';
 import { CONTEXT_LAYERS } from '../fixtures.ts';
 import { AuditEntry } from '../storage/store.ts';
+import { KannelQuery } from '../sms/kannel.ts';
 import type { FieldProblem as FieldProblemShape } from './apiError.ts';
 
 // ---- Named schemas: components of both documents ------------------------------------------------
@@ -99,10 +106,14 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   HealthReport,
   ReportBatch,
   PostReportsAnswer,
+  ReportWarning,
   Thresholds,
+  TravelTimesBody,
   HealthPostCounts,
   Rollup,
   CapacityForecast,
+  OnwardOrigin,
+  OnwardFigures,
   GovernorateRollup,
   SiteState,
   Alert,
@@ -113,6 +124,8 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   TokenRequest,
   IssuedToken,
   Whoami,
+  Phone,
+  PhoneRequest,
   AuditEntry,
   ExerciseCleared,
   GovernorateCollection,
@@ -151,7 +164,11 @@ type Failure =
   | 'notFound'
   | 'reportConflict'
   | 'alertResolved'
-  | 'unprocessable';
+  | 'unprocessable'
+  /** an operation without a bearer token that a shared secret guards (the SMS gateway): its 401 */
+  | 'gatewaySecret'
+  /** an operation without a bearer token that reads the store: its 500 and 503 */
+  | 'storeUnavailable';
 
 const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer' as const, minimum: 1 } },
@@ -211,7 +228,14 @@ function responses(op: Operation): RouteConfig['responses'] {
     out[400] = { description: `Bad request: ${badRequest.join('; ')}. \`details\` names each bad field.`, content: json(ERROR_SCHEMAS.BadRequestError) };
   }
   if (f.notFound) out[404] = { description: f.notFound, content: json(ERROR_SCHEMAS.NotFoundError) };
-  if (op.role === 'none') return out;
+  if (op.role === 'none') {
+    if (f.gatewaySecret) out[401] = { description: f.gatewaySecret, content: json(ERROR_SCHEMAS.UnauthorizedError) };
+    if (f.storeUnavailable) {
+      out[500] = { description: 'A fault on the server; the message names the request id to find it in the log.', content: json(ERROR_SCHEMAS.InternalError) };
+      out[503] = { description: f.storeUnavailable, headers: RETRY_AFTER, content: json(ERROR_SCHEMAS.UnavailableError) };
+    }
+    return out;
+  }
   out[401] = { description: 'No token, or one that is unknown or revoked.', content: json(ERROR_SCHEMAS.UnauthorizedError) };
   if (op.role !== 'any' || f.forbidden) {
     out[403] = {
@@ -344,7 +368,7 @@ export const OPERATIONS: Operation[] = [
     ],
     failures: {
       badRequest: "an invalid site, or an `id` that differs from the address's",
-      unprocessable: `Refused: it would change ${mustStay}.`,
+      unprocessable: `Refused: it would change ${mustStay}, or give it a \`code\` another site has (codes are unique).`,
     },
   },
   {
@@ -356,7 +380,10 @@ export const OPERATIONS: Operation[] = [
     description:
       `One report, or \`{ "reports": [ … ] }\` with 1 to ${MAX_BATCH}. A batch is all or nothing. The answer comes once every ` +
       'report is stored durably. A report whose id was stored before with the same content is answered under `duplicate` and changes nothing. ' +
-      "Reports of an exercise token (a drill's) go to the exercise world.",
+      "Reports of an exercise token (a drill's) go to the exercise world. " +
+      'An arrivals report whose period overlaps another stored report of the same site and world (or an earlier one of the same batch) is stored ' +
+      'all the same, and the answer adds `warnings`: `{ reportId, code: "overlap", message, earlier: { id, observedAt, periodMinutes, arrivals } }`, ' +
+      'so a form can ask its lead whether a resend counted the same people twice. Back-to-back periods do not overlap.',
     role: 'reporter',
     also: 'A reporter posts only for the sites on its token; an admin for any site; no other role may post.',
     body: { schema: ReportPost, description: 'A report, or a batch of reports.', required: true },
@@ -365,7 +392,7 @@ export const OPERATIONS: Operation[] = [
       badRequest: 'an invalid report (an unknown field, a count out of range, a bad instant)',
       forbidden: 'The role may not post reports, or a report names a site not on the token (`details` names its `siteId`).',
       reportConflict: 'A report id was used before with different content; nothing was stored. `details.ids` lists them.',
-      unprocessable: "Impossible: an unknown site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead.",
+      unprocessable: "Impossible: an unknown site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead, `destinations` counting more persons than `arrivals` or naming a governorate twice.",
     },
   },
   {
@@ -468,6 +495,22 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    method: 'put',
+    path: '/api/thresholds/travel-times',
+    operationId: 'putTravelTimes',
+    tag: 'thresholds',
+    summary: 'Change travel times of onward movement',
+    description:
+      'Sets the typical travel time of the named origin-destination pairs (`IQG09>IQG11`: Duhok to Erbil, hours); the other pairs and rules stay as they are. ' +
+      'Like a change of thresholds, it is audited and every open dashboard gets the thresholds in its next `update`.',
+    role: 'coordinator',
+    body: { schema: TravelTimesBody, description: 'The pairs to change, with their hours (0.25 to 72).', required: true },
+    success: [{ status: 200, description: 'The thresholds now in force, travel times included.', json: Thresholds }],
+    failures: {
+      badRequest: 'a key that is not two different governorate p-codes joined by `>`, hours out of range, no pair, or an unknown field',
+    },
+  },
+  {
     method: 'get',
     path: '/api/export/reports.csv',
     operationId: 'exportReportsCsv',
@@ -522,6 +565,74 @@ export const OPERATIONS: Operation[] = [
     params: z.object({ id: z.string() }),
     success: [{ status: 204, description: 'Revoked.' }],
     failures: { notFound: 'No token has that id.' },
+  },
+  {
+    method: 'get',
+    path: '/api/phones',
+    operationId: 'listPhones',
+    tag: 'sms',
+    summary: 'The phones that may report by SMS',
+    description: 'Each with its token and sites, the number masked (`+9647•••••••12`): the numbers themselves are stored only as keyed hashes. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The registered phones, oldest first.', json: z.array(Phone) }],
+  },
+  {
+    method: 'post',
+    path: '/api/phones',
+    operationId: 'registerPhone',
+    tag: 'sms',
+    summary: 'Register a phone to a reporter token',
+    description:
+      'Its SMS reports count for the sites of the token, as if the token had posted them. The number (E.164) is hashed with ' +
+      'PHONE_HASH_SECRET and never stored, logged or answered; the answer shows it masked. (An addition to v1.)',
+    role: 'admin',
+    body: { schema: PhoneRequest, description: 'The number, the reporter token it reports under, and a label.', required: true },
+    success: [{ status: 201, description: 'Registered.', json: Phone }],
+    failures: {
+      badRequest: 'a number that is not E.164, a missing label or token id',
+      unprocessable: 'An unknown, revoked or non-reporter token; a number registered already; or PHONE_HASH_SECRET is not set on the server.',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/phones/{id}',
+    operationId: 'deletePhone',
+    tag: 'sms',
+    summary: 'Remove a phone',
+    description: 'At once: its next SMS is refused.',
+    role: 'admin',
+    params: z.object({ id: z.string() }),
+    success: [{ status: 204, description: 'Removed.' }],
+    failures: { notFound: 'No phone has that id.' },
+  },
+  {
+    method: 'get',
+    path: '/api/sms/kannel',
+    operationId: 'kannelInbound',
+    tag: 'sms',
+    summary: "An inbound SMS, as Kannel's smsbox passes it",
+    description:
+      "Kannel's `sms-service` calls this for every message (`get-url` with `%p`, `%a`, `%I`; see docs/sms.md). The answer's body is the reply SMS, " +
+      'in the sender\'s language, with `X-Kannel-Coding: 2` (UCS-2) when it is Arabic or Kurdish. A stored report goes through the same ingest as ' +
+      'POST /api/reports. Its id is a name-based UUID of the gateway\'s message id and the sender, so a retried call stores nothing twice and gets the same reply. ' +
+      'An unknown number gets a short refusal and stores nothing. No bearer token: the gateway sends `SMS_GATEWAY_SECRET` as `secret` on every call. (An addition to v1.)',
+    role: 'none',
+    query: KannelQuery,
+    success: [
+      {
+        status: 200,
+        description: 'The reply SMS (also for a message that could not be read or a number that is not registered: the reply says why).',
+        media: {
+          types: ['text/plain'],
+          headers: { 'X-Kannel-Coding': { description: '`0` GSM text, `2` UCS-2 (Arabic, Kurdish)', schema: { type: 'string' } } },
+        },
+      },
+    ],
+    failures: {
+      badRequest: 'no `from`, `text` or `id`',
+      gatewaySecret: 'No `secret`, or not SMS_GATEWAY_SECRET (always, when that is not set).',
+      storeUnavailable: 'The database is unreachable; nothing was stored, and the gateway should retry (smsbox does, with the same message id).',
+    },
   },
   {
     method: 'get',
@@ -649,6 +760,7 @@ const TAGS = [
   ['exports', 'HXL CSV and CAP 1.2'],
   ['tokens', 'Who may do what'],
   ['audit', 'Who changed what'],
+  ['sms', 'Reports by SMS: the phones that may send, and the gateway'],
   ['exercise', "A drill's world of its own"],
   ['documents', 'This interface, machine-readable and readable'],
 ] as const;

@@ -6,7 +6,7 @@ import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { capAtomFeed, capMessage, capVersionAt, type CapMessage } from '../../shared/cap.ts';
 import { capPolygonsByGovernorate } from '../capAreas.ts';
-import { CSV_QUOTED_MATCH, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRow } from '../../shared/hxl.ts';
+import { CSV_QUOTED_MATCH, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRows } from '../../shared/hxl.ts';
 import { Instant } from '../../shared/schemas.ts';
 import { HOUR_MS, isoSeconds } from '../../shared/time.ts';
 import type { AuditLog } from '../audit.ts';
@@ -94,8 +94,9 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
       let rows: string[][] = [];
       for await (const report of store.reports.query({ world, ...range })) {
         const site = sites.get(report.siteId);
-        rows.push(hxlRow(report, site, site ? governorates.get(site.governorate) : undefined));
-        if (rows.length === CSV_CHUNK_ROWS) {
+        // a report with destinations adds a row for each (shared/hxl.ts)
+        rows.push(...hxlRows(report, site, site ? governorates.get(site.governorate) : undefined));
+        if (rows.length >= CSV_CHUNK_ROWS) {
           yield csv(rows);
           rows = [];
         }
@@ -138,6 +139,7 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
         {
           site,
           governorate: governorates.get(alert.governorate),
+          origins: (alert.origins ?? []).flatMap((pcode) => governorates.get(pcode) ?? []),
           exercise: world === 'exercise',
           polygons: polygons.get(alert.governorate),
           earlierVersions,

@@ -1,10 +1,12 @@
 // Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
 import { Router, type Response } from 'express';
-import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest } from '../../shared/schemas.ts';
+import { DEFAULT_ONWARD_INFLUX } from '../../shared/onward.ts';
+import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest, TravelTimesBody } from '../../shared/schemas.ts';
 import { isoSeconds } from '../../shared/time.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
 import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
+import { overlapWarnings } from '../overlapGuard.ts';
 import type { Settings } from '../settings.ts';
 import type { Store } from '../storage/store.ts';
 import { ApiError, invalidBody, notFound, rejectedReports, type FieldProblem } from './apiError.ts';
@@ -36,7 +38,15 @@ export function writeRoutes(deps: WriteDeps): Router {
   router.post('/reports', allow('report'), async (req, res) => {
     const batch = isBatch(req.body);
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
-    if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
+    if (!parsed.success) {
+      const invalid = invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
+      // Destinations that do not add up (more persons heading anywhere than arrived, a governorate
+      // twice) are well-formed but impossible, as a report from the future is: 422, naming the field.
+      if (parsed.error.issues.every((issue) => issue.code === 'custom' && issue.path.includes('destinations'))) {
+        throw new ApiError(422, 'unprocessable', invalid.message.replace(/^Invalid [^:]*: /, 'Cannot accept: '), invalid.details);
+      }
+      throw invalid;
+    }
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
     const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
@@ -49,13 +59,15 @@ export function writeRoutes(deps: WriteDeps): Router {
         details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
       });
     }
-    res.status(201).json(result);
+    // Stored either way: a warning asks the sender to look again (a resend counts people twice).
+    const warnings = await overlapWarnings(store, principalOf(res).exercise ? 'exercise' : 'real', reports);
+    res.status(201).json(warnings.length ? { ...result, warnings } : result);
   });
 
   router.get('/alerts', allow('read'), async (req, res) => {
     const raw = typeof req.query.state === 'string' ? req.query.state.split(',').filter(Boolean) : [];
     const states = raw.map((s) => AlertState.safeParse(s));
-    const bad = raw.filter((_, i) => !states[i].success);
+    const bad = raw.filter((_, i) => !states[i]?.success);
     if (bad.length) {
       throw new ApiError(400, 'invalid', `Unknown alert state "${bad[0]}": use active, acknowledged or resolved.`, [
         { field: 'state', message: `unknown state "${bad[0]}"` },
@@ -97,6 +109,20 @@ export function writeRoutes(deps: WriteDeps): Router {
     res.json(parsed.data);
   });
 
+  // One table inside the thresholds, changed pair by pair: a coordinator corrects the road from
+  // Duhok to Erbil without sending every other rule back. Stored, audited and sent to dashboards as
+  // any change of thresholds is.
+  router.put('/thresholds/travel-times', allow('set_thresholds'), async (req, res) => {
+    const parsed = TravelTimesBody.safeParse(req.body);
+    if (!parsed.success) throw invalidBody(parsed.error, 'travel times');
+    const previous = live.thresholds();
+    const onward = previous.onwardInflux ?? DEFAULT_ONWARD_INFLUX;
+    const next: Thresholds = { ...previous, onwardInflux: { ...onward, travelHours: { ...onward.travelHours, ...parsed.data.travelHours } } };
+    await settings.changeThresholds(next);
+    await record(res, { action: 'thresholds.travel_times', details: { previous: onward.travelHours, changed: parsed.data.travelHours } });
+    res.json(next);
+  });
+
   router.put('/sites/:id', allow('administer'), async (req, res) => {
     const parsed = Site.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, 'site');
@@ -107,6 +133,13 @@ export function writeRoutes(deps: WriteDeps): Router {
       ]);
     }
     const existing = live.site(site.id);
+    // A code names one site: an SMS must never be able to land on two.
+    const holder = site.code ? live.sites().find((s) => s.id !== site.id && s.code === site.code) : undefined;
+    if (holder) {
+      throw new ApiError(422, 'unprocessable', `The code "${site.code}" is already site "${holder.id}"'s; codes are unique.`, [
+        { field: 'code', message: `is already used by site "${holder.id}"` },
+      ]);
+    }
     if (existing && existing.kind !== site.kind && (await store.reports.count(site.id)) > 0) {
       throw new ApiError(422, 'unprocessable', `Site "${site.id}" has reports as a ${existing.kind}; its kind cannot change.`, [
         { field: 'kind', message: `must stay ${existing.kind}: the site has reports` },

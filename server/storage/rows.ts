@@ -1,6 +1,6 @@
 // Rows as both adapters store them, turned back into domain values with the shared schemas.
 import { Alert, canonicalReport, Report, Role, type StoredReport } from '../../shared/schemas.ts';
-import type { TokenRecord } from './store.ts';
+import type { PhoneRecord, TokenRecord } from './store.ts';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,19 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  return JSON.stringify(content, Object.keys(content).sort());
+  return JSON.stringify(sortedKeys(content));
+}
+
+/**
+ * The same value with every object's keys in order, at every depth. A replacer array in
+ * JSON.stringify would not do: it filters the keys of nested objects too, so the `to` and
+ * `persons` of a report's destinations would be stored as `{}`. Arrays keep their order.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
 }
 
 /**
@@ -75,5 +87,24 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
     ...(row.exercise ? { exercise: true } : {}),
+  };
+}
+
+export interface PhoneJoinRow extends TokenRow {
+  phone_id: string;
+  phone_hash: string;
+  masked: string;
+  phone_label: string;
+  phone_created_at: string;
+}
+
+/** Phones are read joined with their token: the columns of both, the phone's prefixed. */
+export const PHONE_JOIN_SQL = `SELECT p.id AS phone_id, p.hash AS phone_hash, p.masked, p.label AS phone_label,
+  p.created_at AS phone_created_at, t.* FROM phones p JOIN tokens t ON t.id = p.token_id`;
+
+export function phoneFromRow(row: PhoneJoinRow): { phone: PhoneRecord; token: TokenRecord } {
+  return {
+    phone: { id: row.phone_id, hash: row.phone_hash, masked: row.masked, tokenId: row.id, label: row.phone_label, createdAt: row.phone_created_at },
+    token: tokenFromRow(row),
   };
 }

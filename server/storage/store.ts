@@ -117,9 +117,36 @@ export interface TokenRecord {
 export interface TokenStore {
   create(token: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** A token by its id (what an admin names it by), revoked or not. */
+  get(id: string): Promise<TokenRecord | undefined>;
   /** Returns false when no such token exists. */
   revoke(id: string, at: string): Promise<boolean>;
   count(): Promise<number>;
+}
+
+/**
+ * A phone registered to report by SMS for a reporter token's sites. The number itself is never
+ * stored: `hash` is a keyed hash of its E.164 form (server/phones.ts), `masked` what screens show.
+ */
+export interface PhoneRecord {
+  id: string;
+  hash: string;
+  /** `+9647•••••••12`: enough for a person to recognise, too little to call */
+  masked: string;
+  tokenId: string;
+  label: string;
+  createdAt: string;
+}
+
+export interface PhoneStore {
+  /** Stores a phone; false (nothing stored) when its hash is registered already. */
+  create(phone: PhoneRecord): Promise<boolean>;
+  /** A phone by the hash of its number, with the token it reports under (revoked or not). */
+  findByHash(hash: string): Promise<{ phone: PhoneRecord; token: TokenRecord } | undefined>;
+  /** Every phone with its token, oldest registered first. */
+  list(): Promise<{ phone: PhoneRecord; token: TokenRecord }[]>;
+  /** Returns false when no such phone exists. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** What an audit entry records: one kind of write each. */
@@ -127,10 +154,13 @@ export const AuditAction = z.enum([
   'reports.post',
   'alert.acknowledge',
   'thresholds.change',
+  'thresholds.travel_times',
   'site.put',
   'token.create',
   'token.revoke',
   'exercise.clear',
+  'phone.register',
+  'phone.delete',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -225,6 +255,7 @@ export interface Store {
   readonly thresholds: ThresholdStore;
   readonly alerts: AlertStore;
   readonly tokens: TokenStore;
+  readonly phones: PhoneStore;
   readonly audit: AuditStore;
   /** Present when several server instances share the store (PostgreSQL). */
   readonly changes?: ChangeFeed;

@@ -114,7 +114,7 @@ export function describeStoreContract(
       it('seeds sites and thresholds once, and a second init changes nothing', async () => {
         expect(await store.sites.list()).toEqual([...SITES].sort((a, b) => (a.id < b.id ? -1 : 1)));
         expect(await store.thresholds.get()).toEqual(fixtures.thresholds);
-        const renamed = { ...SITES[0], nameEn: 'Ibrahim Khalil crossing' };
+        const renamed = { ...SITES[0]!, nameEn: 'Ibrahim Khalil crossing' };
         await store.sites.put(renamed);
         const changed = Thresholds.parse({ ...fixtures.thresholds, siteSilent: { hours: 12, perSite: {} } });
         await store.thresholds.put(changed);
@@ -128,6 +128,13 @@ export function describeStoreContract(
     });
 
     describe('appendReports', () => {
+      it('keeps an arrivals report\'s destinations, and knows its retry', async () => {
+        const report = arrivals(150, '2026-11-28T11:00:00Z', { destinations: [{ to: 'IQG11', persons: 120 }, { to: 'unknown', persons: 30 }] } as Partial<StoredReport>);
+        expect(await store.reports.append([report])).toEqual({ accepted: [report.id], duplicate: [] });
+        expect((await replayed(store)).find((r) => r.id === report.id)).toEqual(report);
+        expect(await store.reports.append([{ ...report, receivedAt: '2026-11-28T12:30:00Z' }])).toEqual({ accepted: [], duplicate: [report.id] });
+      });
+
       it('accepts new reports, and answers a repeated one as a duplicate without storing it again', async () => {
         const a = arrivals(10, '2026-11-28T11:00:00Z');
         const b = occupancy('domiz-1', 400, '2026-11-28T11:00:00Z');
@@ -200,7 +207,7 @@ export function describeStoreContract(
         expect(await replayed(store)).toEqual([real]);
         expect(await store.reports.deleteExercise()).toBe(0);
         // a cleared drill report's id may be posted again as real data
-        expect((await store.reports.append([{ ...drills[0], exercise: undefined }])).accepted).toEqual([drills[0].id]);
+        expect((await store.reports.append([{ ...drills[0]!, exercise: undefined }])).accepted).toEqual([drills[0]!.id]);
       });
     });
 
@@ -350,7 +357,7 @@ export function describeStoreContract(
       it('creates and replaces sites, listed by id', async () => {
         const added: Site = { id: 'aaa-new-post', kind: 'health_post', nameEn: 'New post', nameAr: 'نقطة جديدة', governorate: 'IQG01', lon: null, lat: null };
         await store.sites.put(added);
-        await store.sites.put({ ...SITES[1], capacity: 1200 });
+        await store.sites.put({ ...SITES[1]!, capacity: 1200 });
         const sites = await store.sites.list();
         expect(sites.map((s) => s.id)).toEqual(['aaa-new-post', 'domiz-1', 'domiz-1-clinic', 'domiz-2', 'ibrahim-khalil']);
         expect(sites.find((s) => s.id === 'domiz-1')?.capacity).toBe(1200);
@@ -467,6 +474,8 @@ export function describeStoreContract(
         expect(await store.tokens.count()).toBe(2);
         expect(await store.tokens.findByHash(record.hash)).toEqual(record);
         expect(await store.tokens.findByHash('0'.repeat(64))).toBeUndefined();
+        expect(await store.tokens.get(record.id)).toEqual(record);
+        expect(await store.tokens.get(randomUUID())).toBeUndefined();
 
         expect(await store.tokens.revoke(record.id, '2026-11-28T13:00:00Z')).toBe(true);
         // revoking again keeps the first time: when it stopped working is what matters
@@ -479,6 +488,29 @@ export function describeStoreContract(
         const drill = token({ exercise: true, label: 'drill' });
         await store.tokens.create(drill);
         expect(await store.tokens.findByHash(drill.hash)).toEqual(drill);
+      });
+    });
+
+    describe('phones', () => {
+      it('registers a hash once, finds it with its token, lists and deletes', async () => {
+        const reporter = token();
+        await store.tokens.create(reporter);
+        const phone = { id: randomUUID(), hash: 'a'.repeat(64), masked: '+9647•••••••12', tokenId: reporter.id, label: 'IK lead', createdAt: '2026-11-28T12:00:00Z' };
+        expect(await store.phones.create(phone)).toBe(true);
+        expect(await store.phones.create({ ...phone, id: randomUUID() })).toBe(false);
+        expect(await store.phones.findByHash(phone.hash)).toEqual({ phone, token: reporter });
+        expect(await store.phones.findByHash('b'.repeat(64))).toBeUndefined();
+        const second = { ...phone, id: randomUUID(), hash: 'c'.repeat(64), createdAt: '2026-11-28T12:01:00Z' };
+        await store.phones.create(second);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([phone.id, second.id]);
+
+        // A revoked token's phone is still found, with the revocation, so the gateway can refuse it.
+        await store.tokens.revoke(reporter.id, '2026-11-28T13:00:00Z');
+        expect((await store.phones.findByHash(phone.hash))?.token.revokedAt).toBe('2026-11-28T13:00:00Z');
+
+        expect(await store.phones.delete(phone.id)).toBe(true);
+        expect(await store.phones.delete(phone.id)).toBe(false);
+        expect((await store.phones.list()).map((p) => p.phone.id)).toEqual([second.id]);
       });
     });
 

@@ -9,6 +9,7 @@ import type { Role, Snapshot, Update, World } from '../../shared/schemas.ts';
 import { createApp, type App } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
+import type { Logger } from 'pino';
 import { openSqliteStore } from '../storage/sqlite/sqliteStore.ts';
 import type { Store } from '../storage/store.ts';
 import { checkAnswer, checkEvent } from './apiConformance.ts';
@@ -56,6 +57,8 @@ export interface StartOptions {
   clock?: Clock;
   store?: Store;
   config?: Partial<Config>;
+  /** a logger of the test's own, to read what the server logs */
+  logger?: Logger;
 }
 
 export function tempDataDir(): string {
@@ -66,7 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const dataDir = options.dataDir ?? tempDataDir();
   const config = testConfig({ dataDir, adminToken: ADMIN_TOKEN, retickIntervalMs: 3_600_000, ...options.config });
   const store = options.store ?? openSqliteStore(dataDir);
-  const app = await createApp({ config, store, clock: options.clock });
+  const app = await createApp({ config, store, clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

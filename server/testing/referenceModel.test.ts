@@ -262,3 +262,33 @@ describe('the reference model: the alert lifecycle', () => {
     expect(m.openAlerts('real')).toEqual([expect.objectContaining({ rule: 'site_silent', raisedAt: '2026-11-28T18:01:00Z', value: 6 })]);
   });
 });
+
+describe('the reference model: onward movement', () => {
+  const withOnward: Thresholds = { ...THRESHOLDS, onwardInflux: { persons24h: 1000, perGovernorate: {}, travelHours: { 'IQG09>IQG11': 4 } } };
+  const heading = (persons: number, observedMs: number, to = 'IQG11') => ({ ...arrivals('cp', persons + 10, observedMs), destinations: [{ to, persons }] }) as Report;
+
+  const cases = [
+    // 4 h ± 2 h: spread over hours 2 to 6 after the report, 300 an hour
+    { name: 'just reported: all 1,200 expected, 300 an hour from hour 2', ago: 0, expected: 1200, byHour: [0, 0, 300, 300, 300, 300, 0], heading6h: 1200, alert: 'warning' },
+    { name: 'three hours ago: a quarter arrived, 900 expected', ago: 3 * HOUR, expected: 900, byHour: [300, 300, 300, 0], heading6h: 1200, alert: null },
+    { name: 'seven hours ago: all arrived; heading in 24 h, not in 6 h', ago: 7 * HOUR, expected: 0, byHour: [0], heading6h: 0, alert: null },
+  ] as const;
+  it.each(cases)('$name', ({ ago, expected, byHour, heading6h, alert }) => {
+    const model = new ReferenceModel(SITES, PCODES, withOnward);
+    expect(model.post([heading(1200, NOW - ago)], ADMIN, NOW).status).toBe(201);
+    const erbil = model.picture('real', NOW).governorates.find((g) => g.pcode === 'IQG11')!;
+    expect(erbil.onward).toMatchObject({ heading24h: 1200, heading6h, expected24h: expected });
+    expect(erbil.onward!.expectedByHour.slice(0, byHour.length)).toEqual(byHour);
+    const found = model.conditions('real', NOW).filter((c) => c.rule === 'onward_influx');
+    expect(found.map((c) => c.severity)).toEqual(alert ? [alert] : []);
+  });
+
+  it("counts nothing for the checkpoint's own governorate, and refuses destinations beyond the arrivals with 422", () => {
+    const model = new ReferenceModel(SITES, PCODES, withOnward);
+    model.post([heading(500, NOW, 'IQG09')], ADMIN, NOW);
+    expect(model.picture('real', NOW).governorates.find((g) => g.pcode === 'IQG09')!.onward!.heading24h).toBe(0);
+    const tooMany = { ...arrivals('cp', 5, NOW), destinations: [{ to: 'IQG11', persons: 6 }] } as Report;
+    expect(model.post([arrivals('cp', 1, NOW), tooMany], ADMIN, NOW)).toEqual({ status: 422, fields: ['1.destinations'] });
+    expect(model.reports).toHaveLength(1);
+  });
+});

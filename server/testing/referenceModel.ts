@@ -4,13 +4,15 @@
 // by report, no code shared with the server's projection or rules. Each rule is written from its
 // definition in README.md ("The interface") and the comments of shared/alerts.ts and shared/bands.ts.
 // The only shared code it calls is the forecast's arithmetic (forecastCapacity), whose inputs it
-// builds itself from the raw list.
+// builds itself from the raw list. Onward movement (who is heading where, and when) is computed here
+// from its definition in docs/forecast.md, report by report.
 import { DEFAULT_CAPACITY_EXHAUSTION, forecastCapacity, type ShelterFigures } from '../../shared/forecast.ts';
 import type {
   AlertRule,
   CapacityForecast,
   GovernorateRollup,
   HealthStatus,
+  OnwardFigures,
   Report,
   Rollup,
   Severity,
@@ -26,6 +28,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** A report may be stamped up to this far ahead of the clock, and then counts at once. */
 const AHEAD_TOLERANCE = 5 * MINUTE;
+/** Onward movement (docs/forecast.md): a pair the travel table lacks takes 8 h; arrivals spread over the time ± half, at least 1 h. */
+const FALLBACK_TRAVEL_HOURS = 8;
+const SPREAD = 0.5;
+const MIN_SPREAD_HOURS = 1;
+/** The onward_influx line when the thresholds have no onward settings. */
+const DEFAULT_ONWARD_LINE = 2000;
 /** The rule kinds each site kind takes. */
 const KIND_FOR_SITE: Record<SiteKind, Report['kind']> = { checkpoint: 'arrivals', shelter: 'occupancy', health_post: 'health' };
 
@@ -170,6 +178,13 @@ export class ReferenceModel {
    * spelt) answered as such. Ids are answered as they were sent.
    */
   post(reports: readonly Report[], poster: Poster, nowMs: number): PostOutcome {
+    // destinations that count more persons than arrived: impossible, refused before the token is asked
+    const inconsistent = reports.flatMap((r, i) => {
+      if (r.kind !== 'arrivals' || !r.destinations) return [];
+      const heading = r.destinations.reduce((sum, d) => sum + d.persons, 0);
+      return heading > r.arrivals ? [`${i}.destinations`] : [];
+    });
+    if (inconsistent.length) return { status: 422, fields: inconsistent };
     const forbidden: string[] = [];
     const impossible: string[] = [];
     reports.forEach((r, i) => {
@@ -341,13 +356,68 @@ export class ReferenceModel {
     let span = 0;
     for (const r of inWindow) {
       const k = counts.findIndex((_, bucket) => inBucket(r, bucket));
-      counts[k] += r.report.kind === 'arrivals' ? r.report.arrivals : 0;
+      counts[k]! += r.report.kind === 'arrivals' ? r.report.arrivals : 0;
       span = Math.max(span, k + 1);
     }
     return { counts: counts.slice(0, span), reports: inWindow.length };
   }
 
-  private forecastOf(pcode: string, bySite: ReadonlyMap<string, ModelReport[]>, current: ReadonlySet<string>, nowMs: number): CapacityForecast {
+  /**
+   * Onward movement towards `pcode` at `nowMs`: every destination naming it in arrivals reports of
+   * the last 24 h at checkpoints of other governorates, its persons spread evenly over its arrival
+   * window, summed hour by hour over the next 24 h. Sites in registry order, reports in storage order,
+   * as the server folds them, so that sums of fractions add up in the same order.
+   */
+  private onwardOf(pcode: string, bySite: ReadonlyMap<string, ModelReport[]>, nowMs: number): OnwardFigures {
+    const travel = this.thresholds.onwardInflux?.travelHours;
+    const byHour = new Array<number>(24).fill(0);
+    let heading24h = 0;
+    let heading6h = 0;
+    let expectedAll = 0;
+    const origins = new Map<string, { heading24h: number; heading6h: number; expected: number }>();
+    for (const site of this.sites) {
+      if (site.kind !== 'checkpoint' || site.governorate === pcode) continue;
+      for (const r of bySite.get(site.id) ?? []) {
+        if (r.report.kind !== 'arrivals' || !r.report.destinations) continue;
+        if (!(r.observedMs > nowMs - 24 * HOUR && r.observedMs <= nowMs + AHEAD_TOLERANCE)) continue;
+        const recent = r.observedMs > nowMs - 6 * HOUR;
+        for (const d of r.report.destinations) {
+          if (d.to !== pcode || d.persons === 0) continue;
+          const hours = own(travel, `${site.governorate}>${pcode}`) ?? FALLBACK_TRAVEL_HOURS;
+          const half = Math.max(hours * SPREAD, MIN_SPREAD_HOURS);
+          const startMs = r.observedMs + Math.max(0, hours - half) * HOUR;
+          const endMs = r.observedMs + (hours + half) * HOUR;
+          let expected = 0;
+          for (let k = 0; k < 24; k++) {
+            const overlap = Math.min(endMs, nowMs + (k + 1) * HOUR) - Math.max(startMs, nowMs + k * HOUR);
+            const inHour = d.persons * (overlap > 0 ? overlap / (endMs - startMs) : 0);
+            byHour[k]! += inHour;
+            expected += inHour;
+          }
+          heading24h += d.persons;
+          if (recent) heading6h += d.persons;
+          expectedAll += expected;
+          const o = origins.get(site.governorate) ?? { heading24h: 0, heading6h: 0, expected: 0 };
+          o.heading24h += d.persons;
+          if (recent) o.heading6h += d.persons;
+          o.expected += expected;
+          origins.set(site.governorate, o);
+        }
+      }
+    }
+    const byOrigin = [...origins]
+      .map(([origin, o]) => ({
+        origin,
+        heading24h: o.heading24h,
+        heading6h: o.heading6h,
+        expected24h: Math.round(o.expected),
+        travelHours: own(travel, `${origin}>${pcode}`) ?? FALLBACK_TRAVEL_HOURS,
+      }))
+      .sort((a, b) => b.expected24h - a.expected24h || b.heading24h - a.heading24h || (a.origin < b.origin ? -1 : 1));
+    return { heading24h, heading6h, expected24h: Math.round(expectedAll), expectedByHour: byHour.map((n) => Math.round(n)), byOrigin };
+  }
+
+  private forecastOf(pcode: string, bySite: ReadonlyMap<string, ModelReport[]>, current: ReadonlySet<string>, nowMs: number, onward: OnwardFigures): CapacityForecast {
     const settings = this.thresholds.capacityExhaustion ?? DEFAULT_CAPACITY_EXHAUSTION;
     const mine = this.sites.filter((s) => s.governorate === pcode);
     const arrivals = mine.filter((s) => s.kind === 'checkpoint').flatMap((s) => bySite.get(s.id) ?? []);
@@ -358,6 +428,7 @@ export class ReferenceModel {
       arrivals: this.hourlyBuckets(arrivals, nowMs),
       shelters,
       settings: { shelterShare: own(settings.shelterSharePerGovernorate, pcode) ?? settings.shelterShare, smoothingHours: settings.smoothingHours },
+      onwardExpected24h: onward.expected24h,
     });
   }
 
@@ -366,16 +437,20 @@ export class ReferenceModel {
     const bySite = this.reportsBySite(world);
     const states = new Map(this.sites.map((s) => [s.id, this.siteStateOf(s, bySite.get(s.id) ?? [], nowMs)]));
     const current = new Set(this.sites.filter((s) => s.kind === 'shelter' && this.isCurrent(s, bySite.get(s.id) ?? [], nowMs)).map((s) => s.id));
-    const governorates: GovernorateRollup[] = this.pcodes.map((pcode) => ({
-      pcode,
-      ...this.rollupOf(
-        this.sites.filter((s) => s.governorate === pcode),
-        states,
-        current,
-      ),
-      activeAlerts: this.alerts.filter((a) => a.world === world && a.governorate === pcode).length,
-      forecast: this.forecastOf(pcode, bySite, current, nowMs),
-    }));
+    const governorates: GovernorateRollup[] = this.pcodes.map((pcode) => {
+      const onward = this.onwardOf(pcode, bySite, nowMs);
+      return {
+        pcode,
+        ...this.rollupOf(
+          this.sites.filter((s) => s.governorate === pcode),
+          states,
+          current,
+        ),
+        activeAlerts: this.alerts.filter((a) => a.world === world && a.governorate === pcode).length,
+        forecast: this.forecastOf(pcode, bySite, current, nowMs, onward),
+        onward,
+      };
+    });
     return { national: this.rollupOf(this.sites, states, current), governorates, sites: this.sites.map((s) => states.get(s.id)!) };
   }
 
@@ -434,6 +509,16 @@ export class ReferenceModel {
             ? { severity: 'warning' as const, threshold: exhaustion.warningHours }
             : null;
       if (band) found.push({ rule: 'capacity_exhaustion', governorate: g.pcode, ...band, value: f.hoursToFull });
+    }
+    for (const g of governorates) {
+      // onward_influx: persons expected in 24 h, to two significant figures from 100 up, against the line
+      const expected = g.onward!.expected24h;
+      if (expected === 0) continue;
+      const digits = expected >= 100 ? String(expected).length - 2 : 0;
+      const value = digits > 0 ? Math.round(expected / 10 ** digits) * 10 ** digits : expected;
+      const settings = t.onwardInflux;
+      const band = doubled(value, own(settings?.perGovernorate, g.pcode) ?? settings?.persons24h ?? DEFAULT_ONWARD_LINE);
+      if (band) found.push({ rule: 'onward_influx', governorate: g.pcode, ...band, value });
     }
     return found;
   }

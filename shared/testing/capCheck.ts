@@ -36,7 +36,7 @@ export function parseXml(xml: string): XmlElement {
     const text = xml.slice(pos, lt === -1 ? xml.length : lt);
     if (text.includes('>')) fail('stray ">"');
     if (/&(?!(#x[0-9a-fA-F]+|#\d+|\w+);)/.test(text)) fail('stray "&"');
-    if (stack.length) stack[stack.length - 1].text += decode(text);
+    if (stack.length) stack[stack.length - 1]!.text += decode(text);
     else if (text.trim()) fail('text outside the root element');
     if (lt === -1) break;
     pos = lt;
@@ -67,18 +67,18 @@ export function parseXml(xml: string): XmlElement {
     const nameMatch = /^([A-Za-z_][\w.:-]*)/.exec(body);
     if (!nameMatch) fail(`bad tag <${tag}>`);
     const attributes: Record<string, string> = {};
-    const rest = body.slice(nameMatch![1].length);
+    const rest = body.slice(nameMatch![1]!.length);
     const attr = /\s+([A-Za-z_][\w.:-]*)\s*=\s*"([^"<]*)"/y;
     let at = 0;
     while (at < rest.trimEnd().length) {
       attr.lastIndex = at;
       const m = attr.exec(rest);
       if (!m) fail(`bad attributes in <${tag}>`);
-      attributes[m![1]] = decode(m![2]);
+      attributes[m![1]!] = decode(m![2]!);
       at = attr.lastIndex;
     }
-    const el: XmlElement = { name: nameMatch![1], attributes, children: [], text: '' };
-    if (stack.length) stack[stack.length - 1].children.push(el);
+    const el: XmlElement = { name: nameMatch![1]!, attributes, children: [], text: '' };
+    if (stack.length) stack[stack.length - 1]!.children.push(el);
     else if (root) fail('a second root element');
     if (selfClosing) {
       if (!stack.length) root = el;
@@ -86,7 +86,7 @@ export function parseXml(xml: string): XmlElement {
       stack.push(el);
     }
   }
-  if (stack.length) throw new Error(`XML: <${stack[stack.length - 1].name}> never closes`);
+  if (stack.length) throw new Error(`XML: <${stack[stack.length - 1]!.name}> never closes`);
   if (!root) throw new Error('XML: no root element');
   return root;
 }
@@ -115,7 +115,7 @@ export function capProblems(alert: XmlElement): string[] {
   const problems: string[] = [];
   const need = (el: XmlElement, name: string, where: string) => {
     const found = children(el, name);
-    if (found.length === 0 || !found[0].text.trim()) problems.push(`${where}: required <${name}> missing or empty`);
+    if (found.length === 0 || !found[0]!.text.trim()) problems.push(`${where}: required <${name}> missing or empty`);
     return found[0]?.text.trim();
   };
   const oneOf = (value: string | undefined, allowed: string[], what: string) => {

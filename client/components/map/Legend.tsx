@@ -10,7 +10,7 @@ const METRICS: readonly ChoroplethMetric[] = ['arrivals24h', 'occupancyRatio', '
 function classLabel(metric: ChoroplethMetric, index: number, format: Format): string {
   const { breaks } = METRIC_CLASSES[metric];
   const show = (v: number) => (metric === 'occupancyRatio' ? format.percent(v) : format.number(v));
-  const low = breaks[index];
+  const low = breaks[index] ?? 0;
   const high = breaks[index + 1];
   if (high === undefined) return `≥ ${show(low)}`;
   if (metric !== 'occupancyRatio' && high - low === 1) return show(low);

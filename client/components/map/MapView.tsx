@@ -12,6 +12,7 @@ import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '..
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
 import { ATTRIBUTION } from '../attribution.ts';
+import { attachFlowLayers } from './flowLayers.ts';
 import { Legend } from './Legend.tsx';
 import {
   IRAQ_BOUNDS,
@@ -92,7 +93,7 @@ function governorateBounds(shapes: GovernorateCollection, pcode: string): LngLat
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
   const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
   for (const polygon of polygons) {
-    for (const [lon, lat] of polygon[0]) {
+    for (const [lon, lat] of polygon[0] ?? []) {
       w = Math.min(w, lon);
       e = Math.max(e, lon);
       s = Math.min(s, lat);
@@ -163,6 +164,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     /** each governorate's choropleth value as last written */
     const shownValues = new Map<string, number | null>();
     const markers: Marker[] = [];
+    let detachFlows = () => {};
 
     const flush = () => {
       frame = 0;
@@ -317,6 +319,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           },
         });
       }
+      // onward movement: its own module (flowLayers.ts), under the sites so that no marker is hidden
+      detachFlows = attachFlowLayers(map, { large, beforeLayer: 'sites' });
       loaded = true;
       schedule('governorates');
       schedule('context');
@@ -327,9 +331,9 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     if (interactive) {
       map.on('click', (event) => {
         const site = map.queryRenderedFeatures(event.point, { layers: ['sites'] })[0];
-        if (site) {
-          const id = String(site.properties.siteId);
-          const s = useDashboard.getState();
+        const s = useDashboard.getState();
+        const id = String(site?.properties.siteId);
+        if (site && s.sites[id]) {
           const { t: tr, format: fmt } = latest.current;
           new Popup({ closeButton: true, maxWidth: '280px' })
             .setLngLat(event.lngLat)
@@ -348,6 +352,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
 
     return () => {
       unsubscribe();
+      detachFlows();
       if (frame) cancelAnimationFrame(frame);
       map.remove();
       mapRef.current = null;

@@ -64,7 +64,7 @@ export const METRIC_CLASSES: Record<ChoroplethMetric, { breaks: number[]; colour
 export function fillColour(metric: ChoroplethMetric): ExpressionSpecification {
   const { breaks, colours } = METRIC_CLASSES[metric];
   const steps: (number | string)[] = [];
-  for (let i = 1; i < breaks.length; i++) steps.push(breaks[i], colours[i]);
+  for (let i = 1; i < breaks.length; i++) steps.push(breaks[i]!, colours[i]!);
   return [
     'case',
     ['==', ['feature-state', 'value'], null],
@@ -139,7 +139,7 @@ export function siteShapeSdf(kind: SiteKind, size: number): ImageData {
   traceShape(ctx, kind, size / 2, size / 2 - SDF_RADIUS - 1);
   ctx.fill();
   const mask = ctx.getImageData(0, 0, size, size).data;
-  const inside = (x: number, y: number) => mask[(y * size + x) * 4 + 3] > 127;
+  const inside = (x: number, y: number) => (mask[(y * size + x) * 4 + 3] ?? 0) > 127;
   // Edge pixels: inside ones with a neighbour outside. A brute-force distance to them is enough for three small icons.
   const edges: [number, number][] = [];
   for (let y = 0; y < size; y++) {

@@ -21,6 +21,7 @@ import { useDashboard } from '../../store/store.ts';
 import { influxThreshold } from '../../../shared/bands.ts';
 import { chartData, rangeFromSearch, rangeParams, resolveRange, type ChartData, type RangeChoice, type RangeProblem, type ResolvedRange } from '../../components/charts/seriesData.ts';
 import { RangePicker } from './RangePicker.tsx';
+import { HeadingHerePanel } from './HeadingHerePanel.tsx';
 import { SiteTable } from './SiteTable.tsx';
 import { ThresholdList } from './ThresholdList.tsx';
 
@@ -135,6 +136,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         <MapView focus={pcode} />
         <div className="side">
           <CapacityForecastPanel pcode={pcode} />
+          <HeadingHerePanel pcode={pcode} />
           {/* an alert of the past is not there to acknowledge: only the live list offers it */}
           <AlertList governorate={pcode} acknowledgeable={!inPast} nowMs={nowMs} />
           <ThresholdList pcode={pcode} />

@@ -171,7 +171,7 @@ describe('applyOutcome', () => {
     expect(stateOf(changed)).toEqual({ [ID(1)]: 'queued', [ID(2)]: 'needs_attention', [ID(3)]: 'queued' });
     expect(changed.find((i) => i.report.id === ID(2))?.lastError).toBe('kind: wrong');
     expect(sender).toMatchObject({ failures: 0, nextAttemptAt: NOW });
-    expect(pickBatch([...changed, items[3]], sender, NOW).map((r) => r.id)).toEqual([ID(3)]);
+    expect(pickBatch([...changed!, items[3]!], sender, NOW).map((r) => r.id)).toEqual([ID(3)]);
   });
 
   it('isolates every report of a batch refused without a name', () => {
@@ -200,7 +200,7 @@ describe('small transitions', () => {
     const waiting = item(2, { queuedAt: NOW - 2 * SENT_HISTORY_MS });
     const refused = item(3, { state: 'needs_attention', queuedAt: NOW - 2 * SENT_HISTORY_MS });
     const pruned = prunableIds([...sent, old, waiting, refused], NOW);
-    expect(pruned.sort()).toEqual([ID(1), sent[SENT_HISTORY_LIMIT].report.id, sent[SENT_HISTORY_LIMIT + 1].report.id].sort());
+    expect(pruned.sort()).toEqual([ID(1), sent[SENT_HISTORY_LIMIT]!.report.id, sent[SENT_HISTORY_LIMIT + 1]!.report.id].sort());
   });
 
   it('counts reports by state', () => {

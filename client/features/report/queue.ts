@@ -118,7 +118,7 @@ export function classifyAnswer(answer: Answer, batchIds: readonly string[], now:
   // 401, or 403 naming no report: the token is the problem, not the reports; they wait for a new link.
   if (status === 401 || (status === 403 && !named)) return { kind: 'blocked', message };
   if (named) return { kind: 'refused', problems, isolate: false };
-  if (batchIds.length === 1) return { kind: 'refused', problems: { [batchIds[0]]: message }, isolate: false };
+  if (batchIds.length === 1) return { kind: 'refused', problems: { [batchIds[0]!]: message }, isolate: false };
   // Refused without naming a report: send each alone so the faulty one is found and the rest go through.
   return { kind: 'refused', problems: {}, isolate: true };
 }

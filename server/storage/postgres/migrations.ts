@@ -81,6 +81,15 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX alert_events_by_time ON alert_events (world, at, seq);
    INSERT INTO alert_events (alert_id, world, at, kind, body)
      SELECT id, world, raised_at, 'raised', body FROM alerts ORDER BY raised_at, id;`,
+  // Phones that report by SMS: a keyed hash of the number, never the number; masked for screens.
+  `CREATE TABLE phones (
+     id text PRIMARY KEY,
+     hash text NOT NULL UNIQUE,
+     masked text NOT NULL,
+     token_id text NOT NULL REFERENCES tokens (id),
+     label text NOT NULL,
+     created_at text COLLATE "C" NOT NULL
+   );`,
 ];
 
 /** Serialises migrations across instances that start together: any 64-bit constant of our own. */

@@ -5,7 +5,7 @@ import { sameValue } from '../../../shared/sameValue.ts';
 import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World } from '../../../shared/schemas.ts';
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
 import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
@@ -337,6 +337,11 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
         const row = found.rows[0];
         return row ? tokenFromRow(row) : undefined;
       },
+      async get(id) {
+        const found = await db.query<TokenRow>('SELECT * FROM tokens WHERE id = $1', [id]);
+        const row = found.rows[0];
+        return row ? tokenFromRow(row) : undefined;
+      },
       async revoke(id, at) {
         // Every instance hears of it at once and closes the token's live connections.
         const revoked = await db.query(
@@ -349,6 +354,29 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       async count() {
         const found = await db.query<{ n: string }>('SELECT count(*) AS n FROM tokens');
         return Number(found.rows[0]!.n);
+      },
+    },
+
+    phones: {
+      async create(phone) {
+        const inserted = await db.query(
+          'INSERT INTO phones (id, hash, masked, token_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING',
+          [phone.id, phone.hash, phone.masked, phone.tokenId, phone.label, phone.createdAt],
+        );
+        return (inserted.rowCount ?? 0) > 0;
+      },
+      async findByHash(hash) {
+        const found = await db.query<PhoneJoinRow>(`${PHONE_JOIN_SQL} WHERE p.hash = $1`, [hash]);
+        const row = found.rows[0];
+        return row ? phoneFromRow(row) : undefined;
+      },
+      async list() {
+        const found = await db.query<PhoneJoinRow>(`${PHONE_JOIN_SQL} ORDER BY p.created_at, p.id`);
+        return found.rows.map(phoneFromRow);
+      },
+      async delete(id) {
+        const deleted = await db.query('DELETE FROM phones WHERE id = $1', [id]);
+        return (deleted.rowCount ?? 0) > 0;
       },
     },
 

@@ -66,4 +66,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX alert_events_by_time ON alert_events (world, at, seq);
    INSERT INTO alert_events (alert_id, world, at, kind, body)
      SELECT id, world, raised_at, 'raised', body FROM alerts ORDER BY raised_at, id;`,
+  // Phones that report by SMS: a keyed hash of the number, never the number; masked for screens.
+  `CREATE TABLE phones (
+     id TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     masked TEXT NOT NULL,
+     token_id TEXT NOT NULL REFERENCES tokens (id),
+     label TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];

@@ -9,7 +9,7 @@ import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type Alert
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
 import {
   alertEventKind,
   AlertEventKind,
@@ -116,8 +116,15 @@ export function openSqliteStore(dataDir: string): Store {
        VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise)`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    tokenById: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?'),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
     countTokens: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tokens'),
+    insertPhone: db.prepare(
+      'INSERT INTO phones (id, hash, masked, token_id, label, created_at) VALUES (@id, @hash, @masked, @tokenId, @label, @createdAt) ON CONFLICT (hash) DO NOTHING',
+    ),
+    phoneByHash: db.prepare<[string], PhoneJoinRow>(`${PHONE_JOIN_SQL} WHERE p.hash = ?`),
+    listPhones: db.prepare<[], PhoneJoinRow>(`${PHONE_JOIN_SQL} ORDER BY p.created_at, p.id`),
+    deletePhone: db.prepare('DELETE FROM phones WHERE id = ?'),
     insertAudit: db.prepare('INSERT INTO audit (id, at, action, token_id, body) VALUES (@id, @at, @action, @tokenId, @body)'),
     listAudit: db.prepare<[number], { body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ?'),
   };
@@ -407,11 +414,31 @@ export function openSqliteStore(dataDir: string): Store {
         const row = statements.tokenByHash.get(hash);
         return row ? tokenFromRow(row) : undefined;
       },
+      async get(id) {
+        const row = statements.tokenById.get(id);
+        return row ? tokenFromRow(row) : undefined;
+      },
       async revoke(id, at) {
         return statements.revokeToken.run(at, id).changes > 0;
       },
       async count() {
         return statements.countTokens.get()!.n;
+      },
+    },
+
+    phones: {
+      async create(phone) {
+        return statements.insertPhone.run(phone).changes > 0;
+      },
+      async findByHash(hash) {
+        const row = statements.phoneByHash.get(hash);
+        return row ? phoneFromRow(row) : undefined;
+      },
+      async list() {
+        return statements.listPhones.all().map(phoneFromRow);
+      },
+      async delete(id) {
+        return statements.deletePhone.run(id).changes > 0;
       },
     },
 

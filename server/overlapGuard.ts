@@ -1,0 +1,51 @@
+// The server's side of the overlap guard: which stored reports of the same site and world overlap
+// a posted arrivals report. The rule is shared/overlap.ts; this asks the store for the candidates.
+import { overlapSearchRange, overlapsOf, type PeriodReport } from '../shared/overlap.ts';
+import type { Report, ReportWarning, StoredReport, World } from '../shared/schemas.ts';
+import type { Store } from './storage/store.ts';
+
+/** At most this many warnings for one report: enough to see the problem, not a page of them. */
+const MAX_WARNINGS_PER_REPORT = 5;
+
+function asPeriodReport(report: Report | StoredReport): PeriodReport | undefined {
+  return report.kind === 'arrivals' ? report : undefined;
+}
+
+export type StoredArrivals = Extract<StoredReport, { kind: 'arrivals' }>;
+
+/** The stored arrivals reports of `world` that overlap `report`, oldest observed first. */
+export async function storedOverlaps(store: Store, world: World, report: PeriodReport): Promise<StoredArrivals[]> {
+  const { fromMs, toMs } = overlapSearchRange(report);
+  const candidates: StoredArrivals[] = [];
+  for await (const stored of store.reports.query({ world, siteIds: [report.siteId], fromMs, toMs })) {
+    if (stored.kind === 'arrivals') candidates.push(stored);
+  }
+  return overlapsOf(report, candidates);
+}
+
+/**
+ * Warnings for a post that has been stored: each arrivals report against the reports stored
+ * before this post, and against those earlier in the same batch. Reports of this post found in the
+ * store are not "earlier": a batch that overlaps itself is told so once, by the later report.
+ */
+export async function overlapWarnings(store: Store, world: World, reports: readonly Report[]): Promise<ReportWarning[]> {
+  const postIds = new Set(reports.map((r) => r.id.toLowerCase()));
+  const warnings: ReportWarning[] = [];
+  for (const [index, report] of reports.entries()) {
+    const arrivals = asPeriodReport(report);
+    if (!arrivals) continue;
+    const stored = (await storedOverlaps(store, world, arrivals)).filter((r) => !postIds.has(r.id.toLowerCase()));
+    const inBatch = overlapsOf(arrivals, reports.slice(0, index).map(asPeriodReport).filter((r): r is PeriodReport => r !== undefined));
+    for (const earlier of [...stored, ...inBatch].slice(0, MAX_WARNINGS_PER_REPORT)) {
+      warnings.push({
+        reportId: report.id,
+        code: 'overlap',
+        message:
+          `Its period overlaps report ${earlier.id} of the same site (${earlier.arrivals} arrivals in the ${earlier.periodMinutes} minutes to ` +
+          `${earlier.observedAt}): if both count the same people, they are counted twice.`,
+        earlier: { id: earlier.id, observedAt: earlier.observedAt, periodMinutes: earlier.periodMinutes, arrivals: earlier.arrivals },
+      });
+    }
+  }
+  return warnings;
+}

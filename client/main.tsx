@@ -16,6 +16,7 @@ const WallScreen = lazy(() => import('./features/wall/WallScreen.tsx').then((m) 
 const GovernorateScreen = lazy(() =>
   import('./features/governorate/GovernorateScreen.tsx').then((m) => ({ default: m.GovernorateScreen })),
 );
+const SitrepScreen = lazy(() => import('./features/sitrep/SitrepScreen.tsx').then((m) => ({ default: m.SitrepScreen })));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen.tsx').then((m) => ({ default: m.ReportScreen })));
 
 function Screen() {
@@ -23,6 +24,7 @@ function Screen() {
   const governorate = /^\/g\/(IQG\d{2})\/?$/.exec(path);
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
+  if (path === '/sitrep') return <SitrepScreen />;
   if (governorate?.[1]) return <GovernorateScreen pcode={governorate[1]} />;
   return <OverviewScreen />;
 }

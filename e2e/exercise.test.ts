@@ -188,8 +188,8 @@ describe('two worlds on two screens', () => {
         series.push({ query: new URL(r.url()).search, arrivals: points.map((p) => p.arrivals) });
       });
       await watched.page.reload();
-      await watched.page.waitForSelector('[data-testid=chart-day] .recharts-bar', { state: 'attached', timeout: 30_000 });
-      await expect.poll(() => series.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      await watched.page.waitForSelector('[data-testid=chart-arrivals] .recharts-bar', { state: 'attached', timeout: 30_000 });
+      await expect.poll(() => series.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
       for (const { query } of series) expect(query.includes('exercise=only')).toBe(world === 'exercise');
       // Mandali's 1,800 arrivals are the drill's: the charts get them in the drill's world only
       const tallest = Math.max(...series.flatMap((s) => s.arrivals));

@@ -133,7 +133,7 @@ describe.each(LANGS)('screens in %s', (lang) => {
     expect(await page.getAttribute('html', 'dir')).toBe(rtl ? 'rtl' : 'ltr');
     await page.waitForSelector('[data-testid=site-table] tbody tr');
     expect(await page.locator('[data-testid=site-table] tbody tr').count()).toBeGreaterThanOrEqual(4);
-    await page.waitForSelector('[data-testid=chart-week] .recharts-area', { state: 'attached' });
+    await page.waitForSelector('[data-testid=chart-occupancy] .recharts-area', { state: 'attached' });
     await page.waitForSelector('[data-testid=thresholds] li');
 
     // sorting by name puts the rows in the locale's order, and again reversed

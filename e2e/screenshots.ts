@@ -54,7 +54,7 @@ async function settled(page: Page, address: string): Promise<void> {
   } else {
     await page.waitForSelector('[data-testid=map][data-ready=true]', { state: 'attached', timeout: 60_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid=arrivals1h] output')?.textContent !== '—', undefined, { timeout: 30_000 });
-    if (address.startsWith('/g/')) await page.waitForSelector('[data-testid=chart-week] .recharts-area', { state: 'attached', timeout: 30_000 });
+    if (address.startsWith('/g/')) await page.waitForSelector('[data-testid=chart-occupancy] .recharts-area', { state: 'attached', timeout: 30_000 });
   }
   await page.evaluate(() => document.fonts.ready);
   // the map's first frames after the data, and the wall's camera move

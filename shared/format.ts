@@ -16,6 +16,10 @@ export interface Format {
   dateTime(iso: string | number): string;
   hourLabel(iso: string): string;
   dayHourLabel(iso: string): string;
+  /** a day without the hour, for the ticks of a range of weeks */
+  dayLabel(iso: string): string;
+  /** the offset of the reader's clock at an instant, in the language ("GMT+3"): what chart times are in */
+  zone(iso: string | number): string;
   /** "3 minutes ago", in the language, for an instant before `nowMs` */
   age(iso: string, nowMs: number): string;
   /** "12 minutes", a duration in the language */
@@ -66,6 +70,10 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
   const dayHourFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', ...clock })
     : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', ...zone });
+  const dayFormat = borrowed
+    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', ...zone })
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...zone });
+  const zoneFormat = new Intl.DateTimeFormat(locale, { timeZoneName: 'shortOffset', ...zone });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const relative = {
     format: (value: number, unit: Unit) =>
@@ -92,6 +100,8 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
     hourLabel: (iso) => hourFormat.format(new Date(iso)),
     dayHourLabel: (iso) => dayHourFormat.format(new Date(iso)),
+    dayLabel: (iso) => dayFormat.format(new Date(iso)),
+    zone: (iso) => zoneFormat.formatToParts(new Date(iso)).find((part) => part.type === 'timeZoneName')?.value ?? '',
     age: (iso, nowMs) => {
       const [value, unit] = durationOf(nowMs - Date.parse(iso));
       return relative.format(-value, unit);

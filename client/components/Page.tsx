@@ -8,6 +8,7 @@ import { viewedWorld } from '../lib/world.ts';
 import { useDashboard } from '../store/store.ts';
 import { AuthScreen } from './AuthScreen.tsx';
 import { ExerciseFrame } from './ExerciseFrame.tsx';
+import { PastFrame } from './PastFrame.tsx';
 import { useFormat } from './format.ts';
 import { useDashboardFeed } from './useDashboardFeed.ts';
 
@@ -15,11 +16,13 @@ export function Page({ className, children }: { className: string; children: Rea
   const { t } = useFormat();
   const loadError = useDashboardFeed();
   const authProblem = useDashboard((s) => s.authProblem);
+  const inPast = useDashboard((s) => s.pastAt !== null);
   if (authProblem) return <AuthScreen problem={authProblem} />;
   const exercise = viewedWorld() === 'exercise';
   return (
-    <div className={`${className}${exercise ? ' in-exercise' : ''}`}>
+    <div className={`${className}${exercise ? ' in-exercise' : ''}${inPast ? ' in-past' : ''}`}>
       <ExerciseFrame />
+      <PastFrame />
       {loadError ? (
         <div className="banner banner-lost" role="alert">
           {t('loadFailed', { message: loadError })}

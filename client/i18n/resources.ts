@@ -1,42 +1,47 @@
 // Every word of the dashboard, in its three languages: the JSON files under client/locales/, imported
 // statically so that the strings ship inside the bundle and no screen waits on (or needs) the network.
 import arAlerts from '../locales/ar/alerts.json';
+import arAnalyst from '../locales/ar/analyst.json';
 import arDashboard from '../locales/ar/dashboard.json';
 import arForecast from '../locales/ar/forecast.json';
 import arGlossary from '../locales/ar/glossary.json';
 import arOnward from '../locales/ar/onward.json';
 import arReport from '../locales/ar/report.json';
 import ckbAlerts from '../locales/ckb/alerts.json';
+import ckbAnalyst from '../locales/ckb/analyst.json';
 import ckbDashboard from '../locales/ckb/dashboard.json';
 import ckbForecast from '../locales/ckb/forecast.json';
 import ckbGlossary from '../locales/ckb/glossary.json';
 import ckbOnward from '../locales/ckb/onward.json';
 import ckbReport from '../locales/ckb/report.json';
 import enAlerts from '../locales/en/alerts.json';
+import enAnalyst from '../locales/en/analyst.json';
 import enDashboard from '../locales/en/dashboard.json';
 import enForecast from '../locales/en/forecast.json';
 import enGlossary from '../locales/en/glossary.json';
 import enOnward from '../locales/en/onward.json';
 import enReport from '../locales/en/report.json';
 import type { Language } from '../../shared/language.ts';
+// types only: the situation report's words load with its own chunk (lazyResources.ts)
+import type enSitrep from '../locales/en/sitrep.json';
 
 /**
  * `glossary` holds the domain terms (checkpoint, shelter, health post, …), each spelt once per
  * language; the other namespaces name them through nesting, `$t(glossary:shelter.plural)`.
  */
-export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report', 'onward'] as const;
+export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report', 'onward', 'analyst'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
-const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, onward: enOnward };
+const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, onward: enOnward, analyst: enAnalyst };
 
 /** English is the source: its files give the keys their types (i18next.d.ts). */
-export type SourceResources = typeof en;
+export type SourceResources = typeof en & { sitrep: typeof enSitrep };
 
 /** Strings of one namespace; the glossary's terms are objects of forms. */
-type Strings = Record<string, string | Record<string, string>>;
+export type Strings = Record<string, string | Record<string, string>>;
 
 export const resources: Record<Language, Record<Namespace, Strings>> = {
   en,
-  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport, onward: arOnward },
-  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport, onward: ckbOnward },
+  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport, onward: arOnward, analyst: arAnalyst },
+  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport, onward: ckbOnward, analyst: ckbAnalyst },
 };

@@ -56,7 +56,18 @@ export function startRealtime(): () => void {
   });
   socket.io.on('reconnect', resync);
 
+  // While the screen shows the past, the live feed waits: nothing it sends is applied, and on the
+  // way back to LIVE a fresh snapshot replaces the past picture.
+  const inPast = () => useDashboard.getState().pastAt !== null;
+  const stopWatchingPast = useDashboard.subscribe((state, previous) => {
+    if (previous.pastAt !== null && state.pastAt === null) resync();
+  });
+
   socket.on('snapshot', (payload) => {
+    if (inPast()) {
+      awaitingSnapshot = true;
+      return;
+    }
     const parsed = Snapshot.safeParse(payload);
     // Another world's picture is dropped, and the screen keeps waiting for its own.
     if (!parsed.success || !isOfViewedWorld(parsed.data, world)) return;
@@ -65,6 +76,10 @@ export function startRealtime(): () => void {
   });
 
   socket.on('update', (payload) => {
+    if (inPast()) {
+      awaitingSnapshot = true;
+      return;
+    }
     const parsed = Update.safeParse(payload);
     if (!parsed.success || !isOfViewedWorld(parsed.data, world)) return;
     const action = updateAction(useDashboard.getState().seq, parsed.data.seq, awaitingSnapshot);
@@ -73,6 +88,7 @@ export function startRealtime(): () => void {
   });
 
   return () => {
+    stopWatchingPast();
     socket.io.off('reconnect', resync);
     socket.disconnect();
   };

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../shared/language.ts';
 import { i18n, startI18n } from '../i18n/index.ts';
-import { NAMESPACES, resources, type Namespace } from '../i18n/resources.ts';
+import { addLazyResources, ALL_NAMESPACES as NAMESPACES, allResources as resources, type AnyNamespace as Namespace } from '../i18n/lazyResources.ts';
 import variants from './variants.json';
 
 /**
@@ -160,7 +160,10 @@ function show(lang: Language, ns: Namespace, key: string, options?: object): str
 }
 
 describe('the strings as the screens show them', () => {
-  beforeAll(() => startI18n('en'));
+  beforeAll(() => {
+    startI18n('en');
+    addLazyResources(i18n);
+  });
 
   it('resolve all their nesting in every language', () => {
     const problems: string[] = [];

@@ -78,7 +78,20 @@ export interface ViewSlice {
   setMetric(metric: ChoroplethMetric): void;
 }
 
+export interface PastSlice {
+  /**
+   * The moment whose picture the screen shows (the server's `at`), or null while it shows the live
+   * one. While it is set the live feed applies nothing: its snapshots and updates wait.
+   */
+  pastAt: string | null;
+  /** Shows a picture of the past (GET /api/snapshot?at=) in place of the live one. */
+  showPast(snapshot: Snapshot): void;
+  /** Back to the live picture: the feed asks for a fresh snapshot (lib/realtime.ts). */
+  returnLive(): void;
+}
+
 export type DashboardState = GeographySlice &
+  PastSlice &
   SitesSlice &
   PictureSlice &
   AlertsSlice &
@@ -111,25 +124,29 @@ function withoutResolved(current: Record<string, Alert>, changed: readonly Alert
   return next;
 }
 
+/** What a snapshot, live or past, puts in the store. */
+function pictureOf(snapshot: Snapshot): Partial<DashboardState> {
+  return {
+    world: snapshot.world,
+    seq: snapshot.seq,
+    at: snapshot.at,
+    // the rules the picture was judged by arrive with it, and with every update that changes them
+    thresholds: snapshot.thresholds,
+    national: snapshot.national,
+    governorateRollups: Object.fromEntries(snapshot.governorates.map((g) => [g.pcode, g])),
+    siteStates: Object.fromEntries(snapshot.sites.map((s) => [s.id, s])),
+    alerts: withoutResolved({}, snapshot.alerts),
+    lastMessageAtMs: Date.now(),
+  };
+}
+
 export const pictureSlice: Slice<PictureSlice> = (set) => ({
   world: null,
   seq: null,
   at: null,
   national: null,
   governorateRollups: {},
-  applySnapshot: (snapshot) =>
-    set({
-      world: snapshot.world,
-      seq: snapshot.seq,
-      at: snapshot.at,
-      // the rules the picture was judged by arrive with it, and with every update that changes them
-      thresholds: snapshot.thresholds,
-      national: snapshot.national,
-      governorateRollups: Object.fromEntries(snapshot.governorates.map((g) => [g.pcode, g])),
-      siteStates: Object.fromEntries(snapshot.sites.map((s) => [s.id, s])),
-      alerts: withoutResolved({}, snapshot.alerts),
-      lastMessageAtMs: Date.now(),
-    }),
+  applySnapshot: (snapshot) => set(pictureOf(snapshot)),
   applyUpdate: (update) =>
     set((s) => {
       const governorateRollups = { ...s.governorateRollups };
@@ -147,6 +164,13 @@ export const pictureSlice: Slice<PictureSlice> = (set) => ({
         lastMessageAtMs: Date.now(),
       };
     }),
+});
+
+export const pastSlice: Slice<PastSlice> = (set) => ({
+  pastAt: null,
+  // seq stays null in the past, so that no live update can be taken as the next one
+  showPast: (snapshot) => set({ ...pictureOf(snapshot), seq: null, pastAt: snapshot.at }),
+  returnLive: () => set({ pastAt: null, seq: null }),
 });
 
 export const alertsSlice: Slice<AlertsSlice> = (set) => ({

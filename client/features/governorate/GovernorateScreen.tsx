@@ -1,6 +1,6 @@
 // `/g/:pcode`: one governorate for analysts: zoomed map, its sites, charts over time, its alerts to
 // acknowledge and the thresholds that apply.
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { SeriesPoint } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
@@ -10,13 +10,17 @@ import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
 import { Page } from '../../components/Page.tsx';
+import { TimeSlider } from '../../components/TimeSlider.tsx';
 import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
-import { useNow } from '../../components/useNow.ts';
+import { usePictureNow } from '../../components/useNow.ts';
+import { setAddressParam } from '../../lib/address.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { viewedWorld } from '../../lib/world.ts';
-import { downsample } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
+import { influxThreshold } from '../../../shared/bands.ts';
+import { chartData, rangeFromSearch, rangeParams, resolveRange, type ChartData, type RangeChoice, type RangeProblem, type ResolvedRange } from '../../components/charts/seriesData.ts';
+import { RangePicker } from './RangePicker.tsx';
 import { HeadingHerePanel } from './HeadingHerePanel.tsx';
 import { SiteTable } from './SiteTable.tsx';
 import { ThresholdList } from './ThresholdList.tsx';
@@ -25,52 +29,68 @@ import { ThresholdList } from './ThresholdList.tsx';
 const SeriesCharts = lazy(() => import('../../components/charts/SeriesCharts.tsx').then((m) => ({ default: m.SeriesCharts })));
 
 const STALE_AFTER_MS = 60 * 60_000;
-/** Charts hold at most this many points per series. */
-const MAX_POINTS = 200;
 /** New reports refetch the series, but not more often than this. */
 const SERIES_REFRESH_MS = 5_000;
 
-/** Sums a run of hours into one point; a run is never empty, so first and last are there. */
-const sumRun = (run: readonly SeriesPoint[]): SeriesPoint => {
-  const first = run[0]!;
-  const last = run[run.length - 1]!;
-  return {
-    hour: first.hour,
-    arrivals: run.reduce((sum, p) => sum + p.arrivals, 0),
-    departures: run.reduce((sum, p) => sum + p.departures, 0),
-    occupancy: last.occupancy,
-    capacity: last.capacity,
-  };
-};
+/** The charts' range, read from and written to the address. */
+function useRange(): [RangeChoice, (choice: RangeChoice) => void] {
+  const [choice, setChoice] = useState<RangeChoice>(() => rangeFromSearch(window.location.search));
+  const choose = useCallback((next: RangeChoice) => {
+    for (const [name, value] of Object.entries(rangeParams(next))) setAddressParam(name, value);
+    setChoice(next);
+  }, []);
+  return [choice, choose];
+}
 
-function useSeries(pcode: string): { day: SeriesPoint[]; week: SeriesPoint[]; error: string | null } {
+interface SeriesState {
+  range: ResolvedRange | null;
+  data: ChartData | null;
+  error: string | null;
+}
+
+/**
+ * One request for every chart: the range ends now, or at the moment a past picture shows, and each
+ * site's own values come with the governorate's (`by=site`), so the parts and the whole are of one answer.
+ */
+function useSeries(pcode: string, choice: RangeChoice): SeriesState & { problem: RangeProblem | null } {
   const rollup = useDashboard((s) => s.governorateRollups[pcode]);
-  const [series, setSeries] = useState<{ day: SeriesPoint[]; week: SeriesPoint[]; error: string | null }>({ day: [], week: [], error: null });
+  const pastAt = useDashboard((s) => s.pastAt);
+  const sites = useDashboard((s) => s.sites);
+  const [series, setSeries] = useState<SeriesState & { problem: RangeProblem | null }>({ range: null, data: null, error: null, problem: null });
   const [tick, setTick] = useState(0);
   // A changed rollup means new reports: ask again, at most every few seconds.
   useEffect(() => {
     const timer = setTimeout(() => setTick((n) => n + 1), SERIES_REFRESH_MS);
     return () => clearTimeout(timer);
   }, [rollup]);
+  const choiceKey = JSON.stringify(choice);
   useEffect(() => {
     const controller = new AbortController();
+    const range = resolveRange(choice, pastAt ? Date.parse(pastAt) : Date.now());
+    if ('problem' in range) {
+      setSeries((s) => ({ ...s, problem: range.problem }));
+      return;
+    }
+    const mine = Object.values(sites).filter((s) => s.governorate === pcode);
     // the charts are of the world the screen shows: a drill's series only with ?exercise
     const world = viewedWorld() === 'exercise' ? '&exercise=only' : '';
-    const get = (hours: number) =>
-      apiRequest(`/api/governorates/${pcode}/series?hours=${hours}${world}`, SeriesPoint.array(), { signal: controller.signal });
-    Promise.all([get(24), get(24 * 7)])
-      .then(([day, week]) => setSeries({ day: downsample(day, MAX_POINTS, sumRun), week: downsample(week, MAX_POINTS, sumRun), error: null }))
+    const iso = (ms: number) => new Date(ms).toISOString();
+    apiRequest(`/api/governorates/${pcode}/series?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&bucket=${range.bucket}&by=site${world}`, SeriesPoint.array(), {
+      signal: controller.signal,
+    })
+      .then((points) => setSeries({ range, data: chartData(points, mine), error: null, problem: null }))
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) setSeries((s) => ({ ...s, error: error instanceof Error ? error.message : String(error) }));
+        if (!controller.signal.aborted) setSeries((s) => ({ ...s, error: error instanceof Error ? error.message : String(error), problem: null }));
       });
     return () => controller.abort();
-  }, [pcode, tick]);
+    // choiceKey stands for choice, which is a new object on every render
+  }, [pcode, choiceKey, pastAt, tick, sites]);
   return series;
 }
 
 function GovernorateBody({ pcode }: { pcode: string }) {
   const { t, lang } = useFormat();
-  const nowMs = useNow(15_000);
+  const nowMs = usePictureNow(15_000);
   const governorates = useGovernorates();
   const shapesLoaded = useDashboard((s) => s.governorateShapes !== null);
   const rollup = useDashboard((s) => s.governorateRollups[pcode] ?? null);
@@ -79,7 +99,11 @@ function GovernorateBody({ pcode }: { pcode: string }) {
     const list = Object.values(alerts).filter((a) => a.governorate === pcode);
     return { active: list.filter((a) => a.state === 'active').length, acknowledged: list.filter((a) => a.state === 'acknowledged').length };
   }, [alerts, pcode]);
-  const series = useSeries(pcode);
+  const inPast = useDashboard((s) => s.pastAt !== null);
+  const [rangeChoice, chooseRange] = useRange();
+  const series = useSeries(pcode, rangeChoice);
+  const thresholds = useDashboard((s) => s.thresholds);
+  const influxLine = thresholds ? influxThreshold(pcode, thresholds) : null;
   const governorate = governorates[pcode];
   const name = governorate ? placeName(governorate, lang) : pcode;
 
@@ -106,13 +130,15 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         </div>
       </header>
       <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
+      <TimeSlider />
       <HeadlineNumbers rollup={rollup} activeAlerts={counts.active} acknowledgedAlerts={counts.acknowledged} nowMs={nowMs} governorate={pcode} />
       <div className="overview-grid">
         <MapView focus={pcode} />
         <div className="side">
           <CapacityForecastPanel pcode={pcode} />
           <HeadingHerePanel pcode={pcode} />
-          <AlertList governorate={pcode} acknowledgeable nowMs={nowMs} />
+          {/* an alert of the past is not there to acknowledge: only the live list offers it */}
+          <AlertList governorate={pcode} acknowledgeable={!inPast} nowMs={nowMs} />
           <ThresholdList pcode={pcode} />
         </div>
       </div>
@@ -121,8 +147,9 @@ function GovernorateBody({ pcode }: { pcode: string }) {
           {t('loadFailed', { message: series.error })}
         </p>
       ) : null}
+      <RangePicker choice={rangeChoice} shown={series.range} problem={series.problem} onChoose={chooseRange} />
       <Suspense fallback={<div className="charts-placeholder" />}>
-        <SeriesCharts day={series.day} week={series.week} />
+        {series.data && series.range ? <SeriesCharts data={series.data} range={series.range} influxLine={influxLine} /> : <div className="charts-placeholder" />}
       </Suspense>
       <SiteTable pcode={pcode} nowMs={nowMs} />
     </>

@@ -13,7 +13,8 @@ import { Page } from '../../components/Page.tsx';
 import { PressureRanking } from '../../components/PressureRanking.tsx';
 import { SheltersOverLine } from '../../components/SheltersOverLine.tsx';
 import { useFormat } from '../../components/format.ts';
-import { useNow } from '../../components/useNow.ts';
+import { TimeSlider } from '../../components/TimeSlider.tsx';
+import { usePictureNow } from '../../components/useNow.ts';
 import { useDashboard } from '../../store/store.ts';
 
 /** No report anywhere for this long, and the page says the numbers may be out of date. */
@@ -21,7 +22,7 @@ const STALE_AFTER_MS = 60 * 60_000;
 
 function OverviewBody() {
   const { t } = useFormat();
-  const nowMs = useNow(15_000);
+  const nowMs = usePictureNow(15_000);
   const [aboutOpen, setAboutOpen] = useState(false);
   const national = useDashboard((s) => s.national);
   const alerts = useDashboard((s) => s.alerts);
@@ -45,6 +46,7 @@ function OverviewBody() {
         </div>
       </header>
       <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
+      <TimeSlider />
       <HeadlineNumbers rollup={national} activeAlerts={counts.active} acknowledgedAlerts={counts.acknowledged} nowMs={nowMs} />
       <div className="overview-grid">
         <MapView onSelectGovernorate={openGovernorate} />

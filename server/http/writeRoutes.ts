@@ -39,6 +39,9 @@ export function writeRoutes(deps: WriteDeps): Router {
     const parsed = batch ? ReportBatch.safeParse(req.body) : Report.safeParse(req.body);
     if (!parsed.success) throw invalidBody(parsed.error, batch ? 'batch of reports' : 'report');
     const reports = 'reports' in parsed.data ? parsed.data.reports : [parsed.data];
+    // Asked before storing: the store then holds exactly the earlier reports. Stored either way; a
+    // warning asks the sender to look again (a resend counts people twice).
+    const warnings = await overlapWarnings(store, principalOf(res).exercise ? 'exercise' : 'real', reports);
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
     const result = await ingestReports(reports, principalOf(res), deps).catch((err: unknown) => {
       throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
@@ -50,8 +53,6 @@ export function writeRoutes(deps: WriteDeps): Router {
         details: { accepted: result.accepted.length, duplicate: result.duplicate.length, ids: result.accepted },
       });
     }
-    // Stored either way: a warning asks the sender to look again (a resend counts people twice).
-    const warnings = await overlapWarnings(store, principalOf(res).exercise ? 'exercise' : 'real', reports);
     res.status(201).json(warnings.length ? { ...result, warnings } : result);
   });
 

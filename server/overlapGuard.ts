@@ -13,20 +13,24 @@ function asPeriodReport(report: Report | StoredReport): PeriodReport | undefined
 
 export type StoredArrivals = Extract<StoredReport, { kind: 'arrivals' }>;
 
-/** The stored arrivals reports of `world` that overlap `report`, oldest observed first. */
-export async function storedOverlaps(store: Store, world: World, report: PeriodReport): Promise<StoredArrivals[]> {
+/**
+ * Stored arrivals reports of `world` that overlap `report`, oldest observed first: at most `limit`
+ * (and the report itself, if stored) are read. The first reports after the start of the report's
+ * period are the ones that overlap it, so a busy site's hundreds of reports are never all read.
+ */
+export async function storedOverlaps(store: Store, world: World, report: PeriodReport, limit = MAX_WARNINGS_PER_REPORT): Promise<StoredArrivals[]> {
   const { fromMs, toMs } = overlapSearchRange(report);
   const candidates: StoredArrivals[] = [];
-  for await (const stored of store.reports.query({ world, siteIds: [report.siteId], fromMs, toMs })) {
+  for await (const stored of store.reports.query({ world, siteIds: [report.siteId], fromMs, toMs, limit: limit + 1 })) {
     if (stored.kind === 'arrivals') candidates.push(stored);
   }
-  return overlapsOf(report, candidates);
+  return overlapsOf(report, candidates).slice(0, limit);
 }
 
 /**
- * Warnings for a post that has been stored: each arrivals report against the reports stored
- * before this post, and against those earlier in the same batch. Reports of this post found in the
- * store are not "earlier": a batch that overlaps itself is told so once, by the later report.
+ * Warnings for a post, asked before it is stored: each arrivals report against the reports stored
+ * already, and against those earlier in the same batch (told once, by the later report). A report of
+ * this post found in the store (a retry) is not its own "earlier".
  */
 export async function overlapWarnings(store: Store, world: World, reports: readonly Report[]): Promise<ReportWarning[]> {
   const postIds = new Set(reports.map((r) => r.id.toLowerCase()));

@@ -73,12 +73,13 @@ export function writeRoutes(deps: WriteDeps): Router {
             details: { accepted: answer.accepted.length, duplicate: answer.duplicate.length, ids: answer.accepted },
           })
         : undefined;
+    // Asked before storing: the store then holds exactly the earlier reports. Stored either way; a
+    // warning asks the sender to look again (a resend counts people twice).
+    const warnings = await overlapWarnings(store, principal.exercise ? 'exercise' : 'real', reports);
     // A drill's token writes into the exercise world, which DELETE /api/exercise clears.
     const result = await ingestReports(reports, principal, deps, entry).catch((err: unknown) => {
       throw err instanceof ReportRejected ? rejectedReports(err, batch) : err;
     });
-    // Stored either way: a warning asks the sender to look again (a resend counts people twice).
-    const warnings = await overlapWarnings(store, principal.exercise ? 'exercise' : 'real', reports);
     res.status(201).json(warnings.length ? { ...result, warnings } : result);
   }
 

@@ -18,8 +18,14 @@ import { ReportConflictError } from '../storage/store.ts';
 /** The namespace of SMS report ids (UUID v5): any fixed UUID of our own. */
 export const SMS_REPORT_NAMESPACE = '4f1d6a52-3c0e-4b7a-9d51-2f8e6c9a1b37';
 
-/** How far back a gateway's retry of a message is looked for: far longer than any gateway retries. */
-const RETRY_LOOKBACK_MS = 48 * HOUR_MS;
+/**
+ * How far back a gateway's retry of a message is looked for: smsbox retries within minutes, so two
+ * hours of one site's reports are read first; a conflicting id (a later retry) reads two days.
+ */
+const RETRY_LOOKBACK_MS = 2 * HOUR_MS;
+const LATE_RETRY_LOOKBACK_MS = 48 * HOUR_MS;
+/** How many overlapping reports are read to find the same count again. */
+const SAME_COUNT_LOOKUP = 20;
 
 export interface InboundSms {
   /** which adapter: part of the report id, so two gateways' message ids never meet */
@@ -68,9 +74,9 @@ function reportOf(request: SmsRequest, id: string, siteId: string, observedAt: s
 }
 
 /** A stored report with this id at this site, in this world: what a gateway's retry finds. */
-async function storedWithId(deps: SmsDeps, world: World, siteId: string, id: string): Promise<StoredReport | undefined> {
+async function storedWithId(deps: SmsDeps, world: World, siteId: string, id: string, lookbackMs = RETRY_LOOKBACK_MS): Promise<StoredReport | undefined> {
   const now = deps.clock.now();
-  for await (const report of deps.store.reports.query({ world, siteIds: [siteId], fromMs: now - RETRY_LOOKBACK_MS, toMs: now + HOUR_MS })) {
+  for await (const report of deps.store.reports.query({ world, siteIds: [siteId], fromMs: now - lookbackMs, toMs: now + HOUR_MS })) {
     if (report.id === id) return report;
   }
   return undefined;
@@ -114,7 +120,7 @@ async function decide(sms: InboundSms, deps: SmsDeps): Promise<{ lang: Language;
   const report = reportOf(request, id, site.id, isoSeconds(now));
   let overlapsAt: string | undefined;
   if (report.kind === 'arrivals') {
-    const overlaps = await storedOverlaps(deps.store, world, report);
+    const overlaps = await storedOverlaps(deps.store, world, report, SAME_COUNT_LOOKUP);
     // The same count again, unconfirmed: most likely a resend. Ask; store nothing.
     const same = request.confirm ? undefined : overlaps.find((o) => isSameCount(report, o));
     if (same) return { lang, outcome: { type: 'same_again', code, request, earlier: { reportId: same.id, receivedAt: same.receivedAt } } };
@@ -127,7 +133,7 @@ async function decide(sms: InboundSms, deps: SmsDeps): Promise<{ lang: Language;
   } catch (err) {
     if (err instanceof ReportConflictError) {
       // Two deliveries of one message at once, stamped a second apart: the other one stored it.
-      const other = await storedWithId(deps, world, site.id, id);
+      const other = await storedWithId(deps, world, site.id, id, LATE_RETRY_LOOKBACK_MS);
       if (other) return { lang, outcome: storedAs(other) };
     }
     if (err instanceof ReportRejected) {

@@ -17,6 +17,8 @@ export interface ReportQuery {
   fromMs?: number;
   /** exclusive, by observedAt */
   toMs?: number;
+  /** at most this many reports, the first in the query's order: a look at a few, not a scan */
+  limit?: number;
 }
 
 export interface ReportStore {

@@ -227,6 +227,14 @@ export function describeStoreContract(
     });
 
     describe('queryReports', () => {
+      it('gives at most `limit` reports, the first in its order', async () => {
+        const reports = [3, 1, 2].map((h) => arrivals(h, `2026-11-28T1${h}:00:00Z`));
+        await store.reports.append(reports);
+        const first = await collect(store.reports.query({ world: 'real', siteIds: ['ibrahim-khalil'], limit: 2 }));
+        expect(first.map((r) => r.observedAt)).toEqual(['2026-11-28T11:00:00Z', '2026-11-28T12:00:00Z']);
+        expect(await collect(store.reports.query({ world: 'real', limit: 0 }))).toEqual([]);
+      });
+
       it('filters by site and by a range inclusive of from and exclusive of to, oldest observed first', async () => {
         const at10 = arrivals(1, '2026-11-28T10:00:00Z');
         const at11 = arrivals(2, '2026-11-28T11:00:00Z');

@@ -148,8 +148,15 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       },
 
       async *query(filter) {
-        const pages = keysetPages(QUERY_PAGE_SIZE, (after, limit) => queryPage(filter, after, limit), (row) => [row.observed_ms, row.seq]);
-        for await (const row of pages) yield rowToReport(row);
+        const limit = filter.limit;
+        if (limit !== undefined && limit <= 0) return;
+        const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
+        const pages = keysetPages(pageSize, (after, n) => queryPage(filter, after, n), (row) => [row.observed_ms, row.seq]);
+        let given = 0;
+        for await (const row of pages) {
+          yield rowToReport(row);
+          if (++given === limit) return;
+        }
       },
 
       async latestOccupancyBefore(world, siteIds, beforeMs) {

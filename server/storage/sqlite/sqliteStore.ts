@@ -365,8 +365,15 @@ export function openSqliteStore(dataDir: string): Store {
       },
 
       async *query(query) {
-        const pages = keysetPages(QUERY_PAGE_SIZE, (after, limit) => queryPage(query, after, limit), (row) => [row.observed_ms, row.seq]);
-        for await (const row of pages) yield rowToReport(row);
+        const limit = query.limit;
+        if (limit !== undefined && limit <= 0) return;
+        const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
+        const pages = keysetPages(pageSize, (after, n) => queryPage(query, after, n), (row) => [row.observed_ms, row.seq]);
+        let given = 0;
+        for await (const row of pages) {
+          yield rowToReport(row);
+          if (++given === limit) return;
+        }
       },
 
       async latestOccupancyBefore(world, siteIds, beforeMs) {

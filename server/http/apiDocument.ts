@@ -47,6 +47,7 @@ import {
 } from '../../shared/schemas.ts';
 import { MAX_AUDIT_PAGE } from '../audit.ts';
 import { CONTEXT_LAYERS } from '../fixtures.ts';
+import { ThresholdPreview } from '../../shared/thresholdPreview.ts';
 import { AuditEntry } from '../storage/store.ts';
 import type { FieldProblem as FieldProblemShape } from './apiError.ts';
 
@@ -114,6 +115,7 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   IssuedToken,
   Whoami,
   AuditEntry,
+  ThresholdPreview,
   ExerciseCleared,
   GovernorateCollection,
   ContextCollection,
@@ -465,6 +467,24 @@ export const OPERATIONS: Operation[] = [
     failures: {
       badRequest: 'invalid thresholds, an unknown field, or a `__proto__` key anywhere',
       unprocessable: 'A `perSite` entry names a site the registry does not have (`checkpointSurge.perSite.kalak-x`).',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/thresholds/preview',
+    operationId: 'previewThresholds',
+    tag: 'thresholds',
+    summary: 'What new thresholds would do now',
+    description:
+      'Judges the picture of one world at this moment by the thresholds in the body, with the same rules and reconciliation a `PUT` would run, and says which alerts would ' +
+      '`open`, `escalate`, `deescalate`, `update` (same severity, new value or line) or `resolve`. Changes nothing and leaves no audit entry. (An addition to v1.)',
+    role: 'coordinator',
+    query: z.object({ exercise: exerciseParam }),
+    body: { schema: Thresholds, description: 'The whole set of proposed thresholds, as for `PUT /api/thresholds`.', required: true },
+    success: [{ status: 200, description: 'The outcomes, gravest first.', json: ThresholdPreview }],
+    failures: {
+      badRequest: 'invalid thresholds, an unknown field, a `__proto__` key anywhere, or a bad `exercise`',
+      unprocessable: 'A `perSite` entry names a site the registry does not have.',
     },
   },
   {

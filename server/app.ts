@@ -188,7 +188,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
-  api.use(auditRoutes({ store }));
+  api.use(auditRoutes({ store, clock, logger }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
   });

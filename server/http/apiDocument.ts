@@ -48,7 +48,7 @@ import {
 import { MAX_AUDIT_PAGE } from '../audit.ts';
 import { CONTEXT_LAYERS } from '../fixtures.ts';
 import { ThresholdPreview } from '../../shared/thresholdPreview.ts';
-import { AuditEntry } from '../storage/store.ts';
+import { AuditAction, AuditEntry } from '../storage/store.ts';
 import type { FieldProblem as FieldProblemShape } from './apiError.ts';
 
 // ---- Named schemas: components of both documents ------------------------------------------------
@@ -251,6 +251,14 @@ function roleText(op: Operation): string {
   const above = { viewer: 'and every role above it (analyst, coordinator, admin)', analyst: 'and above (coordinator, admin)', coordinator: 'and admin', admin: 'only', reporter: '' }[op.role];
   return `Least role: **${op.role}**${above ? ` ${above}` : ''}.${op.also ? ` ${op.also}` : ''}`;
 }
+
+/** The audit log's filters, for the page and the CSV alike. */
+const auditFilterParams = {
+  actor: z.string().min(1).max(200).optional().meta({ param: { description: "The actor's token id, or a part of its label in any case." } }),
+  action: z.string().optional().meta({ param: { description: `Comma-separated actions, any of: ${AuditAction.options.map((a) => `\`${a}\``).join(', ')}.` } }),
+  from: Instant.optional().meta({ param: { description: 'Inclusive.' } }),
+  to: Instant.optional().meta({ param: { description: 'Exclusive; must be later than `from`.' } }),
+};
 
 const csvHeaders = {
   'Content-Disposition': { description: 'attachment; filename="amina-reports-FROM-TO.csv" (amina-exercise-reports-… for the exercise world)', schema: { type: 'string' as const } },
@@ -549,11 +557,39 @@ export const OPERATIONS: Operation[] = [
     operationId: 'listAudit',
     tag: 'audit',
     summary: 'The audit log, newest first',
-    description: 'Who changed what and when, by token id, label and role; never the token. (An addition to v1.)',
+    description:
+      'Who changed what and when, by token id, label and role; never the token. Filtered by actor, action and time; paged by keyset: ' +
+      'for the next page, pass the `id` of the last entry as `before` (entries appended meanwhile never shift a page). (An addition to v1.)',
     role: 'admin',
-    query: z.object({ limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).default(100).meta({ param: { description: 'How many entries.' } }) }),
-    success: [{ status: 200, description: 'The latest entries.', json: z.array(AuditEntry) }],
-    failures: { badRequest: `\`limit\` not a whole number from 1 to ${MAX_AUDIT_PAGE}` },
+    query: z.object({
+      limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).default(100).meta({ param: { description: 'How many entries.' } }),
+      ...auditFilterParams,
+      before: z.uuid().optional().meta({ param: { description: 'The id of the last entry of the previous page: the entries appended before it.' } }),
+    }),
+    success: [{ status: 200, description: 'The latest entries that match.', json: z.array(AuditEntry) }],
+    failures: {
+      badRequest: `\`limit\` not a whole number from 1 to ${MAX_AUDIT_PAGE}, an unknown \`action\`, \`from\` or \`to\` not an instant with an offset, \`to\` not after \`from\`, or a \`before\` that names no entry`,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/export/audit.csv',
+    operationId: 'exportAuditCsv',
+    tag: 'audit',
+    summary: 'The audit log as CSV',
+    description:
+      'Every entry that matches, newest first, as RFC 4180 CSV: time, action, actor label, role and token id, subject, request id, entry id and the details as JSON. ' +
+      'Cells a person typed are guarded against spreadsheet formulas (a leading apostrophe). Streamed. (An addition to v1.)',
+    role: 'admin',
+    query: z.object(auditFilterParams),
+    success: [
+      {
+        status: 200,
+        description: 'The CSV.',
+        media: { types: ['text/csv'], headers: { 'Content-Disposition': { description: 'attachment; filename="amina-audit-FROM-TO.csv"', schema: { type: 'string' as const } } } },
+      },
+    ],
+    failures: { badRequest: 'an unknown `action`, `from` or `to` not an instant with an offset, or `to` not after `from`' },
   },
   {
     method: 'delete',

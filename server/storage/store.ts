@@ -131,6 +131,8 @@ export const AuditAction = z.enum([
   'token.create',
   'token.revoke',
   'exercise.clear',
+  'drill.start',
+  'drill.stop',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -153,11 +155,29 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** Which entries of the audit log to give; every condition given must hold. */
+export interface AuditFilter {
+  /** the actor's token id, or a part of its label in any case */
+  actor?: string;
+  /** any of these actions */
+  actions?: readonly AuditAction[];
+  /** inclusive; an instant as entries are stamped (UTC, whole seconds: isoSeconds) */
+  from?: string;
+  /** exclusive; as `from` */
+  to?: string;
+}
+
 export interface AuditStore {
   /** Appends one entry durably. Entries are never changed or deleted through the API. */
   append(entry: AuditEntry): Promise<void>;
-  /** The latest `limit` entries in the order they were appended, newest first. */
-  list(query: { limit: number }): Promise<AuditEntry[]>;
+  /**
+   * One page: the latest `limit` entries that match, in the order they were appended, newest first;
+   * with `before`, the id of the last entry of the previous page, those appended before it (a keyset
+   * page: entries appended meanwhile never shift it). Undefined when `before` names no entry.
+   */
+  list(query: AuditFilter & { limit: number; before?: string }): Promise<AuditEntry[] | undefined>;
+  /** Every entry that matches, newest first, read page by page: for exports of any length. */
+  query(filter: AuditFilter): AsyncIterable<AuditEntry>;
 }
 
 /** Where a reader stands in the report log: opaque outside the adapter that made it. */

@@ -14,6 +14,8 @@ import { loadFixtures, type Fixtures } from './fixtures.ts';
 import { ApiError, errorHandler } from './http/apiError.ts';
 import { auditRoutes } from './http/auditRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
+import { drillRoutes } from './http/drillRoutes.ts';
+import { createDrills } from './drills.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
@@ -145,6 +147,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const counters = store.counters ?? memoryHitCounters();
   const guard = createAuthFailureGuard(config, counters);
   const audit = createAuditLog({ store, clock });
+  const drills = createDrills({ store, live, clock, audit, logger, scenariosDir: path.join(config.fixturesDir, 'scenarios') });
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
   const follower = store.changes
     ? createLogFollower({
@@ -186,9 +189,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(requireToken(auth, guard));
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
-  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
+  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact, drillRunning: drills.running }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
   api.use(auditRoutes({ store, clock, logger }));
+  api.use(drillRoutes({ drills }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
   });
@@ -231,6 +235,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         // rather than waiting for the client's keep-alive timeout.
         const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
         io.local.disconnectSockets(true);
+        // A drill still playing stops before the store closes under it.
+        await drills.close();
         await serverClosed;
         clearInterval(sweep);
         await follower?.stop();

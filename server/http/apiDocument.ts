@@ -47,6 +47,7 @@ import {
 } from '../../shared/schemas.ts';
 import { MAX_AUDIT_PAGE } from '../audit.ts';
 import { CONTEXT_LAYERS } from '../fixtures.ts';
+import { CurrentDrill, DrillStart, DrillStatus, ScenarioSummary } from '../../shared/scenario.ts';
 import { ThresholdPreview } from '../../shared/thresholdPreview.ts';
 import { AuditAction, AuditEntry } from '../storage/store.ts';
 import type { FieldProblem as FieldProblemShape } from './apiError.ts';
@@ -77,6 +78,7 @@ export const ERROR_SCHEMAS = {
   NotFoundError: errorBody(['not_found']),
   ReportConflictError: errorBody(['conflict'], z.object({ ids: z.array(z.string()) })),
   AlertResolvedError: errorBody(['conflict'], z.object({ state: AlertState })),
+  DrillConflictError: errorBody(['conflict']),
   TooLargeError: errorBody(['too_large']),
   UnsupportedMediaTypeError: errorBody(['bad_request']),
   UnprocessableError: errorBody(['unprocessable'], fieldProblems),
@@ -116,6 +118,10 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   Whoami,
   AuditEntry,
   ThresholdPreview,
+  ScenarioSummary,
+  DrillStart,
+  DrillStatus,
+  CurrentDrill,
   ExerciseCleared,
   GovernorateCollection,
   ContextCollection,
@@ -153,6 +159,7 @@ type Failure =
   | 'notFound'
   | 'reportConflict'
   | 'alertResolved'
+  | 'drillConflict'
   | 'unprocessable';
 
 const RETRY_AFTER = {
@@ -223,6 +230,7 @@ function responses(op: Operation): RouteConfig['responses'] {
   }
   if (f.reportConflict) out[409] = { description: f.reportConflict, content: json(ERROR_SCHEMAS.ReportConflictError) };
   if (f.alertResolved) out[409] = { description: f.alertResolved, content: json(ERROR_SCHEMAS.AlertResolvedError) };
+  if (f.drillConflict) out[409] = { description: f.drillConflict, content: json(ERROR_SCHEMAS.DrillConflictError) };
   if (op.body) {
     out[413] = { description: 'The body is larger than the server takes (BODY_LIMIT_BYTES, 1 MiB by default).', content: json(ERROR_SCHEMAS.TooLargeError) };
     out[415] = { description: 'The body has a charset or content encoding the server cannot read.', content: json(ERROR_SCHEMAS.UnsupportedMediaTypeError) };
@@ -600,6 +608,56 @@ export const OPERATIONS: Operation[] = [
     description: 'Deletes every exercise report and so resolves the exercise alerts. The real world is not touched. (An addition to v1.)',
     role: 'admin',
     success: [{ status: 200, description: 'How many exercise reports were deleted.', json: ExerciseCleared }],
+    failures: { drillConflict: 'A drill started from the server is playing: stop it first.' },
+  },
+  {
+    method: 'get',
+    path: '/api/drills/scenarios',
+    operationId: 'listScenarios',
+    tag: 'exercise',
+    summary: 'The scenarios a drill can play',
+    description: 'Every valid scenario in `fixtures/scenarios/` on this server. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The scenarios.', json: z.array(ScenarioSummary) }],
+  },
+  {
+    method: 'get',
+    path: '/api/drills/current',
+    operationId: 'getCurrentDrill',
+    tag: 'exercise',
+    summary: 'The drill playing, or the last one ended',
+    description:
+      'Its progress: the scenario minute reached and the reports posted, duplicate and failed. `null` when this instance has played none since it started; a drill belongs to the instance that started it. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The drill.', json: CurrentDrill }],
+  },
+  {
+    method: 'post',
+    path: '/api/drills',
+    operationId: 'startDrill',
+    tag: 'exercise',
+    summary: 'Start a drill',
+    description:
+      'Plays a scenario `speed` times faster than real time into the exercise world, through the same ingest path and replay code as `npm run drill`, as a drill reporter of the scenario\'s sites. One at a time; audited (`drill.start`, and `drill.stop` when it ends). (An addition to v1.)',
+    role: 'admin',
+    body: { schema: DrillStart, description: 'The scenario, by name, and the speed.', required: true },
+    success: [{ status: 201, description: 'The drill, started.', json: DrillStatus }],
+    failures: {
+      badRequest: 'a `scenario` that is not a name, a `speed` not from 1 to 10,000, or an unknown field',
+      drillConflict: 'A drill is playing already: stop it first.',
+      unprocessable: 'No scenario has that name, or it names sites the registry does not have (`scenario`).',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/drills/current',
+    operationId: 'stopDrill',
+    tag: 'exercise',
+    summary: 'Stop the drill',
+    description: 'Stops the drill playing; what it posted stays in the exercise world until cleared. Audited. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The drill, stopped.', json: DrillStatus }],
+    failures: { drillConflict: 'No drill is playing.' },
   },
   {
     method: 'get',

@@ -27,6 +27,8 @@ export interface ExportDeps {
   publicUrl?: string;
   /** who CAP messages name as the contact for questions */
   capContact: string;
+  /** whether a drill started from the server is playing: the exercise world is not cleared under it */
+  drillRunning?: () => boolean;
 }
 
 /** Resolved alerts stay in the CAP feed this long, as Cancel messages. */
@@ -58,7 +60,7 @@ export function parseRange(req: Request): { fromMs?: number; toMs?: number } {
 /** "20261128T1400Z": a compact instant for a file name. */
 export const fileStamp = (ms: number) => isoSeconds(ms).replace(/[-:]/g, '').replace(/\d\dZ$/, 'Z');
 
-export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl, capContact }: ExportDeps): Router {
+export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl, capContact, drillRunning }: ExportDeps): Router {
   const router = Router();
   const governorates = new Map(fixtures.governorates.map((g) => [g.pcode, g]));
   const polygons = capPolygonsByGovernorate(fixtures.governorateShapes);
@@ -138,6 +140,7 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
    * resolves its alerts. The real world is not touched.
    */
   router.delete('/exercise', allow('administer'), async (_req, res) => {
+    if (drillRunning?.()) throw new ApiError(409, 'conflict', 'A drill is playing into the exercise world: stop it before clearing.');
     const deleted = await store.reports.deleteExercise();
     await live.follow();
     await audit?.record(principalOf(res), {

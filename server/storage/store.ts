@@ -122,45 +122,16 @@ export interface TokenStore {
   count(): Promise<number>;
 }
 
-/** What an audit entry records: one kind of write each. */
-export const AuditAction = z.enum([
-  'reports.post',
-  'alert.acknowledge',
-  'thresholds.change',
-  'site.put',
-  'token.create',
-  'token.revoke',
-  'exercise.clear',
-  'drill.start',
-  'drill.stop',
-]);
-export type AuditAction = z.infer<typeof AuditAction>;
-
-/**
- * One write, as the audit log keeps it: who (the token's id, label and role: never the token or its
- * hash), when (server time of the change), what (the action, its subject and a JSON summary).
- */
-export const AuditEntry = z.object({
-  /** a UUID made by the server */
-  id: z.string(),
-  at: z.string(),
-  action: AuditAction,
-  actor: z.object({ tokenId: z.string(), label: z.string(), role: Role }),
-  /** the id of what was changed: an alert, a site, a token; absent for a batch of reports */
-  subject: z.string().optional(),
-  /** the request that made the change, to find its log lines */
-  requestId: z.string().optional(),
-  /** the change itself: report ids and counts, the new thresholds, the site, the token's role and sites */
-  details: z.record(z.string(), z.unknown()),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
+// The audit entry's shape is shared: the admin screens parse the log with it too.
+import type { AuditAction as AuditActionType, AuditEntry } from '../../shared/audit.ts';
+export { AuditAction, AuditEntry } from '../../shared/audit.ts';
 
 /** Which entries of the audit log to give; every condition given must hold. */
 export interface AuditFilter {
   /** the actor's token id, or a part of its label in any case */
   actor?: string;
   /** any of these actions */
-  actions?: readonly AuditAction[];
+  actions?: readonly AuditActionType[];
   /** inclusive; an instant as entries are stamped (UTC, whole seconds: isoSeconds) */
   from?: string;
   /** exclusive; as `from` */

@@ -36,7 +36,7 @@ export const VERSION: string = JSON.parse(
 ).version;
 
 /** The screens of the dashboard: each is the single-page app's index.html. */
-const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report'];
+const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/admin/thresholds', '/admin/audit', '/admin/drills'];
 
 export interface AppOptions {
   config: Config;

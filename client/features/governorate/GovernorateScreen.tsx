@@ -4,6 +4,7 @@ import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { SeriesPoint } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
+import { Downloads } from '../../components/Downloads.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
@@ -118,6 +119,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         <SeriesCharts day={series.day} week={series.week} />
       </Suspense>
       <SiteTable pcode={pcode} nowMs={nowMs} />
+      <Downloads />
     </>
   );
 }

@@ -133,6 +133,7 @@ export function ThresholdsPage() {
 
   return (
     <form className="thresholds-page" data-testid="thresholds-page" onSubmit={(e) => e.preventDefault()}>
+      <div className="rules">
       <Rule title={t('ruleSurge')} help={t('ruleSurgeHelp')}>
         {field('checkpointSurge.arrivals1h', `${t('national')}: ${t('arrivals1h')}`, draft.surge, (v) => edit((d) => ({ ...d, surge: v })))}
         <OverrideRows
@@ -193,7 +194,10 @@ export function ThresholdsPage() {
           />
         </Rule>
       ) : null}
+      </div>
 
+      {/* Beside the rules and in view while scrolling them: what the change would do, and saving it. */}
+      <aside className="thresholds-aside">
       <div className="actions">
         <button type="button" onClick={() => void run('preview')} disabled={busy} data-testid="thresholds-preview">
           {t('preview')}
@@ -214,6 +218,7 @@ export function ThresholdsPage() {
         </p>
       ) : null}
       {previewed ? <PreviewList preview={preview.answer} registry={registry} /> : null}
+      </aside>
     </form>
   );
 }

@@ -1,6 +1,6 @@
 // What the thresholds, audit and drills pages share: their words, the registry's names, and the
 // server's refusal turned into messages per field.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { makeFormat } from '../../../shared/format.ts';
@@ -14,7 +14,8 @@ export function useAdminOps() {
   const { t: tDashboard } = useTranslation('dashboard');
   const { t: tAlerts } = useTranslation('alerts');
   const lang = languageOf(i18n.language);
-  return { t, tDashboard, tAlerts, lang, format: makeFormat(lang) };
+  const format = useMemo(() => makeFormat(lang), [lang]);
+  return { t, tDashboard, tAlerts, lang, format };
 }
 
 export interface Registry {

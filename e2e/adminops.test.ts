@@ -111,6 +111,12 @@ describe.each(['en', 'ar'] as const)('the admin pages in %s', (lang) => {
       const column = rows[1]!.indexOf('#affected+arrivals+ind');
       const site = rows[1]!.indexOf('#loc+code');
       expect(rows.slice(2).map((r) => [r[site], r[column]])).toEqual([['safwan', '800']]);
+      // The CAP feed: the Safwan alert raised and resolved a moment ago, as a Cancel message.
+      const cap = await downloaded(overview.page, () => overview.page.getByTestId('download-cap').click());
+      expect(cap.text).toMatch(/^<\?xml/);
+      expect(cap.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
+      expect(cap.text).toContain('<status>Actual</status>');
+      expect(cap.text).toContain('<msgType>Cancel</msgType>');
       expect(await overview.page.getByTestId('api-docs').getAttribute('href')).toBe('/api/docs');
       // no token ever in an address the pages asked for
       expectClean(overview);
@@ -177,8 +183,8 @@ describe.each(['en', 'ar'] as const)('the admin pages in %s', (lang) => {
 
       await page.locator('#audit-action').selectOption('thresholds.change');
       await page.getByTestId('audit-apply').click();
-      await expect.poll(() => page.locator('[data-testid=audit-table] tbody tr[data-action="thresholds.change"]').count(), { timeout: 15_000 }).toBe(2);
-      expect(await rows.count()).toBe(2);
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+      expect(await page.locator('[data-testid=audit-table] tbody tr[data-action="thresholds.change"]').count()).toBe(2);
       await shoot(page, `admin-audit-${lang}`);
 
       const csv = await downloaded(page, () => page.getByTestId('audit-download').click());

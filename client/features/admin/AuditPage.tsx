@@ -1,6 +1,6 @@
 // The audit log (admins): who did what and when, filtered by actor, action and time, page by page,
 // and the same selection downloaded as CSV (fetched with the token, never a token in a link).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AuditAction, AuditEntry } from '../../../shared/audit.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { downloadWithToken } from '../../lib/download.ts';
@@ -42,17 +42,21 @@ export function AuditPage() {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [note, setNote] = useState<string | null>(null);
 
+  // Only the latest question's answer is shown: an earlier one answered late must not overwrite it.
+  const latest = useRef(0);
   const load = useCallback(async (f: Filters, before?: string) => {
+    const asked = ++latest.current;
     setRefusal(null);
     const q = queryOf(f);
     q.set('limit', String(PAGE));
     if (before) q.set('before', before);
     try {
       const page = await apiRequest(`/api/audit?${q}`, AuditEntry.array());
+      if (asked !== latest.current) return;
       setEntries((known) => (before ? [...known, ...page] : page));
       setMore(page.length === PAGE);
     } catch (err) {
-      setRefusal(refusalOf(err));
+      if (asked === latest.current) setRefusal(refusalOf(err));
     }
   }, []);
 

@@ -17,11 +17,14 @@ const GovernorateScreen = lazy(() =>
   import('./features/governorate/GovernorateScreen.tsx').then((m) => ({ default: m.GovernorateScreen })),
 );
 const SitrepScreen = lazy(() => import('./features/sitrep/SitrepScreen.tsx').then((m) => ({ default: m.SitrepScreen })));
+const AdminOpsScreen = lazy(() => import('./features/admin/AdminOpsScreen.tsx').then((m) => ({ default: m.AdminOpsScreen })));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen.tsx').then((m) => ({ default: m.ReportScreen })));
 
 function Screen() {
   const path = window.location.pathname;
   const governorate = /^\/g\/(IQG\d{2})\/?$/.exec(path);
+  const adminOps = /^\/admin\/(thresholds|audit|drills)\/?$/.exec(path);
+  if (adminOps) return <AdminOpsScreen page={adminOps[1] as 'thresholds' | 'audit' | 'drills'} />;
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
   if (path === '/sitrep') return <SitrepScreen />;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { compressedPeriod, Scenario, scenarioSteps, type ScenarioEvent } from '../shared/scenario.ts';
+import { replayScenario, Scenario } from '../shared/scenario.ts';
 import { IssuedToken, PostReportsAnswer, type Report } from '../shared/schemas.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { apiTarget, callApi, errorText, runMain, theOneFile, UsageError, type ApiTarget } from './cli.ts';
@@ -50,13 +50,6 @@ function scenarioClock(minutes: number): string {
   return `+${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
 }
 
-function toReport(event: ScenarioEvent, observedAt: string, speed: number): Report {
-  const { atMinute: _at, ...fields } = event;
-  const report = { ...fields, id: randomUUID(), observedAt } as Report;
-  if (report.kind === 'arrivals') report.periodMinutes = compressedPeriod(report.periodMinutes, speed);
-  return report;
-}
-
 function describe(r: Report): string {
   if (r.kind === 'arrivals') return `${r.arrivals} arrivals`;
   if (r.kind === 'occupancy') return `${r.occupancy} sheltered`;
@@ -89,30 +82,27 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     }
     log(`Drill "${scenario.title}": ${scenario.events.length} reports at ${siteIds.length} sites, ${speed}× speed, about ${Math.ceil(scenario.durationMinutes / speed)} min.`);
 
+    // The shared replay (shared/scenario.ts) times and stamps the reports, as the server's drills do.
     const startMs = Date.now();
-    for (const step of scenarioSteps(scenario)) {
-      await sleep(startMs + (step.atMinute * 60_000) / speed - Date.now(), signal);
-      if (signal?.aborted) break;
-      // The time of posting: never in the future, and the scenario's minute mapped onto today.
-      const observedAt = isoSeconds(Date.now());
-      const bySite = new Map<string, Report[]>();
-      for (const event of step.events) {
-        const reports = bySite.get(event.siteId) ?? [];
-        reports.push(toReport(event, observedAt, speed));
-        bySite.set(event.siteId, reports);
-      }
-      for (const [siteId, reports] of bySite) {
+    await replayScenario(scenario, {
+      speed,
+      elapsedMs: () => Date.now() - startMs,
+      sleep: (ms) => sleep(ms, signal),
+      stopped: () => signal?.aborted ?? false,
+      nowIso: () => isoSeconds(Date.now()),
+      newId: randomUUID,
+      async post(siteId, reports, atMinute) {
         const outcome = await post(options, tokens.get(siteId)!.token, reports, signal);
         if (outcome.ok) {
           result.posted += outcome.accepted;
           result.duplicate += outcome.duplicate;
-          log(`${scenarioClock(step.atMinute)} ${siteId}: ${reports.map(describe).join(', ')}`);
+          log(`${scenarioClock(atMinute)} ${siteId}: ${reports.map(describe).join(', ')}`);
         } else {
           result.failed += reports.length;
-          log(`${scenarioClock(step.atMinute)} ${siteId}: FAILED ${outcome.error}`);
+          log(`${scenarioClock(atMinute)} ${siteId}: FAILED ${outcome.error}`);
         }
-      }
-    }
+      },
+    });
   } finally {
     for (const [siteId, { id }] of tokens) {
       const revoked = await callApi(options, options.adminToken, 'DELETE', `/api/tokens/${id}`).catch((err: Error) => ({

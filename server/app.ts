@@ -17,6 +17,8 @@ import { phoneRoutes } from './http/phoneRoutes.ts';
 import { createPhoneRegistry } from './phones.ts';
 import { kannelRoutes } from './sms/kannel.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
+import { drillRoutes } from './http/drillRoutes.ts';
+import { createDrills } from './drills.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { readRoutes } from './http/readRoutes.ts';
@@ -37,7 +39,7 @@ export const VERSION: string = JSON.parse(
 ).version;
 
 /** The screens of the dashboard: each is the single-page app's index.html. */
-const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/sitrep'];
+const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/sitrep', '/admin/thresholds', '/admin/audit', '/admin/drills'];
 
 export interface AppOptions {
   config: Config;
@@ -171,6 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const guard = createAuthFailureGuard(config, counters);
   const audit = createAuditLog({ store, clock });
   const phones = config.phoneHashSecret ? createPhoneRegistry(store, config.phoneHashSecret) : undefined;
+  const drills = createDrills({ store, live, clock, audit, logger, scenariosDir: path.join(config.fixturesDir, 'scenarios') });
   const realtime = registerRealtime(io, { auth, live, guard, trustProxy: app.get('trust proxy fn') as TrustProxy });
   // A token revoked here or on another instance: forgotten at once, and its live connections closed.
   const disconnectToken = (tokenId: string) => {
@@ -229,10 +232,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(requireToken(auth, guard));
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
-  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
+  api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact, drillRunning: drills.running }));
   api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken, audit }));
-  api.use(auditRoutes({ store }));
+  api.use(auditRoutes({ store, clock, logger }));
   api.use(phoneRoutes({ store, clock, audit, phones }));
+  api.use(drillRoutes({ drills }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);
   });
@@ -275,6 +279,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         // rather than waiting for the client's keep-alive timeout.
         const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
         io.local.disconnectSockets(true);
+        // A drill still playing stops before the store closes under it.
+        await drills.close();
         await serverClosed;
         clearInterval(sweep);
         await follower?.stop();

@@ -6,6 +6,7 @@ import { evaluateConditions } from '../shared/alerts.ts';
 import { computePicture, diffPictures, withOpenAlertCounts, type Picture } from '../shared/projection.ts';
 import { WORLDS, worldOf, type Alert, type Governorate, type Site, type Snapshot, type StoredReport, type Thresholds, type Update, type World } from '../shared/schemas.ts';
 import { addReportToLog, emptySiteLog, pruneSiteLog, type SiteLog } from '../shared/siteLog.ts';
+import { previewThresholds, type ThresholdPreview } from '../shared/thresholdPreview.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { createAlertLifecycle, type AlertLifecycle } from './alertLifecycle.ts';
 import type { Clock } from './clock.ts';
@@ -29,6 +30,11 @@ export interface LivePicture {
   thresholds(): Thresholds;
   /** Judges both worlds by new thresholds; their updates carry the thresholds to every dashboard. */
   setThresholds(thresholds: Thresholds): Promise<void>;
+  /**
+   * What `setThresholds(thresholds)` would do to one world's open alerts at this moment, computed by
+   * the same shared rules and reconciliation, changing nothing.
+   */
+  previewThresholds(world: World, thresholds: Thresholds): Promise<ThresholdPreview>;
   putSite(site: Site): Promise<void>;
   /**
    * Acknowledges an open alert of either world, stores and emits it. Returns undefined when no open
@@ -233,6 +239,18 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
         thresholds = next;
         for (const world of WORLDS) thresholdsToSend.add(world);
         await refreshAll();
+      });
+    },
+
+    previewThresholds(world, proposed) {
+      // In the queue, so that it judges the picture a save right now would judge.
+      return exclusive(async () => {
+        const w = worldPicture(world);
+        const nowMs = clock.now();
+        return previewThresholds(
+          { pcodes, sites, logs: w.logs, governorateNames, open: w.alerts.open(), thresholds: proposed, nowMs, nowIso: isoSeconds(nowMs) },
+          world,
+        );
       });
     },
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compressedPeriod, Scenario, scenarioSteps } from './scenario.ts';
+import { compressedPeriod, replayScenario, Scenario, scenarioSteps } from './scenario.ts';
+import type { Report } from './schemas.ts';
 
 const base = { name: 'x', title: 'X', synthetic: true, description: 'd', durationMinutes: 60 };
 
@@ -40,5 +41,46 @@ describe('the scenario format', () => {
     [1440, 0.5, 1440],
   ])('a %i-minute period played at %f× is posted as %i minutes', (period, speed, expected) => {
     expect(compressedPeriod(period, speed)).toBe(expected);
+  });
+
+  it('replays each minute when its time comes at the speed, stamped with the time of posting, per site, until stopped', async () => {
+    const scenario = Scenario.parse({
+      ...base,
+      durationMinutes: 120,
+      events: [
+        { atMinute: 0, siteId: 'a', kind: 'arrivals', arrivals: 10, periodMinutes: 60 },
+        { atMinute: 0, siteId: 'a', kind: 'arrivals', arrivals: 11, periodMinutes: 60 },
+        { atMinute: 0, siteId: 'b', kind: 'occupancy', occupancy: 5 },
+        { atMinute: 60, siteId: 'c', kind: 'health', status: 'closed' },
+        { atMinute: 120, siteId: 'b', kind: 'occupancy', occupancy: 6 },
+      ],
+    });
+    let now = 0;
+    let n = 0;
+    const waits: number[] = [];
+    const posts: [number, string, Report[]][] = [];
+    await replayScenario(scenario, {
+      speed: 60,
+      elapsedMs: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        if (ms > 0) now += ms;
+      },
+      stopped: () => posts.length >= 3,
+      nowIso: () => `t${now}`,
+      newId: () => `id${n++}`,
+      post: async (siteId, reports, atMinute) => {
+        posts.push([atMinute, siteId, reports]);
+      },
+    });
+    // 60 scenario minutes at 60× are one real minute; stopped before minute 120's step
+    expect(waits).toEqual([0, 60_000, 60_000]);
+    expect(posts.map(([m, site, reports]) => [m, site, reports.map((r) => r.id)])).toEqual([
+      [0, 'a', ['id0', 'id1']],
+      [0, 'b', ['id2']],
+      [60, 'c', ['id3']],
+    ]);
+    expect(posts[0]![2][0]).toEqual({ siteId: 'a', kind: 'arrivals', arrivals: 10, periodMinutes: 1, id: 'id0', observedAt: 't0' });
+    expect(posts[2]![2][0]!.observedAt).toBe('t60000');
   });
 });

@@ -53,7 +53,9 @@ import {
 } from '../../shared/schemas.ts';
 import { MAX_AUDIT_PAGE } from '../audit.ts';
 import { CONTEXT_LAYERS } from '../fixtures.ts';
-import { AuditEntry } from '../storage/store.ts';
+import { CurrentDrill, DrillStart, DrillStatus, ScenarioSummary } from '../../shared/scenario.ts';
+import { ThresholdPreview } from '../../shared/thresholdPreview.ts';
+import { AuditAction, AuditEntry } from '../storage/store.ts';
 import { KannelQuery } from '../sms/kannel.ts';
 import type { FieldProblem as FieldProblemShape } from './apiError.ts';
 
@@ -83,6 +85,7 @@ export const ERROR_SCHEMAS = {
   NotFoundError: errorBody(['not_found']),
   ReportConflictError: errorBody(['conflict'], z.object({ ids: z.array(z.string()) })),
   AlertResolvedError: errorBody(['conflict'], z.object({ state: AlertState })),
+  DrillConflictError: errorBody(['conflict']),
   TooLargeError: errorBody(['too_large']),
   UnsupportedMediaTypeError: errorBody(['bad_request']),
   UnprocessableError: errorBody(['unprocessable'], fieldProblems),
@@ -127,6 +130,11 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   Phone,
   PhoneRequest,
   AuditEntry,
+  ThresholdPreview,
+  ScenarioSummary,
+  DrillStart,
+  DrillStatus,
+  CurrentDrill,
   ExerciseCleared,
   GovernorateCollection,
   ContextCollection,
@@ -165,6 +173,7 @@ type Failure =
   | 'reportConflict'
   | 'alertResolved'
   | 'unprocessable'
+  | 'drillConflict'
   /** an operation without a bearer token that a shared secret guards (the SMS gateway): its 401 */
   | 'gatewaySecret'
   /** an operation without a bearer token that reads the store: its 500 and 503 */
@@ -245,6 +254,7 @@ function responses(op: Operation): RouteConfig['responses'] {
   }
   if (f.reportConflict) out[409] = { description: f.reportConflict, content: json(ERROR_SCHEMAS.ReportConflictError) };
   if (f.alertResolved) out[409] = { description: f.alertResolved, content: json(ERROR_SCHEMAS.AlertResolvedError) };
+  if (f.drillConflict) out[409] = { description: f.drillConflict, content: json(ERROR_SCHEMAS.DrillConflictError) };
   if (op.body) {
     out[413] = { description: 'The body is larger than the server takes (BODY_LIMIT_BYTES, 1 MiB by default).', content: json(ERROR_SCHEMAS.TooLargeError) };
     out[415] = { description: 'The body has a charset or content encoding the server cannot read.', content: json(ERROR_SCHEMAS.UnsupportedMediaTypeError) };
@@ -273,6 +283,14 @@ function roleText(op: Operation): string {
   const above = { viewer: 'and every role above it (analyst, coordinator, admin)', analyst: 'and above (coordinator, admin)', coordinator: 'and admin', admin: 'only', reporter: '' }[op.role];
   return `Least role: **${op.role}**${above ? ` ${above}` : ''}.${op.also ? ` ${op.also}` : ''}`;
 }
+
+/** The audit log's filters, for the page and the CSV alike. */
+const auditFilterParams = {
+  actor: z.string().min(1).max(200).optional().meta({ param: { description: "The actor's token id, or a part of its label in any case." } }),
+  action: z.string().optional().meta({ param: { description: `Comma-separated actions, any of: ${AuditAction.options.map((a) => `\`${a}\``).join(', ')}.` } }),
+  from: Instant.optional().meta({ param: { description: 'Inclusive.' } }),
+  to: Instant.optional().meta({ param: { description: 'Exclusive; must be later than `from`.' } }),
+};
 
 const csvHeaders = {
   'Content-Disposition': { description: 'attachment; filename="amina-reports-FROM-TO.csv" (amina-exercise-reports-… for the exercise world)', schema: { type: 'string' as const } },
@@ -511,6 +529,24 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    method: 'post',
+    path: '/api/thresholds/preview',
+    operationId: 'previewThresholds',
+    tag: 'thresholds',
+    summary: 'What new thresholds would do now',
+    description:
+      'Judges the picture of one world at this moment by the thresholds in the body, with the same rules and reconciliation a `PUT` would run, and says which alerts would ' +
+      '`open`, `escalate`, `deescalate`, `update` (same severity, new value or line) or `resolve`. Changes nothing and leaves no audit entry. (An addition to v1.)',
+    role: 'coordinator',
+    query: z.object({ exercise: exerciseParam }),
+    body: { schema: Thresholds, description: 'The whole set of proposed thresholds, as for `PUT /api/thresholds`.', required: true },
+    success: [{ status: 200, description: 'The outcomes, gravest first.', json: ThresholdPreview }],
+    failures: {
+      badRequest: 'invalid thresholds, an unknown field, a `__proto__` key anywhere, or a bad `exercise`',
+      unprocessable: 'A `perSite` entry names a site the registry does not have.',
+    },
+  },
+  {
     method: 'get',
     path: '/api/export/reports.csv',
     operationId: 'exportReportsCsv',
@@ -640,11 +676,39 @@ export const OPERATIONS: Operation[] = [
     operationId: 'listAudit',
     tag: 'audit',
     summary: 'The audit log, newest first',
-    description: 'Who changed what and when, by token id, label and role; never the token. (An addition to v1.)',
+    description:
+      'Who changed what and when, by token id, label and role; never the token. Filtered by actor, action and time; paged by keyset: ' +
+      'for the next page, pass the `id` of the last entry as `before` (entries appended meanwhile never shift a page). (An addition to v1.)',
     role: 'admin',
-    query: z.object({ limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).default(100).meta({ param: { description: 'How many entries.' } }) }),
-    success: [{ status: 200, description: 'The latest entries.', json: z.array(AuditEntry) }],
-    failures: { badRequest: `\`limit\` not a whole number from 1 to ${MAX_AUDIT_PAGE}` },
+    query: z.object({
+      limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).default(100).meta({ param: { description: 'How many entries.' } }),
+      ...auditFilterParams,
+      before: z.uuid().optional().meta({ param: { description: 'The id of the last entry of the previous page: the entries appended before it.' } }),
+    }),
+    success: [{ status: 200, description: 'The latest entries that match.', json: z.array(AuditEntry) }],
+    failures: {
+      badRequest: `\`limit\` not a whole number from 1 to ${MAX_AUDIT_PAGE}, an unknown \`action\`, \`from\` or \`to\` not an instant with an offset, \`to\` not after \`from\`, or a \`before\` that names no entry`,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/export/audit.csv',
+    operationId: 'exportAuditCsv',
+    tag: 'audit',
+    summary: 'The audit log as CSV',
+    description:
+      'Every entry that matches, newest first, as RFC 4180 CSV: time, action, actor label, role and token id, subject, request id, entry id and the details as JSON. ' +
+      'Cells a person typed are guarded against spreadsheet formulas (a leading apostrophe). Streamed. (An addition to v1.)',
+    role: 'admin',
+    query: z.object(auditFilterParams),
+    success: [
+      {
+        status: 200,
+        description: 'The CSV.',
+        media: { types: ['text/csv'], headers: { 'Content-Disposition': { description: 'attachment; filename="amina-audit-FROM-TO.csv"', schema: { type: 'string' as const } } } },
+      },
+    ],
+    failures: { badRequest: 'an unknown `action`, `from` or `to` not an instant with an offset, or `to` not after `from`' },
   },
   {
     method: 'delete',
@@ -655,6 +719,56 @@ export const OPERATIONS: Operation[] = [
     description: 'Deletes every exercise report and so resolves the exercise alerts. The real world is not touched. (An addition to v1.)',
     role: 'admin',
     success: [{ status: 200, description: 'How many exercise reports were deleted.', json: ExerciseCleared }],
+    failures: { drillConflict: 'A drill started from the server is playing: stop it first.' },
+  },
+  {
+    method: 'get',
+    path: '/api/drills/scenarios',
+    operationId: 'listScenarios',
+    tag: 'exercise',
+    summary: 'The scenarios a drill can play',
+    description: 'Every valid scenario in `fixtures/scenarios/` on this server. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The scenarios.', json: z.array(ScenarioSummary) }],
+  },
+  {
+    method: 'get',
+    path: '/api/drills/current',
+    operationId: 'getCurrentDrill',
+    tag: 'exercise',
+    summary: 'The drill playing, or the last one ended',
+    description:
+      'Its progress: the scenario minute reached and the reports posted, duplicate and failed. `null` when this instance has played none since it started; a drill belongs to the instance that started it. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The drill.', json: CurrentDrill }],
+  },
+  {
+    method: 'post',
+    path: '/api/drills',
+    operationId: 'startDrill',
+    tag: 'exercise',
+    summary: 'Start a drill',
+    description:
+      'Plays a scenario `speed` times faster than real time into the exercise world, through the same ingest path and replay code as `npm run drill`, as a drill reporter of the scenario\'s sites. One at a time; audited (`drill.start`, and `drill.stop` when it ends). (An addition to v1.)',
+    role: 'admin',
+    body: { schema: DrillStart, description: 'The scenario, by name, and the speed.', required: true },
+    success: [{ status: 201, description: 'The drill, started.', json: DrillStatus }],
+    failures: {
+      badRequest: 'a `scenario` that is not a name, a `speed` not from 1 to 10,000, or an unknown field',
+      drillConflict: 'A drill is playing already: stop it first.',
+      unprocessable: 'No scenario has that name, or it names sites the registry does not have (`scenario`).',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/drills/current',
+    operationId: 'stopDrill',
+    tag: 'exercise',
+    summary: 'Stop the drill',
+    description: 'Stops the drill playing; what it posted stays in the exercise world until cleared. Audited. (An addition to v1.)',
+    role: 'admin',
+    success: [{ status: 200, description: 'The drill, stopped.', json: DrillStatus }],
+    failures: { drillConflict: 'No drill is playing.' },
   },
   {
     method: 'get',

@@ -1,12 +1,9 @@
 // Exchange formats: reports as HXL-tagged CSV, alerts as CAP 1.2 in Atom, and clearing drill data.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { capAtomFeed, capMessage, capVersionAt, type CapMessage } from '../../shared/cap.ts';
 import { capPolygonsByGovernorate } from '../capAreas.ts';
-import { CSV_QUOTED_MATCH, HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRows } from '../../shared/hxl.ts';
+import { HXL_HASHTAG_ROW, HXL_HEADER_ROW, hxlRows } from '../../shared/hxl.ts';
 import { Instant } from '../../shared/schemas.ts';
 import { HOUR_MS, isoSeconds } from '../../shared/time.ts';
 import type { AuditLog } from '../audit.ts';
@@ -15,6 +12,7 @@ import type { Clock } from '../clock.ts';
 import type { LivePicture } from '../livePicture.ts';
 import type { Store } from '../storage/store.ts';
 import { ApiError, type FieldProblem } from './apiError.ts';
+import { streamCsv } from './csv.ts';
 import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
 
@@ -29,16 +27,15 @@ export interface ExportDeps {
   publicUrl?: string;
   /** who CAP messages name as the contact for questions */
   capContact: string;
+  /** whether a drill started from the server is playing: the exercise world is not cleared under it */
+  drillRunning?: () => boolean;
 }
 
 /** Resolved alerts stay in the CAP feed this long, as Cancel messages. */
 export const CANCEL_WINDOW_MS = 24 * HOUR_MS;
 
-/** Rows per chunk written to the socket: a few hundred kB at most. */
-const CSV_CHUNK_ROWS = 500;
-
 /** `?from=&to=` as instants; each bad one is named. */
-function parseRange(req: Request): { fromMs?: number; toMs?: number } {
+export function parseRange(req: Request): { fromMs?: number; toMs?: number } {
   const problems: FieldProblem[] = [];
   const range: { fromMs?: number; toMs?: number } = {};
   for (const field of ['from', 'to'] as const) {
@@ -61,9 +58,9 @@ function parseRange(req: Request): { fromMs?: number; toMs?: number } {
 }
 
 /** "20261128T1400Z": a compact instant for a file name. */
-const fileStamp = (ms: number) => isoSeconds(ms).replace(/[-:]/g, '').replace(/\d\dZ$/, 'Z');
+export const fileStamp = (ms: number) => isoSeconds(ms).replace(/[-:]/g, '').replace(/\d\dZ$/, 'Z');
 
-export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl, capContact }: ExportDeps): Router {
+export function exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl, capContact, drillRunning }: ExportDeps): Router {
   const router = Router();
   const governorates = new Map(fixtures.governorates.map((g) => [g.pcode, g]));
   const polygons = capPolygonsByGovernorate(fixtures.governorateShapes);
@@ -84,33 +81,14 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
     res.set('Cache-Control', 'no-store');
     res.attachment(`amina-${world === 'exercise' ? 'exercise-' : ''}reports-${from}-${to}.csv`);
 
-    // csv-stringify stops quoting line breaks by itself once record_delimiter is set: quote them, and
-    // every other field a reader could split or trim, explicitly.
-    const csv = (rows: (readonly string[])[]) =>
-      stringify(rows as string[][], { record_delimiter: 'windows', quote_record_delimiter: true, quoted_match: CSV_QUOTED_MATCH });
-    // Rows go out in chunks of CSV_CHUNK_ROWS: one string per chunk keeps the per-row stream overhead away.
-    async function* chunks() {
-      yield csv([HXL_HEADER_ROW, HXL_HASHTAG_ROW]);
-      let rows: string[][] = [];
+    async function* rows() {
       for await (const report of store.reports.query({ world, ...range })) {
         const site = sites.get(report.siteId);
         // a report with destinations adds a row for each (shared/hxl.ts)
-        rows.push(...hxlRows(report, site, site ? governorates.get(site.governorate) : undefined));
-        if (rows.length >= CSV_CHUNK_ROWS) {
-          yield csv(rows);
-          rows = [];
-        }
+        yield* hxlRows(report, site, site ? governorates.get(site.governorate) : undefined);
       }
-      if (rows.length) yield csv(rows);
     }
-    try {
-      await pipeline(Readable.from(chunks(), { objectMode: false }), res);
-    } catch (err) {
-      // Before the first byte the error handler can still answer; after it, the response is cut.
-      if (!res.headersSent && !res.destroyed) throw err;
-      if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error({ err }, 'CSV export failed midway');
-      res.destroy();
-    }
+    await streamCsv(res, [HXL_HEADER_ROW, HXL_HASHTAG_ROW], rows(), logger);
   });
 
   router.get('/export/alerts.cap', allow('read'), async (req, res) => {
@@ -164,6 +142,7 @@ export function exportRoutes({ store, live, clock, fixtures, logger, audit, publ
    * resolves its alerts. The real world is not touched.
    */
   router.delete('/exercise', allow('administer'), async (_req, res) => {
+    if (drillRunning?.()) throw new ApiError(409, 'conflict', 'A drill is playing into the exercise world: stop it before clearing.');
     const deleted = await store.reports.deleteExercise();
     await live.follow();
     await audit?.record(principalOf(res), {

@@ -115,17 +115,29 @@ export function writeRoutes(deps: WriteDeps): Router {
     throw new ApiError(409, 'conflict', 'This alert has already resolved: its condition cleared.', { state: stored.alert.state });
   });
 
-  router.put('/thresholds', allow('set_thresholds'), async (req, res) => {
-    const parsed = Thresholds.safeParse(req.body);
+  /** Thresholds as PUT and its preview take them: the schema, then sites the registry must have. */
+  function parseThresholds(body: unknown): Thresholds {
+    const parsed = Thresholds.safeParse(body);
     if (!parsed.success) throw invalidBody(parsed.error, 'thresholds');
     const unknown = unknownSitesIn(parsed.data);
     if (unknown.length) {
       throw new ApiError(422, 'unprocessable', `Cannot accept: ${unknown[0]!.field} ${unknown[0]!.message}.`, unknown);
     }
+    return parsed.data;
+  }
+
+  router.put('/thresholds', allow('set_thresholds'), async (req, res) => {
+    const thresholds = parseThresholds(req.body);
     const previous = live.thresholds();
-    await settings.changeThresholds(parsed.data);
-    await record(res, { action: 'thresholds.change', details: { previous, thresholds: parsed.data } });
-    res.json(parsed.data);
+    await settings.changeThresholds(thresholds);
+    await record(res, { action: 'thresholds.change', details: { previous, thresholds } });
+    res.json(thresholds);
+  });
+
+  // Changes nothing and so leaves no audit entry: it answers what the PUT would do right now.
+  router.post('/thresholds/preview', allow('set_thresholds'), async (req, res) => {
+    const thresholds = parseThresholds(req.body);
+    res.json(await live.previewThresholds(requestedWorld(req), thresholds));
   });
 
   // One table inside the thresholds, changed pair by pair: a coordinator corrects the road from

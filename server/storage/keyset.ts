@@ -5,10 +5,12 @@
 // of the same name, or a cast of it to text, can never be what the database sorts by) and the
 // comparison is on the same typed columns: the order a page is cut in is the order it is read in.
 
-/** A lexicographic sort key: columns of one table, most significant first, all ascending. */
+/** A lexicographic sort key: columns of one table, most significant first, all ascending or all descending. */
 export interface SortKey {
   table: string;
   columns: readonly string[];
+  /** newest first: "after" a row then means before it in the columns' own order */
+  descending?: boolean;
 }
 
 /** How an adapter writes a bound parameter: `$3` in PostgreSQL, `@k3` in SQLite. */
@@ -16,7 +18,7 @@ export type Placeholder = (index: number) => string;
 
 /** `ORDER BY reports.observed_ms, reports.seq`. */
 export function orderBy(key: SortKey): string {
-  return `ORDER BY ${key.columns.map((c) => `${key.table}.${c}`).join(', ')}`;
+  return `ORDER BY ${key.columns.map((c) => `${key.table}.${c}${key.descending ? ' DESC' : ''}`).join(', ')}`;
 }
 
 /**
@@ -28,10 +30,11 @@ export function afterCondition(key: SortKey, after: readonly unknown[], placehol
   if (after.length !== key.columns.length) throw new Error(`a position on ${key.columns.join(', ')} needs ${key.columns.length} values`);
   const names = key.columns.map((c) => `${key.table}.${c}`);
   const p = after.map((_, i) => placeholder(first + i));
-  // (a, b, c) > (x, y, z)  ⇔  a > x OR (a = x AND (b > y OR (b = y AND c > z)))
-  let tail = `${names[names.length - 1]} > ${p[p.length - 1]}`;
-  for (let i = names.length - 2; i >= 0; i--) tail = `${names[i]} > ${p[i]} OR (${names[i]} = ${p[i]} AND (${tail}))`;
-  return { sql: `${names[0]} >= ${p[0]} AND (${tail})`, params: [...after] };
+  const [beyond, reach] = key.descending ? ['<', '<='] : ['>', '>='];
+  // (a, b, c) > (x, y, z)  ⇔  a > x OR (a = x AND (b > y OR (b = y AND c > z))); < for a descending key
+  let tail = `${names[names.length - 1]} ${beyond} ${p[p.length - 1]}`;
+  for (let i = names.length - 2; i >= 0; i--) tail = `${names[i]} ${beyond} ${p[i]} OR (${names[i]} = ${p[i]} AND (${tail}))`;
+  return { sql: `${names[0]} ${reach} ${p[0]} AND (${tail})`, params: [...after] };
 }
 
 /**

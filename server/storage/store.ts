@@ -153,45 +153,33 @@ export interface PhoneStore {
   delete(id: string): Promise<boolean>;
 }
 
-/** What an audit entry records: one kind of write each. */
-export const AuditAction = z.enum([
-  'reports.post',
-  'alert.acknowledge',
-  'thresholds.change',
-  'thresholds.travel_times',
-  'site.put',
-  'token.create',
-  'token.revoke',
-  'exercise.clear',
-  'phone.register',
-  'phone.delete',
-]);
-export type AuditAction = z.infer<typeof AuditAction>;
+// The audit entry's shape is shared: the admin screens parse the log with it too.
+import type { AuditAction as AuditActionType, AuditEntry } from '../../shared/audit.ts';
+export { AuditAction, AuditEntry } from '../../shared/audit.ts';
 
-/**
- * One write, as the audit log keeps it: who (the token's id, label and role: never the token or its
- * hash), when (server time of the change), what (the action, its subject and a JSON summary).
- */
-export const AuditEntry = z.object({
-  /** a UUID made by the server */
-  id: z.string(),
-  at: z.string(),
-  action: AuditAction,
-  actor: z.object({ tokenId: z.string(), label: z.string(), role: Role }),
-  /** the id of what was changed: an alert, a site, a token; absent for a batch of reports */
-  subject: z.string().optional(),
-  /** the request that made the change, to find its log lines */
-  requestId: z.string().optional(),
-  /** the change itself: report ids and counts, the new thresholds, the site, the token's role and sites */
-  details: z.record(z.string(), z.unknown()),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
+/** Which entries of the audit log to give; every condition given must hold. */
+export interface AuditFilter {
+  /** the actor's token id, or a part of its label in any case */
+  actor?: string;
+  /** any of these actions */
+  actions?: readonly AuditActionType[];
+  /** inclusive; an instant as entries are stamped (UTC, whole seconds: isoSeconds) */
+  from?: string;
+  /** exclusive; as `from` */
+  to?: string;
+}
 
 export interface AuditStore {
   /** Appends one entry durably. Entries are never changed or deleted through the API. */
   append(entry: AuditEntry): Promise<void>;
-  /** The latest `limit` entries in the order they were appended, newest first. */
-  list(query: { limit: number }): Promise<AuditEntry[]>;
+  /**
+   * One page: the latest `limit` entries that match, in the order they were appended, newest first;
+   * with `before`, the id of the last entry of the previous page, those appended before it (a keyset
+   * page: entries appended meanwhile never shift it). Undefined when `before` names no entry.
+   */
+  list(query: AuditFilter & { limit: number; before?: string }): Promise<AuditEntry[] | undefined>;
+  /** Every entry that matches, newest first, read page by page: for exports of any length. */
+  query(filter: AuditFilter): AsyncIterable<AuditEntry>;
 }
 
 /** Where a reader stands in the report log: opaque outside the adapter that made it. */

@@ -536,6 +536,58 @@ export function describeStoreContract(
         expect(await store.audit.list({ limit: 10 })).toEqual([...entries].reverse());
         expect(await store.audit.list({ limit: 2 })).toEqual([entries[2], entries[1]]);
       });
+
+      it('filters by actor, action and time, and pages by keyset over more than a page', async () => {
+        const actors = [
+          { tokenId: 'env-admin', label: 'admin (HBM_ADMIN_TOKEN)', role: 'admin' as const },
+          { tokenId: randomUUID(), label: 'Erbil Desk', role: 'coordinator' as const },
+          { tokenId: randomUUID(), label: 'مكتب دهوك', role: 'coordinator' as const },
+        ];
+        const actions: AuditEntry['action'][] = ['token.create', 'thresholds.change', 'site.put', 'drill.start'];
+        // 2,500 entries over 2,500 minutes: more than two of the adapters' pages of 1,000.
+        const entries: AuditEntry[] = Array.from({ length: 2500 }, (_, i) => ({
+          id: randomUUID(),
+          at: new Date(Date.parse('2026-11-28T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z'),
+          action: actions[i % actions.length]!,
+          actor: actors[i % actors.length]!,
+          details: { i },
+        }));
+        // appended 25 at a time, concurrently: the store's order is the order of the commits, read back once
+        for (let i = 0; i < entries.length; i += 25) await Promise.all(entries.slice(i, i + 25).map((e) => store.audit.append(e)));
+        const newestFirst = (await store.audit.list({ limit: 10_000 }))!;
+        expect(newestFirst).toHaveLength(2500);
+        expect(new Set(newestFirst.map((e) => e.id))).toEqual(new Set(entries.map((e) => e.id)));
+
+        const all: AuditEntry[] = [];
+        for await (const e of store.audit.query({})) all.push(e);
+        expect(all).toEqual(newestFirst);
+
+        const desk = (e: AuditEntry) => e.actor.tokenId === actors[1]!.tokenId;
+        const filter = { actor: 'erbil desk', actions: ['token.create', 'site.put'] as AuditEntry['action'][], from: '2026-11-28T05:00:00Z', to: '2026-11-29T12:00:00Z' };
+        const expected = newestFirst.filter((e) => desk(e) && filter.actions.includes(e.action) && e.at >= filter.from && e.at < filter.to);
+        expect(expected.length).toBeGreaterThan(150);
+
+        // Page by page, 100 at a time, after the last entry of each page; an entry appended meanwhile shifts nothing.
+        const paged: AuditEntry[] = [];
+        let before: string | undefined;
+        for (;;) {
+          const page = (await store.audit.list({ ...filter, limit: 100, ...(before ? { before } : {}) }))!;
+          paged.push(...page);
+          if (page.length < 100) break;
+          before = page[page.length - 1]!.id;
+          await store.audit.append({ ...entries[5]!, id: randomUUID(), at: '2026-11-28T06:00:00Z' });
+        }
+        expect(paged.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+
+        const streamed: AuditEntry[] = [];
+        for await (const e of store.audit.query({ actor: actors[2]!.tokenId })) streamed.push(e);
+        const now = (await store.audit.list({ limit: 10_000 }))!;
+        expect(streamed).toEqual(now.filter((e) => e.actor.tokenId === actors[2]!.tokenId));
+        // a part of a label, in Arabic
+        expect((await store.audit.list({ actor: 'دهوك', limit: 5000 }))!.length).toBe(streamed.length);
+        expect(await store.audit.list({ actor: '%', limit: 10 })).toEqual([]);
+        expect(await store.audit.list({ limit: 10, before: randomUUID() })).toBeUndefined();
+      });
     });
 
     describe('durability across opening', () => {

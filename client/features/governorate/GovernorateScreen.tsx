@@ -4,6 +4,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react
 import { SeriesPoint } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
+import { Downloads } from '../../components/Downloads.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
@@ -152,6 +153,7 @@ function GovernorateBody({ pcode }: { pcode: string }) {
         {series.data && series.range ? <SeriesCharts data={series.data} range={series.range} influxLine={influxLine} /> : <div className="charts-placeholder" />}
       </Suspense>
       <SiteTable pcode={pcode} nowMs={nowMs} />
+      <Downloads />
     </>
   );
 }

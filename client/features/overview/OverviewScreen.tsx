@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { AboutPanel } from '../../components/AboutPanel.tsx';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
+import { Downloads } from '../../components/Downloads.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
@@ -57,6 +58,7 @@ function OverviewBody() {
         </div>
       </div>
       <PressureRanking />
+      <Downloads />
       {aboutOpen ? <AboutPanel onClose={() => setAboutOpen(false)} /> : null}
     </>
   );

@@ -6,7 +6,7 @@ import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
 import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
-import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type AuditFilter, type ReportQuery, type SeedData, type Store } from '../store.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
 import { postgresHitCounters } from './hitCounters.ts';
@@ -18,6 +18,8 @@ export { isUnavailable } from './errors.ts';
 
 const QUERY_PAGE_SIZE = 1000;
 const REPORTS_BY_OBSERVED: SortKey = { table: 'reports', columns: ['observed_ms', 'seq'] };
+const AUDIT_NEWEST_FIRST: SortKey = { table: 'audit', columns: ['seq'], descending: true };
+const AUDIT_PAGE_SIZE = 1000;
 
 /** A report row as queries read it; bigints arrive as strings, which is how they are passed back. */
 interface ReportRow {
@@ -36,6 +38,40 @@ const rowToReport = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'
 export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): Store {
   const db = openDatabase(databaseUrl, options);
   const changes = postgresChangeFeed(databaseUrl, options);
+
+  /** One page of the audit log, newest first; bigint seqs arrive as strings and are passed back so. */
+  async function auditPage(filter: AuditFilter, after: readonly unknown[] | null, limit: number): Promise<{ seq: string; body: string }[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.actor !== undefined) {
+      params.push(filter.actor, filter.actor.toLowerCase());
+      // the token's id exactly, or a part of its label in any case (strpos: no LIKE wildcards to escape)
+      where.push(`(audit.token_id = $${params.length - 1} OR strpos(lower(audit.body::jsonb #>> '{actor,label}'), $${params.length}) > 0)`);
+    }
+    if (filter.actions?.length) {
+      params.push(filter.actions);
+      where.push(`audit.action = ANY($${params.length}::text[])`);
+    }
+    // Instants compared as the strings they are stamped as, byte by byte whatever the database's collation.
+    if (filter.from !== undefined) {
+      params.push(filter.from);
+      where.push(`audit.at COLLATE "C" >= $${params.length}`);
+    }
+    if (filter.to !== undefined) {
+      params.push(filter.to);
+      where.push(`audit.at COLLATE "C" < $${params.length}`);
+    }
+    if (after) {
+      const condition = afterCondition(AUDIT_NEWEST_FIRST, after, (i) => `$${i + 1}`, params.length);
+      where.push(condition.sql);
+      params.push(...condition.params);
+    }
+    const found = await db.query<{ seq: string; body: string }>(
+      `SELECT audit.seq, audit.body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(AUDIT_NEWEST_FIRST)} LIMIT ${limit}`,
+      params,
+    );
+    return found.rows;
+  }
 
   function queryPage(filter: ReportQuery, after: readonly unknown[] | null, limit: number) {
     const params: unknown[] = [filter.world === 'exercise'];
@@ -398,8 +434,17 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
         await db.query(INSERT_AUDIT, auditParams(entry));
       },
       async list(query) {
-        const found = await db.query<{ body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT $1', [query.limit]);
-        return found.rows.map((r) => AuditEntry.parse(JSON.parse(r.body)));
+        let after: string[] | null = null;
+        if (query.before !== undefined) {
+          const found = await db.query<{ seq: string }>('SELECT seq FROM audit WHERE id = $1', [query.before]);
+          if (!found.rows[0]) return undefined;
+          after = [found.rows[0].seq];
+        }
+        return (await auditPage(query, after, query.limit)).map((r) => AuditEntry.parse(JSON.parse(r.body)));
+      },
+      async *query(filter) {
+        const pages = keysetPages(AUDIT_PAGE_SIZE, (after, limit) => auditPage(filter, after, limit), (row) => [row.seq]);
+        for await (const row of pages) yield AuditEntry.parse(JSON.parse(row.body));
       },
     },
   };

@@ -16,6 +16,7 @@ import {
   AuditEntry,
   ReportConflictError,
   type AppendResult,
+  type AuditFilter,
   type LogPosition,
   type ReportQuery,
   type SeedData,
@@ -38,6 +39,7 @@ const replayedRow = (row: Pick<ReportRow, 'content' | 'received_at' | 'exercise'
 
 const REPORTS_BY_OBSERVED: SortKey = { table: 'reports', columns: ['observed_ms', 'seq'] };
 const QUERY_PAGE_SIZE = 1000;
+const AUDIT_NEWEST_FIRST: SortKey = { table: 'audit', columns: ['seq'], descending: true };
 const sqliteParam = (i: number) => `@k${i}`;
 
 /** A reader's place in the log: the last seq given, and how many rewrites it has replayed. */
@@ -130,7 +132,7 @@ export function openSqliteStore(dataDir: string): Store {
     listPhones: db.prepare<[], PhoneJoinRow>(`${PHONE_JOIN_SQL} ORDER BY p.created_at, p.id`),
     deletePhone: db.prepare('DELETE FROM phones WHERE id = ?'),
     insertAudit: db.prepare('INSERT INTO audit (id, at, action, token_id, body) VALUES (@id, @at, @action, @tokenId, @body)'),
-    listAudit: db.prepare<[number], { body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ?'),
+    auditSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM audit WHERE id = ?'),
   };
 
   const insertAudit = (entry: AuditEntry) =>
@@ -323,6 +325,36 @@ export function openSqliteStore(dataDir: string): Store {
     const sql = `SELECT reports.seq, reports.observed_ms, reports.content, reports.received_at, reports.exercise FROM reports
       WHERE ${where.join(' AND ')} ${orderBy(REPORTS_BY_OBSERVED)} LIMIT ${limit}`;
     return db.prepare<[Record<string, unknown>], ReportRow>(sql).all(params);
+  }
+
+  function auditPage(filter: AuditFilter, after: readonly unknown[] | null, limit: number): { seq: number; body: string }[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.actor !== undefined) {
+      // the token's id exactly, or a part of its label in any case (instr: no LIKE wildcards to escape)
+      where.push("(audit.token_id = @actor OR instr(lower(json_extract(audit.body, '$.actor.label')), @actorLower) > 0)");
+      params.actor = filter.actor;
+      params.actorLower = filter.actor.toLowerCase();
+    }
+    if (filter.actions?.length) {
+      where.push('audit.action IN (SELECT value FROM json_each(@actions))');
+      params.actions = JSON.stringify(filter.actions);
+    }
+    if (filter.from !== undefined) {
+      where.push('audit.at >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to !== undefined) {
+      where.push('audit.at < @to');
+      params.to = filter.to;
+    }
+    if (after) {
+      const condition = afterCondition(AUDIT_NEWEST_FIRST, after, sqliteParam, 0);
+      where.push(condition.sql);
+      condition.params.forEach((value, i) => (params[`k${i}`] = value));
+    }
+    const sql = `SELECT audit.seq, audit.body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(AUDIT_NEWEST_FIRST)} LIMIT ${limit}`;
+    return db.prepare<[Record<string, unknown>], { seq: number; body: string }>(sql).all(params);
   }
 
   /** Bumped when exercise reports are deleted: a reader that stood before it replays. */
@@ -565,7 +597,17 @@ export function openSqliteStore(dataDir: string): Store {
         await durably(() => insertAudit(entry));
       },
       async list(query) {
-        return statements.listAudit.all(query.limit).map((r) => AuditEntry.parse(JSON.parse(r.body)));
+        let after: number[] | null = null;
+        if (query.before !== undefined) {
+          const found = statements.auditSeq.get(query.before);
+          if (!found) return undefined;
+          after = [found.seq];
+        }
+        return auditPage(query, after, query.limit).map((r) => AuditEntry.parse(JSON.parse(r.body)));
+      },
+      async *query(filter) {
+        const pages = keysetPages(QUERY_PAGE_SIZE, (after, limit) => auditPage(filter, after, limit), (row) => [row.seq]);
+        for await (const row of pages) yield AuditEntry.parse(JSON.parse(row.body));
       },
     },
   };

@@ -16,6 +16,7 @@ import { auditRoutes } from './http/auditRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
+import { tokenRoutes } from './http/tokenRoutes.ts';
 import { readRoutes } from './http/readRoutes.ts';
 import { memoryHitCounters } from './http/hitCounters.ts';
 import { createAuthFailureGuard, type TrustProxy } from './authFailures.ts';
@@ -96,7 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const fixtures = options.fixtures ?? loadFixtures(config.fixturesDir, config.dataDir);
 
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
-  const auth = createAuthenticator(store, config.adminToken);
+  const auth = createAuthenticator(store, config.adminToken, clock);
   let createdAdminToken: string | undefined;
   if (!config.adminToken && (await store.tokens.count()) === 0) {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
@@ -187,7 +188,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
-  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken: realtime.disconnectToken, audit }));
+  api.use(writeRoutes({ store, live, clock, settings: createSettings({ store, live }), audit }));
+  api.use(tokenRoutes({ store, live, clock, auth, audit, disconnectToken: realtime.disconnectToken }));
   api.use(auditRoutes({ store }));
   api.use((req) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${req.method} ${req.path}.`);

@@ -1,6 +1,8 @@
 // Tokens and roles: who may do what, decided in one place.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../shared/schemas.ts';
+import { isoSeconds } from '../shared/time.ts';
+import { systemClock, type Clock } from './clock.ts';
 import type { Store, TokenRecord } from './storage/store.ts';
 
 /** Who is asking, as known from the token. */
@@ -46,38 +48,50 @@ export function newTokenSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Why a token was not let in: none like it, revoked, or past its expiry. */
+export type Refusal = 'unknown' | 'revoked' | 'expired';
+
+export type Verdict = { principal: Principal } | { refused: Refusal; expiresAt?: string };
+
+/** What a new token is: its role, sites, label, and whether it is a drill's or expires. */
+export interface TokenGrant {
+  role: Role;
+  sites?: string[];
+  label: string;
+  exercise?: boolean;
+  expiresAt?: string;
+}
+
 export interface Authenticator {
   authenticate(token: string | undefined): Promise<Principal | undefined>;
-  issue(request: { role: Role; sites?: string[]; label: string; exercise?: boolean }, nowIso: string): Promise<{ token: string; id: string }>;
+  /** As authenticate, and says why a token is refused. */
+  verify(token: string | undefined): Promise<Verdict>;
+  issue(request: TokenGrant, nowIso: string): Promise<{ token: string; id: string }>;
+  /** Issues every grant, in one transaction: all of them or none. */
+  issueMany(requests: readonly TokenGrant[], nowIso: string): Promise<{ token: string; id: string }[]>;
 }
 
 export const ENV_ADMIN_TOKEN_ID = 'env-admin';
 
-export function createAuthenticator(store: Store, envAdminToken: string | undefined): Authenticator {
-  const envAdminHash = envAdminToken ? Buffer.from(hashToken(envAdminToken), 'hex') : undefined;
-  return {
-    async authenticate(token) {
-      if (!token || token.length > 512) return undefined;
-      const hash = hashToken(token);
-      // Compare digests in constant time so that response timing says nothing about the secret.
-      if (envAdminHash && timingSafeEqual(envAdminHash, Buffer.from(hash, 'hex'))) {
-        return { tokenId: ENV_ADMIN_TOKEN_ID, role: 'admin', sites: [], label: 'admin (HBM_ADMIN_TOKEN)' };
-      }
-      // The lookup is by the SHA-256 of a 256-bit secret: its timing reveals nothing usable.
-      const record = await store.tokens.findByHash(hash);
-      if (!record || record.revokedAt) return undefined;
-      return {
-        tokenId: record.id,
-        role: record.role,
-        sites: record.sites,
-        label: record.label,
-        ...(record.exercise ? { exercise: true } : {}),
-      };
-    },
+/** A token's last use is stored to this grain: a busy token writes once a minute, not per request. */
+export const LAST_USED_GRAIN_MS = 60_000;
 
-    async issue(request, nowIso) {
-      const token = newTokenSecret();
-      const record: TokenRecord = {
+/** Why a refused token was refused, as a person reads it in a 401. */
+export function refusalMessage(verdict: { refused: Refusal; expiresAt?: string }): string {
+  if (verdict.refused === 'expired') return `This token expired at ${verdict.expiresAt}: ask for a new one.`;
+  return 'This token is unknown or has been revoked.';
+}
+
+export function createAuthenticator(store: Store, envAdminToken: string | undefined, clock: Clock = systemClock): Authenticator {
+  const envAdminHash = envAdminToken ? Buffer.from(hashToken(envAdminToken), 'hex') : undefined;
+  /** when this instance last stamped each token: concurrent requests of one token stamp once */
+  const stamped = new Map<string, number>();
+
+  const record = (request: TokenGrant, nowIso: string): { token: string; record: TokenRecord } => {
+    const token = newTokenSecret();
+    return {
+      token,
+      record: {
         id: randomUUID(),
         hash: hashToken(token),
         role: request.role,
@@ -85,11 +99,66 @@ export function createAuthenticator(store: Store, envAdminToken: string | undefi
         label: request.label,
         createdAt: nowIso,
         ...(request.exercise ? { exercise: true } : {}),
+        ...(request.expiresAt ? { expiresAt: isoSeconds(Date.parse(request.expiresAt)) } : {}),
+      },
+    };
+  };
+
+  /** Stamps the last use, coarsely: only when the stored stamp is a minute old or more. */
+  async function touch(found: TokenRecord, nowMs: number): Promise<void> {
+    const grain = Math.floor(nowMs / LAST_USED_GRAIN_MS) * LAST_USED_GRAIN_MS;
+    const stored = found.lastUsedAt ? Date.parse(found.lastUsedAt) : -Infinity;
+    if (stored >= grain || (stamped.get(found.id) ?? -Infinity) >= grain) return;
+    stamped.set(found.id, grain);
+    if (stamped.size > 10_000) stamped.clear();
+    // A lost stamp costs only precision in the list: a request is never refused for it.
+    await store.tokens.touch(found.id, isoSeconds(grain), isoSeconds(grain)).catch(() => undefined);
+  }
+
+  const authenticator: Authenticator = {
+    async authenticate(token) {
+      const verdict = await authenticator.verify(token);
+      return 'principal' in verdict ? verdict.principal : undefined;
+    },
+
+    async verify(token) {
+      if (!token || token.length > 512) return { refused: 'unknown' };
+      const hash = hashToken(token);
+      // Compare digests in constant time so that response timing says nothing about the secret.
+      if (envAdminHash && timingSafeEqual(envAdminHash, Buffer.from(hash, 'hex'))) {
+        return { principal: { tokenId: ENV_ADMIN_TOKEN_ID, role: 'admin', sites: [], label: 'admin (HBM_ADMIN_TOKEN)' } };
+      }
+      // The lookup is by the SHA-256 of a 256-bit secret: its timing reveals nothing usable.
+      const found = await store.tokens.findByHash(hash);
+      if (!found) return { refused: 'unknown' };
+      if (found.revokedAt) return { refused: 'revoked' };
+      const nowMs = clock.now();
+      if (found.expiresAt && Date.parse(found.expiresAt) <= nowMs) return { refused: 'expired', expiresAt: found.expiresAt };
+      await touch(found, nowMs);
+      return {
+        principal: {
+          tokenId: found.id,
+          role: found.role,
+          sites: found.sites,
+          label: found.label,
+          ...(found.exercise ? { exercise: true } : {}),
+        },
       };
-      await store.tokens.create(record);
-      return { token, id: record.id };
+    },
+
+    async issue(request, nowIso) {
+      const made = record(request, nowIso);
+      await store.tokens.create(made.record);
+      return { token: made.token, id: made.record.id };
+    },
+
+    async issueMany(requests, nowIso) {
+      const made = requests.map((r) => record(r, nowIso));
+      await store.tokens.createMany(made.map((m) => m.record));
+      return made.map((m) => ({ token: m.token, id: m.record.id }));
     },
   };
+  return authenticator;
 }
 
 /** The token of an `Authorization: Bearer …` header, if any. */

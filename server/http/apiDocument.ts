@@ -40,7 +40,14 @@ import {
   SiteState,
   Snapshot,
   Thresholds,
+  IssuedTokenBatch,
+  TokenBatchRequest,
+  TokenInfo,
+  TokenListQuery,
   TokenRequest,
+  TokenRevokeRequest,
+  TokensRevoked,
+  TokenState,
   Update,
   Whoami,
   type Role,
@@ -112,6 +119,11 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   SeriesPoint,
   TokenRequest,
   IssuedToken,
+  TokenInfo,
+  TokenBatchRequest,
+  IssuedTokenBatch,
+  TokenRevokeRequest,
+  TokensRevoked,
   Whoami,
   AuditEntry,
   ExerciseCleared,
@@ -212,7 +224,7 @@ function responses(op: Operation): RouteConfig['responses'] {
   }
   if (f.notFound) out[404] = { description: f.notFound, content: json(ERROR_SCHEMAS.NotFoundError) };
   if (op.role === 'none') return out;
-  out[401] = { description: 'No token, or one that is unknown or revoked.', content: json(ERROR_SCHEMAS.UnauthorizedError) };
+  out[401] = { description: 'No token, or one that is unknown, revoked or expired (the message says when it expired).', content: json(ERROR_SCHEMAS.UnauthorizedError) };
   if (op.role !== 'any' || f.forbidden) {
     out[403] = {
       description: f.forbidden ?? `The token's role may not do this: it needs ${op.role} or above.`,
@@ -507,9 +519,60 @@ export const OPERATIONS: Operation[] = [
     description:
       'A reporter token must name its sites; `"exercise": true` on a reporter token makes a drill\'s token, whose reports go to the exercise world. The secret is answered this once and stored only as a hash.',
     role: 'admin',
-    body: { schema: TokenRequest, description: 'The role, sites and label of the new token.', required: true },
+    body: { schema: TokenRequest, description: 'The role, sites, label and optional expiry of the new token.', required: true },
     success: [{ status: 201, description: 'The token and its id.', json: IssuedToken }],
-    failures: { badRequest: 'an invalid request: an unknown role, a reporter without sites, `exercise` on another role', unprocessable: 'A site on the token does not exist.' },
+    failures: {
+      badRequest: 'an invalid request: an unknown role, a reporter without sites, `exercise` on another role, an `expiresAt` that is not an instant',
+      unprocessable: 'A site on the token does not exist, or `expiresAt` is not in the future.',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    operationId: 'listTokens',
+    tag: 'tokens',
+    summary: 'List tokens, newest first',
+    description:
+      'Every token with its role, sites, label, creation, expiry, revocation and last use (stored to the minute, at most once a minute per token), and its `state`. ' +
+      'Never the token itself, which is stored nowhere, nor its hash. (An addition to v1.)',
+    role: 'admin',
+    query: z.object({
+      role: TokenListQuery.shape.role,
+      state: TokenState.optional().meta({ param: { description: '`active`, `revoked` or `expired`.' } }),
+      site: TokenListQuery.shape.site.meta({ param: { description: 'Only tokens that name this site.' } }),
+      q: TokenListQuery.shape.q.meta({ param: { description: 'A word in the label, the id or a site id; case-insensitive.' } }),
+    }),
+    success: [{ status: 200, description: 'The tokens.', json: z.array(TokenInfo) }],
+    failures: { badRequest: 'an unknown role or state, a malformed site id, or an unknown parameter' },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens/batch',
+    operationId: 'createTokenBatch',
+    tag: 'tokens',
+    summary: "Issue one reporter token per site of a governorate",
+    description:
+      'One reporter token for each site of the governorate (of the `kinds` given, or all), labelled "<label> · <site name>", in one transaction: every token is issued, or none. ' +
+      'The secrets are answered this once. (An addition to v1.)',
+    role: 'admin',
+    body: { schema: TokenBatchRequest, description: 'The governorate, kinds, label prefix and optional expiry.', required: true },
+    success: [{ status: 201, description: 'The tokens, one per site.', json: IssuedTokenBatch }],
+    failures: {
+      badRequest: 'an invalid request: a bad p-code or kind, an empty label, an unknown field',
+      unprocessable: 'The governorate has no site of those kinds, or `expiresAt` is not in the future.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens/revoke',
+    operationId: 'revokeTokens',
+    tag: 'tokens',
+    summary: 'Revoke many tokens',
+    description: 'Revokes every token named, in one transaction, and closes their sockets; if any id names no token, none is revoked. (An addition to v1.)',
+    role: 'admin',
+    body: { schema: TokenRevokeRequest, description: 'The ids, 1 to 500.', required: true },
+    success: [{ status: 200, description: 'The ids revoked.', json: TokensRevoked }],
+    failures: { badRequest: 'no ids, or more than 500', unprocessable: 'An id names no token (`details` names it); nothing was revoked.' },
   },
   {
     method: 'delete',

@@ -66,4 +66,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX alert_events_by_time ON alert_events (world, at, seq);
    INSERT INTO alert_events (alert_id, world, at, kind, body)
      SELECT id, world, raised_at, 'raised', body FROM alerts ORDER BY raised_at, id;`,
+  // Tokens may expire, and say when they were last used (to the minute: see TokenStore.touch).
+  `ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+   ALTER TABLE tokens ADD COLUMN last_used_at TEXT;`,
 ];

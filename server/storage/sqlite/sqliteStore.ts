@@ -20,6 +20,7 @@ import {
   type ReportQuery,
   type SeedData,
   type Store,
+  type TokenRecord,
 } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
@@ -112,15 +113,36 @@ export function openSqliteStore(dataDir: string): Store {
     updateAlert: db.prepare('UPDATE alerts SET state = @state, body = @body WHERE id = @id'),
     insertAlertEvent: db.prepare('INSERT INTO alert_events (alert_id, world, at, kind, body) VALUES (@alertId, @world, @at, @kind, @body)'),
     insertToken: db.prepare(
-      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise)
-       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise)`,
+      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise, expires_at, last_used_at)
+       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise, @expiresAt, @lastUsedAt)`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    tokenExists: db.prepare<[string], { id: string }>('SELECT id FROM tokens WHERE id = ?'),
+    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY rowid'),
+    touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)'),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
     countTokens: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tokens'),
     insertAudit: db.prepare('INSERT INTO audit (id, at, action, token_id, body) VALUES (@id, @at, @action, @tokenId, @body)'),
     listAudit: db.prepare<[number], { body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ?'),
   };
+
+  const insertToken = (token: TokenRecord) =>
+    statements.insertToken.run({
+      ...token,
+      sites: JSON.stringify(token.sites),
+      revokedAt: token.revokedAt ?? null,
+      exercise: token.exercise ? 1 : 0,
+      expiresAt: token.expiresAt ?? null,
+      lastUsedAt: token.lastUsedAt ?? null,
+    });
+  const insertTokens = db.transaction((tokens: readonly TokenRecord[]) => {
+    for (const token of tokens) insertToken(token);
+  });
+  const revokeTokens = db.transaction((ids: readonly string[], at: string) => {
+    const missing = ids.filter((id) => !statements.tokenExists.get(id));
+    if (missing.length === 0) for (const id of ids) statements.revokeToken.run(at, id);
+    return { missing };
+  });
 
   const appendInTransaction = db.transaction((reports: readonly StoredReport[]): AppendResult => {
     const result: AppendResult = { accepted: [], duplicate: [] };
@@ -396,19 +418,26 @@ export function openSqliteStore(dataDir: string): Store {
 
     tokens: {
       async create(token) {
-        statements.insertToken.run({
-          ...token,
-          sites: JSON.stringify(token.sites),
-          revokedAt: token.revokedAt ?? null,
-          exercise: token.exercise ? 1 : 0,
-        });
+        insertToken(token);
+      },
+      async createMany(tokens) {
+        insertTokens(tokens);
       },
       async findByHash(hash) {
         const row = statements.tokenByHash.get(hash);
         return row ? tokenFromRow(row) : undefined;
       },
+      async list() {
+        return statements.listTokens.all().map(tokenFromRow);
+      },
       async revoke(id, at) {
         return statements.revokeToken.run(at, id).changes > 0;
+      },
+      async revokeMany(ids, at) {
+        return revokeTokens(ids, at);
+      },
+      async touch(id, at, staleBefore) {
+        statements.touchToken.run(at, id, staleBefore);
       },
       async count() {
         return statements.countTokens.get()!.n;

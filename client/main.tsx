@@ -16,6 +16,7 @@ const WallScreen = lazy(() => import('./features/wall/WallScreen.tsx').then((m) 
 const GovernorateScreen = lazy(() =>
   import('./features/governorate/GovernorateScreen.tsx').then((m) => ({ default: m.GovernorateScreen })),
 );
+const AdminScreen = lazy(() => import('./features/admin/AdminScreen.tsx').then((m) => ({ default: m.AdminScreen })));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen.tsx').then((m) => ({ default: m.ReportScreen })));
 
 function Screen() {
@@ -23,6 +24,7 @@ function Screen() {
   const governorate = /^\/g\/(IQG\d{2})\/?$/.exec(path);
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminScreen />;
   if (governorate) return <GovernorateScreen pcode={governorate[1]} />;
   return <OverviewScreen />;
 }

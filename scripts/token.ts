@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import qrcode from 'qrcode-terminal';
 import { z } from 'zod';
 import { loadConfig, type Config } from '../server/config.ts';
+import { enrolmentLink } from '../shared/enrolment.ts';
 import { ErrorBody, TokenRequest } from '../shared/schemas.ts';
 
 const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--url http://localhost:8080] [--admin-token <token>]
@@ -47,7 +48,7 @@ export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>
 
 /** Reporters open the field form; every other role the dashboard. The token rides in the fragment, never sent to a server log. */
 export function linkFor(url: string, role: TokenRequest['role'], token: string): string {
-  return `${url}${role === 'reporter' ? '/report' : '/'}#token=${encodeURIComponent(token)}`;
+  return enrolmentLink(url, role, token);
 }
 
 async function main(): Promise<void> {

@@ -35,7 +35,7 @@ export const VERSION: string = JSON.parse(
 ).version;
 
 /** The screens of the dashboard: each is the single-page app's index.html. */
-const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report'];
+const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/admin', '/admin/:page'];
 
 export interface AppOptions {
   config: Config;

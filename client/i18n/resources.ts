@@ -1,15 +1,18 @@
 // Every word of the dashboard, in its three languages: the JSON files under client/locales/, imported
 // statically so that the strings ship inside the bundle and no screen waits on (or needs) the network.
+import arAdmin from '../locales/ar/admin.json';
 import arAlerts from '../locales/ar/alerts.json';
 import arDashboard from '../locales/ar/dashboard.json';
 import arForecast from '../locales/ar/forecast.json';
 import arGlossary from '../locales/ar/glossary.json';
 import arReport from '../locales/ar/report.json';
+import ckbAdmin from '../locales/ckb/admin.json';
 import ckbAlerts from '../locales/ckb/alerts.json';
 import ckbDashboard from '../locales/ckb/dashboard.json';
 import ckbForecast from '../locales/ckb/forecast.json';
 import ckbGlossary from '../locales/ckb/glossary.json';
 import ckbReport from '../locales/ckb/report.json';
+import enAdmin from '../locales/en/admin.json';
 import enAlerts from '../locales/en/alerts.json';
 import enDashboard from '../locales/en/dashboard.json';
 import enForecast from '../locales/en/forecast.json';
@@ -21,10 +24,10 @@ import type { Language } from '../../shared/language.ts';
  * `glossary` holds the domain terms (checkpoint, shelter, health post, …), each spelt once per
  * language; the other namespaces name them through nesting, `$t(glossary:shelter.plural)`.
  */
-export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report'] as const;
+export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report', 'admin'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
-const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport };
+const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, admin: enAdmin };
 
 /** English is the source: its files give the keys their types (i18next.d.ts). */
 export type SourceResources = typeof en;
@@ -34,6 +37,6 @@ type Strings = Record<string, string | Record<string, string>>;
 
 export const resources: Record<Language, Record<Namespace, Strings>> = {
   en,
-  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport },
-  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport },
+  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport, admin: arAdmin },
+  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport, admin: ckbAdmin },
 };

@@ -124,6 +124,7 @@ for (const lang of ['en', 'ar'] as const) {
       await expect.poll(() => page.getByTestId('error-capacity').count()).toBe(1);
       expect((await server.request('GET', '/api/sites', admin)).body.some((s: Answer) => s.id === id)).toBe(false);
       await page.getByTestId('site-capacity').fill('1500');
+      await page.getByTestId('site-form').evaluate((form) => form.scrollIntoView());
       await page.screenshot({ path: `${SHOTS}/admin-sites-${lang}.png` });
       await page.getByTestId('site-save').click();
       await page.getByTestId('site-saved').waitFor();

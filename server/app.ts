@@ -17,6 +17,7 @@ import { docsRoutes } from './http/docsRoutes.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
 import { tokenRoutes } from './http/tokenRoutes.ts';
+import { siteImportRoutes } from './http/siteImportRoutes.ts';
 import { readRoutes } from './http/readRoutes.ts';
 import { memoryHitCounters } from './http/hitCounters.ts';
 import { createAuthFailureGuard, type TrustProxy } from './authFailures.ts';
@@ -188,7 +189,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact }));
-  api.use(writeRoutes({ store, live, clock, settings: createSettings({ store, live }), audit }));
+  const settings = createSettings({ store, live });
+  api.use(writeRoutes({ store, live, clock, settings, audit }));
+  api.use(siteImportRoutes({ store, live, settings, audit, governorates: fixtures.governorateShapes }));
   api.use(tokenRoutes({ store, live, clock, auth, audit, disconnectToken: realtime.disconnectToken }));
   api.use(auditRoutes({ store }));
   api.use((req) => {

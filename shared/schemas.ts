@@ -637,3 +637,35 @@ export type SocketAuth = z.infer<typeof SocketAuth>;
 /** DELETE /api/exercise: how many drill reports were deleted. */
 export const ExerciseCleared = z.object({ deleted: z.number().int().min(0) });
 export type ExerciseCleared = z.infer<typeof ExerciseCleared>;
+
+// ---- Importing the site registry --------------------------------------------------------------
+
+/** POST /api/sites/import: a CSV of sites (columns: docs/standards.md), previewed or applied. */
+export const SiteImportRequest = z.strictObject({
+  csv: z.string().min(1).max(1_000_000),
+  /** false (the default): a dry run that changes nothing */
+  apply: z.boolean().optional(),
+});
+export type SiteImportRequest = z.infer<typeof SiteImportRequest>;
+
+/** What an import does, or would do, to each site of the file. */
+export const SiteImportChange = z.object({
+  id: z.string(),
+  change: z.enum(['new', 'changed', 'unchanged', 'refused']),
+  fields: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  /** why a row is refused */
+  reason: z.string().optional(),
+  /** the file's line */
+  line: z.number().int().min(1).optional(),
+});
+export type SiteImportChange = z.infer<typeof SiteImportChange>;
+
+export const SiteImportAnswer = z.object({
+  changes: z.array(SiteImportChange),
+  /** rows that are not sites at all (a bad header, a missing field): none is imported while any is here */
+  problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /** points outside their governorate (beyond the border tolerance for crossings): warnings, not refusals */
+  warnings: z.array(z.string()),
+  applied: z.boolean(),
+});
+export type SiteImportAnswer = z.infer<typeof SiteImportAnswer>;

@@ -41,6 +41,8 @@ import {
   Snapshot,
   Thresholds,
   IssuedTokenBatch,
+  SiteImportAnswer,
+  SiteImportRequest,
   TokenBatchRequest,
   TokenInfo,
   TokenListQuery,
@@ -124,6 +126,8 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   IssuedTokenBatch,
   TokenRevokeRequest,
   TokensRevoked,
+  SiteImportRequest,
+  SiteImportAnswer,
   Whoami,
   AuditEntry,
   ExerciseCleared,
@@ -357,6 +361,24 @@ export const OPERATIONS: Operation[] = [
     failures: {
       badRequest: "an invalid site, or an `id` that differs from the address's",
       unprocessable: `Refused: it would change ${mustStay}.`,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/sites/import',
+    operationId: 'importSites',
+    tag: 'sites',
+    summary: 'Import sites from CSV: a dry run, or all at once',
+    description:
+      'The CSV of `npm run sites:import` (columns: docs/standards.md). Without `apply`, a dry run: every row as `new`, `changed` (each field, old and new), `unchanged` or `refused` (with its reason), ' +
+      'rows that are not sites under `problems`, and points outside their governorate under `warnings`; nothing changes. ' +
+      'With `"apply": true`, every new and changed site is written in one transaction, or, if any row is refused, none is (422). (An addition to v1.)',
+    role: 'admin',
+    body: { schema: SiteImportRequest, description: 'The CSV text, and whether to apply it.', required: true },
+    success: [{ status: 200, description: 'The changes, previewed or applied.', json: SiteImportAnswer }],
+    failures: {
+      badRequest: 'no CSV, an unknown field, or a CSV that cannot be read (an unclosed quote)',
+      unprocessable: 'Applying: a row is refused (`details` names each); nothing was imported.',
     },
   },
   {

@@ -50,6 +50,8 @@ export interface ReportStore {
 export interface SiteStore {
   list(): Promise<Site[]>;
   put(site: Site): Promise<void>;
+  /** Stores every site in one transaction: all of them, or (on any failure) none. */
+  putMany(sites: readonly Site[]): Promise<void>;
 }
 
 export interface ThresholdStore {

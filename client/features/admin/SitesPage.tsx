@@ -319,7 +319,7 @@ function SiteForm({ initial, existing, onDone, onCancel }: { initial: Draft; exi
           )}
         </div>
       </div>
-      {errors.has('(form)') ? (
+      {errors.has('(form)') && errors.size === 1 ? (
         <p className="form-error" role="alert" data-testid="site-form-error">
           {errors.get('(form)')}
         </p>

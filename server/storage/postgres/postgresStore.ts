@@ -237,6 +237,17 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
           [site.id, JSON.stringify(site)],
         );
       },
+      async putMany(sites) {
+        await db.transaction(async (client) => {
+          for (const site of sites) {
+            await client.query(
+              `WITH put AS (INSERT INTO sites (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body RETURNING id)
+               SELECT pg_notify('${CHANNELS.settings}', id) FROM put`,
+              [site.id, JSON.stringify(site)],
+            );
+          }
+        });
+      },
     },
 
     thresholds: {

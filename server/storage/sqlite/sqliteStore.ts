@@ -138,6 +138,9 @@ export function openSqliteStore(dataDir: string): Store {
   const insertTokens = db.transaction((tokens: readonly TokenRecord[]) => {
     for (const token of tokens) insertToken(token);
   });
+  const putSites = db.transaction((sites: readonly Site[]) => {
+    for (const site of sites) statements.putSite.run(site.id, JSON.stringify(site));
+  });
   const revokeTokens = db.transaction((ids: readonly string[], at: string) => {
     const missing = ids.filter((id) => !statements.tokenExists.get(id));
     if (missing.length === 0) for (const id of ids) statements.revokeToken.run(at, id);
@@ -336,6 +339,9 @@ export function openSqliteStore(dataDir: string): Store {
       },
       async put(site) {
         statements.putSite.run(site.id, JSON.stringify(site));
+      },
+      async putMany(sites) {
+        putSites(sites);
       },
     },
 

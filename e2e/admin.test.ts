@@ -132,6 +132,24 @@ for (const lang of ['en', 'ar'] as const) {
       expect(saved).toMatchObject({ kind: 'shelter', governorate: 'IQG11', capacity: 1500, coordinateQuality: 'secondary_unverified' });
       expect(saved.lon).toBeCloseTo(44.05, 1);
       expect(saved.lat).toBeCloseTo(36.2, 1);
+      // A CSV that changes the new shelter and has one refused row: previewed, nothing applies; fixed, it applies
+      await page.getByTestId('csv-import').locator('summary').click();
+      const header = 'id,kind,nameEn,nameAr,governorate,lon,lat,capacity';
+      const changed = `${id},shelter,New shelter ${lang},مخيم جديد,IQG11,44.05,36.2,2000`;
+      await page.getByTestId('csv-text').fill(`${header}\n${changed}\nbad row,shelter,,,IQG99,,,`);
+      await page.getByTestId('csv-preview').click();
+      await page.locator('[data-testid="csv-changes"] tr[data-change="changed"]').waitFor();
+      expect(await page.locator('[data-testid="csv-changes"] tr[data-change="refused"]').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('csv-apply').isDisabled()).toBe(true);
+      await page.getByTestId('csv-text').fill(`${header}\n${changed}`);
+      await page.getByTestId('csv-preview').click();
+      await page.locator('[data-testid="csv-changes"] tr[data-change="changed"]').waitFor();
+      await page.getByTestId('csv-apply').click();
+      await page.getByTestId('site-saved').waitFor();
+      await expect
+        .poll(async () => (await server.request('GET', '/api/sites', admin)).body.find((s: Answer) => s.id === id)?.capacity)
+        .toBe(2000);
+
       const audit = (await server.request('GET', '/api/audit?limit=20', admin)).body.map((e: Answer) => `${e.action} ${e.subject ?? ''}`);
       expect(audit).toContain(`site.put ${id}`);
       expect(audit.some((a: string) => a.startsWith('token.revoke'))).toBe(true);

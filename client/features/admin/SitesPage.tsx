@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { BORDER_TOLERANCE_KM, checkPlacement, isApproximate, type GovernorateShape } from '../../../shared/geo.ts';
-import { CoordinateQuality, Site, type Pcode, type SiteKind } from '../../../shared/schemas.ts';
+import { CoordinateQuality, Site, SiteImportAnswer, type Pcode, type SiteKind } from '../../../shared/schemas.ts';
 import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { apiRequest } from '../../lib/api.ts';
@@ -108,7 +108,7 @@ export function SitesPage(_props: AdminPageProps) {
       <p className="admin-intro">{t('sitesIntro')}</p>
       {saved ? (
         <p className="saved" role="status" data-testid="site-saved">
-          {t('siteSaved', { name: saved })}
+          {saved.startsWith('\u2713') ? saved.slice(1) : t('siteSaved', { name: saved })}
         </p>
       ) : null}
       {editing ? (
@@ -127,6 +127,7 @@ export function SitesPage(_props: AdminPageProps) {
           {t('newSite')}
         </button>
       )}
+      {editing ? null : <CsvImport onApplied={(count) => setSaved(`\u2713${t('importedCount', { count })}`)} />}
       <div className="filters">
         <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('searchSites')} aria-label={t('searchSites')} data-testid="site-search" />
         <select value={kind} onChange={(e) => setKind(e.target.value as SiteKind | '')} aria-label={t('kind')}>
@@ -333,5 +334,88 @@ function SiteForm({ initial, existing, onDone, onCancel }: { initial: Draft; exi
         </button>
       </div>
     </form>
+  );
+}
+
+/** A CSV of sites: previewed row by row first, then applied whole (or not at all) by the server. */
+function CsvImport({ onApplied }: { onApplied: (count: number) => void }) {
+  const { t } = useTranslation('admin');
+  const setSites = useDashboard((s) => s.setSites);
+  const [csv, setCsv] = useState('');
+  const [preview, setPreview] = useState<SiteImportAnswer | null>(null);
+  const { busy, errors, run } = useSubmission();
+
+  const send = async (apply: boolean) => {
+    const answer = await run(() => apiRequest('/api/sites/import', SiteImportAnswer, { method: 'POST', body: { csv, apply } }));
+    if (!answer) return;
+    if (!apply) {
+      setPreview(answer);
+      return;
+    }
+    setSites(await apiRequest('/api/sites', z.array(Site)));
+    setPreview(null);
+    setCsv('');
+    onApplied(answer.changes.filter((c) => c.change === 'new' || c.change === 'changed').length);
+  };
+  const refused = preview ? preview.problems.length + preview.changes.filter((c) => c.change === 'refused').length : 0;
+  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+  return (
+    <details className="admin-form csv-import" data-testid="csv-import">
+      <summary>{t('importTitle')}</summary>
+      <p className="hint">{t('importHint')}</p>
+      <input
+        type="file"
+        accept=".csv,text/csv"
+        aria-label={t('importFile')}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) void file.text().then((text) => (setCsv(text), setPreview(null)));
+        }}
+      />
+      <textarea value={csv} onChange={(e) => (setCsv(e.target.value), setPreview(null))} rows={5} dir="ltr" aria-label={t('importText')} data-testid="csv-text" />
+      <FieldError errors={errors} field="csv" />
+      {errors.has('(form)') && errors.size === 1 ? <FieldError errors={errors} field="(form)" /> : null}
+      <div className="form-actions">
+        <button type="button" disabled={busy || !csv.trim()} onClick={() => void send(false)} data-testid="csv-preview">
+          {t('importPreview')}
+        </button>
+        {preview ? (
+          <button type="button" disabled={busy || refused > 0} onClick={() => void send(true)} data-testid="csv-apply">
+            {t('importApply')}
+          </button>
+        ) : null}
+      </div>
+      {preview ? (
+        <>
+          <p className={refused ? 'form-error' : 'hint'}>{refused ? t('importRefused', { count: refused }) : t('importReady')}</p>
+          <table className="admin-table" data-testid="csv-changes">
+            <tbody>
+              {preview.problems.map((p) => (
+                <tr key={`line-${p.line}-${p.message}`} data-change="refused">
+                  <td>{t('importLine', { line: p.line })}</td>
+                  <td className="state-revoked">{t('change_refused')}</td>
+                  <td>{p.message}</td>
+                </tr>
+              ))}
+              {preview.changes.map((c) => (
+                <tr key={c.id} data-change={c.change}>
+                  <td>{c.id}</td>
+                  <td className={c.change === 'refused' ? 'state-revoked' : undefined}>{t(`change_${c.change}`)}</td>
+                  <td>{c.reason ?? c.fields.map((f) => `${f.field}: ${show(f.from)} → ${show(f.to)}`).join('; ')}</td>
+                </tr>
+              ))}
+              {preview.warnings.map((w) => (
+                <tr key={w}>
+                  <td />
+                  <td className="approx">{t('importWarning')}</td>
+                  <td>{w}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </details>
   );
 }

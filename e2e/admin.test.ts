@@ -162,6 +162,34 @@ for (const lang of ['en', 'ar'] as const) {
   });
 }
 
+describe('the registry on the map', () => {
+  it('rings a site with an approximate point and says so in its popup', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const { page } = await watchedPage(context, server.url);
+    await page.goto(`${server.url}/?lang=en&testhooks#token=${encodeURIComponent(admin)}`);
+    await page.locator('[data-ready="true"]').first().waitFor({ timeout: 20_000 });
+    const sites = (await server.request('GET', '/api/sites', admin)).body as { id: string; lon: number | null; coordinateQuality?: string }[];
+    // every site says how good its point is, and at least 60 are drawn
+    expect(sites.every((s) => s.coordinateQuality !== undefined)).toBe(true);
+    expect(sites.filter((s) => s.lon !== null).length).toBeGreaterThanOrEqual(60);
+    // Kalak's point is its town's: the map rings it
+    const target = await page.waitForFunction(() => {
+      const map = window.aminaMap!;
+      const ringed = map.queryRenderedFeatures({ layers: ['sites-approximate'] }).map((f) => String(f.properties.siteId));
+      if (!ringed.includes('kalak')) return false;
+      map.jumpTo({ center: [43.671, 36.27], zoom: 9 });
+      const p = map.project([43.671, 36.27]);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    });
+    const { x, y } = (await target.jsonValue()) as { x: number; y: number };
+    await page.waitForTimeout(300);
+    await page.mouse.click(x, y);
+    await page.locator('.site-popup .approximate', { hasText: 'Approximate location: the nearest town' }).waitFor();
+    await context.close();
+  }, 60_000);
+});
+
 describe('the admin area for other roles', () => {
   it('shows a coordinator no page of this half, and the server refuses the token routes', async () => {
     const coordinator = (await server.request('POST', '/api/tokens', admin, { role: 'coordinator', label: 'Erbil desk' })).body.token;

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../server/config.ts';
 import { enrolmentLink } from '../shared/enrolment.ts';
 import { ErrorBody, TokenRequest } from '../shared/schemas.ts';
 
-const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--url http://localhost:8080] [--admin-token <token>]
+const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--expires 2026-12-31T18:00:00+03:00] [--url http://localhost:8080] [--admin-token <token>]
 The admin token may also come from HBM_ADMIN_TOKEN.`;
 
 const IssuedToken = z.object({ token: z.string(), id: z.string() });
@@ -28,6 +28,7 @@ export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>
       role: { type: 'string' },
       sites: { type: 'string' },
       label: { type: 'string' },
+      expires: { type: 'string' },
       url: { type: 'string', default: 'http://localhost:8080' },
       'admin-token': { type: 'string' },
     },
@@ -39,9 +40,14 @@ export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const parsed = TokenRequest.safeParse({ role: values.role, label: values.label, ...(sites ? { sites } : {}) });
+  const parsed = TokenRequest.safeParse({
+    role: values.role,
+    label: values.label,
+    ...(sites ? { sites } : {}),
+    ...(values.expires ? { expiresAt: values.expires } : {}),
+  });
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0] ?? 'role')}: ${i.message}`).join('\n'));
+    throw new Error(parsed.error.issues.map((i) => `--${i.path[0] === 'expiresAt' ? 'expires' : String(i.path[0] ?? 'role')}: ${i.message}`).join('\n'));
   }
   return { request: parsed.data, url: values.url.replace(/\/+$/, ''), adminToken };
 }

@@ -60,6 +60,8 @@ const CLIENT_PACKAGES = [
   '@fontsource/noto-sans-arabic',
   'zod',
   'uuid',
+  // QR codes of enrolment links, drawn in the browser (admin area)
+  'qrcode',
   // type declarations only
   'geojson',
 ];

@@ -18,6 +18,7 @@ const GovernorateScreen = lazy(() =>
 );
 const SitrepScreen = lazy(() => import('./features/sitrep/SitrepScreen.tsx').then((m) => ({ default: m.SitrepScreen })));
 const AdminOpsScreen = lazy(() => import('./features/admin/AdminOpsScreen.tsx').then((m) => ({ default: m.AdminOpsScreen })));
+const AdminScreen = lazy(() => import('./features/admin/AdminScreen.tsx').then((m) => ({ default: m.AdminScreen })));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen.tsx').then((m) => ({ default: m.ReportScreen })));
 
 function Screen() {
@@ -28,6 +29,7 @@ function Screen() {
   if (path === '/wall') return <WallScreen />;
   if (path === '/report') return <ReportScreen />;
   if (path === '/sitrep') return <SitrepScreen />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminScreen />;
   if (governorate?.[1]) return <GovernorateScreen pcode={governorate[1]} />;
   return <OverviewScreen />;
 }

@@ -43,13 +43,13 @@ const text = async (page: Page, selector: string) => ((await page.locator(select
 describe('occupancy without data', () => {
   it('says "no data" for a governorate whose shelters do not report, never 0 %, with the coverage beneath', async () => {
     const { server, viewer } = await freshServer();
-    // Anbar's one shelter never reports; Sulaymaniyah's Arbat reported 13 hours ago, past a shelter's
+    // Anbar's two shelters (Amiriyat al-Fallujah, Al-Obaidi) never report; Sulaymaniyah's Arbat reported 13 hours ago, past a shelter's
     // 12-hour silence window; Duhok's Domiz 1 reports now.
     await post(server, [occupancy('arbat', 4_000, 13 * HOUR), occupancy('domiz-1', 13_500, HOUR)]);
     const context = await newContext();
     for (const [lang, noData, coverage] of [
-      ['en', 'no data', '0 of 1 shelters reporting · 10,000 places not reporting'],
-      ['ar', 'لا بيانات', 'المخيمات المبلِّغة: ٠ من ١ · أماكن بلا تقارير: ١٠٬٠٠٠'],
+      ['en', 'no data', '0 of 2 shelters reporting · 12,000 places not reporting'],
+      ['ar', 'لا بيانات', 'المخيمات المبلِّغة: ٠ من ٢ · أماكن بلا تقارير: ١٢٬٠٠٠'],
     ] as const) {
       const watched = await openScreen(context, server, `/g/IQG01?lang=${lang}&testhooks`, viewer);
       await pictureLoaded(watched.page);
@@ -70,12 +70,13 @@ describe('occupancy without data', () => {
     const { page } = overview;
     await mapReady(page);
     expect(await text(page, '[data-testid=occupancy] output')).toBe('50%');
-    expect(await text(page, '[data-testid=occupancy-coverage]')).toMatch(/^1 of 17 shelters reporting · [\d,]+ places not reporting$/);
+    const shelterCount = (await server.request('GET', '/api/sites', viewer)).body.filter((s: { kind: string }) => s.kind === 'shelter').length;
+    expect(await text(page, '[data-testid=occupancy-coverage]')).toMatch(new RegExp(`^1 of ${shelterCount} shelters reporting · [\\d,]+ places not reporting$`));
     // the ranking: no data where shelters exist but none reports, a dash where there are none
     const occupancyCell = (pcode: string) => text(page, `[data-testid=ranking] tr[data-pcode=${pcode}] td:nth-of-type(2)`);
     expect(await occupancyCell('IQG01')).toBe('no data');
     expect(await occupancyCell('IQG06')).toBe('no data');
-    expect(await occupancyCell('IQG08')).toBe('—');
+    expect(await occupancyCell('IQG02')).toBe('—'); // Al-Basrah has no shelter in the registry
     expect(await occupancyCell('IQG09')).toBe('50%');
     // the map colours by occupancy: no value for Anbar (drawn hatched, as the legend says), Duhok's share
     await page.locator('[data-testid=metric]').selectOption('occupancyRatio');

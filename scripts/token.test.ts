@@ -11,11 +11,17 @@ describe('readTokenArgs', () => {
     });
   });
 
+  it('reads an expiry', () => {
+    const args = readTokenArgs(['--role', 'viewer', '--label', 'wall', '--expires', '2026-12-31T18:00:00+03:00'], { adminToken: 'secret' });
+    expect(args.request.expiresAt).toBe('2026-12-31T18:00:00+03:00');
+  });
+
   it.each([
     [['--role', 'reporter', '--label', 'x', '--admin-token', 'a'], /--sites: a reporter token must name at least one site/],
     [['--role', 'boss', '--label', 'x', '--admin-token', 'a'], /--role/],
     [['--role', 'viewer', '--label', 'x'], /No admin token/],
     [['--role', 'viewer', '--label', 'x', '--admin-token', 'a', '--colour', 'red'], /Unknown option/],
+    [['--role', 'viewer', '--label', 'x', '--admin-token', 'a', '--expires', 'tomorrow'], /--expires/],
   ])('refuses %j', (argv, message) => {
     expect(() => readTokenArgs(argv, { adminToken: undefined })).toThrow(message);
   });

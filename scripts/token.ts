@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import qrcode from 'qrcode-terminal';
 import { z } from 'zod';
 import { loadConfig, type Config } from '../server/config.ts';
+import { enrolmentLink } from '../shared/enrolment.ts';
 import { ErrorBody, TokenRequest } from '../shared/schemas.ts';
 
-const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--url http://localhost:8080] [--admin-token <token>]
+const USAGE = `Usage: npm run token -- --role <viewer|analyst|reporter|coordinator|admin> --label "<who>" [--sites a,b] [--expires 2026-12-31T18:00:00+03:00] [--url http://localhost:8080] [--admin-token <token>]
 The admin token may also come from HBM_ADMIN_TOKEN.`;
 
 const IssuedToken = z.object({ token: z.string(), id: z.string() });
@@ -27,6 +28,7 @@ export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>
       role: { type: 'string' },
       sites: { type: 'string' },
       label: { type: 'string' },
+      expires: { type: 'string' },
       url: { type: 'string', default: 'http://localhost:8080' },
       'admin-token': { type: 'string' },
     },
@@ -38,16 +40,21 @@ export function readTokenArgs(argv: string[], config: Pick<Config, 'adminToken'>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const parsed = TokenRequest.safeParse({ role: values.role, label: values.label, ...(sites ? { sites } : {}) });
+  const parsed = TokenRequest.safeParse({
+    role: values.role,
+    label: values.label,
+    ...(sites ? { sites } : {}),
+    ...(values.expires ? { expiresAt: values.expires } : {}),
+  });
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0] ?? 'role')}: ${i.message}`).join('\n'));
+    throw new Error(parsed.error.issues.map((i) => `--${i.path[0] === 'expiresAt' ? 'expires' : String(i.path[0] ?? 'role')}: ${i.message}`).join('\n'));
   }
   return { request: parsed.data, url: values.url.replace(/\/+$/, ''), adminToken };
 }
 
 /** Reporters open the field form; every other role the dashboard. The token rides in the fragment, never sent to a server log. */
 export function linkFor(url: string, role: TokenRequest['role'], token: string): string {
-  return `${url}${role === 'reporter' ? '/report' : '/'}#token=${encodeURIComponent(token)}`;
+  return enrolmentLink(url, role, token);
 }
 
 async function main(): Promise<void> {

@@ -21,6 +21,8 @@ import { drillRoutes } from './http/drillRoutes.ts';
 import { createDrills } from './drills.ts';
 import { exportRoutes } from './http/exportRoutes.ts';
 import { requireToken } from './http/middleware.ts';
+import { tokenRoutes } from './http/tokenRoutes.ts';
+import { siteImportRoutes } from './http/siteImportRoutes.ts';
 import { readRoutes } from './http/readRoutes.ts';
 import { memoryHitCounters } from './http/hitCounters.ts';
 import { createAuthFailureGuard, type TrustProxy } from './authFailures.ts';
@@ -39,7 +41,7 @@ export const VERSION: string = JSON.parse(
 ).version;
 
 /** The screens of the dashboard: each is the single-page app's index.html. */
-const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/sitrep', '/admin/thresholds', '/admin/audit', '/admin/drills'];
+const SCREEN_PATHS = ['/', '/wall', '/g/:pcode', '/report', '/sitrep', '/admin', '/admin/:page'];
 
 export interface AppOptions {
   config: Config;
@@ -116,7 +118,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await store.init({ sites: fixtures.sites, thresholds: fixtures.thresholds });
   // A token is taken on trust for at most the follow interval: the time within which an instance
   // sees another's writes anyway, should the notice of a revocation be lost (auth.ts).
-  const auth = createAuthenticator(store, config.adminToken, { rememberMs: config.followIntervalMs });
+  const auth = createAuthenticator(store, config.adminToken, { rememberMs: config.followIntervalMs, clock });
   let createdAdminToken: string | undefined;
   if (!config.adminToken && (await store.tokens.count()) === 0) {
     createdAdminToken = (await auth.issue({ role: 'admin', label: 'first admin' }, new Date(clock.now()).toISOString())).token;
@@ -233,7 +235,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   api.use(writeLimit(config, counters, store.counters !== undefined));
   api.use(readRoutes({ store, live, clock, fixtures }));
   api.use(exportRoutes({ store, live, clock, fixtures, logger, audit, publicUrl: config.publicUrl, capContact: config.capContact, drillRunning: drills.running }));
-  api.use(writeRoutes({ store, live, clock, auth, settings: createSettings({ store, live }), disconnectToken, audit }));
+  const settings = createSettings({ store, live });
+  api.use(writeRoutes({ store, live, clock, settings, audit }));
+  api.use(siteImportRoutes({ store, live, settings, audit, governorates: fixtures.governorateShapes }));
+  api.use(tokenRoutes({ store, live, clock, auth, audit, disconnectToken }));
   api.use(auditRoutes({ store, clock, logger }));
   api.use(phoneRoutes({ store, clock, audit, phones }));
   api.use(drillRoutes({ drills }));

@@ -124,10 +124,10 @@ describe('GET /api/export/reports.csv', () => {
 describe('GET /api/export/alerts.cap', () => {
   it('gives every open alert, an acknowledgement and a resolution as valid CAP 1.2 messages', async () => {
     const server = await start();
-    const reporter = await server.tokenFor('reporter', ['peshkhabour-health', 'domiz-1', 'kawergosk-clinic']);
+    const reporter = await server.tokenFor('reporter', ['sheeb-health', 'domiz-1', 'kawergosk-clinic']);
     const analyst = await server.tokenFor('analyst');
     const post = (body: object) => server.request('POST', '/api/reports', reporter, { id: randomUUID(), observedAt: minutesAgo(1), ...body });
-    await post({ siteId: 'peshkhabour-health', kind: 'health', status: 'closed' });
+    await post({ siteId: 'sheeb-health', kind: 'health', status: 'closed' });
     await post({ siteId: 'domiz-1', kind: 'occupancy', occupancy: 25_000 });
     await post({ siteId: 'kawergosk-clinic', kind: 'health', status: 'limited' });
     const alerts = (await server.request('GET', '/api/alerts?state=active', analyst)).body;
@@ -147,15 +147,15 @@ describe('GET /api/export/alerts.cap', () => {
       expect(textOf(m, 'sender')).toBe('amina@127.0.0.1');
     }
     const bySite = new Map(messages.map((m: Answer) => [param(m, 'siteId'), m]));
-    const closed = bySite.get('peshkhabour-health')!;
+    const closed = bySite.get('sheeb-health')!;
     expect(param(closed, 'rule')).toBe('health_post_down');
     expect(textOf(closed, 'msgType')).toBe('Alert');
     expect(textOf(children(closed, 'info')[0]!, 'severity')).toBe('Severe');
-    expect(textOf(children(closed, 'info')[1]!, 'headline')).toBe('النقطة الصحية في منفذ فيشخابور: النقطة الصحية مغلقة');
-    // Peshkhabour has no coordinate: the area is its governorate's p-code alone.
+    expect(textOf(children(closed, 'info')[1]!, 'headline')).toBe('النقطة الصحية في منفذ الشيب: النقطة الصحية مغلقة');
+    // Al-Sheeb has no coordinate: the area is its governorate's p-code alone.
     const area = child(children(closed, 'info')[0]!, 'area')!;
     expect(child(area, 'circle')).toBeUndefined();
-    expect(textOf(child(area, 'geocode')!, 'value')).toBe('IQG09');
+    expect(textOf(child(area, 'geocode')!, 'value')).toBe('IQG14');
 
     const ack = bySite.get('domiz-1')!;
     // an acknowledgement publishes new values: an Update, never CAP's Ack (receipt of a message)

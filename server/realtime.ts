@@ -51,8 +51,11 @@ export function registerRealtime(io: AminaServer, { auth, live, guard, trustProx
     const address = handshakeAddress(socket.request, trustProxy);
     const token: unknown = socket.handshake.auth?.token;
     let principal;
+    let expired;
     try {
-      principal = typeof token === 'string' ? await auth.authenticate(token) : undefined;
+      const verdict = typeof token === 'string' ? await auth.verify(token) : undefined;
+      principal = verdict && 'principal' in verdict ? verdict.principal : undefined;
+      expired = verdict !== undefined && 'refused' in verdict && verdict.refused === 'expired';
     } catch {
       // A rejected promise here would escape Socket.IO and end the process: refuse, let the client retry.
       return next(refused('unavailable: the server cannot check tokens right now; try again shortly', { code: 'unavailable' }));
@@ -64,7 +67,7 @@ export function registerRealtime(io: AminaServer, { auth, live, guard, trustProx
         return next(refused(`rate_limited: ${tooManyFailuresMessage(retryAfterSeconds)}`, { code: 'rate_limited', retryAfterSeconds }));
       }
       if (typeof token === 'string' && token) await guard?.failed(address);
-      return next(new Error('unauthorized: send a valid token as auth: { token }'));
+      return next(new Error(expired ? 'unauthorized: this token has expired' : 'unauthorized: send a valid token as auth: { token }'));
     }
     // Reporters post reports; the live picture is for roles that may read everything.
     if (!may(principal, 'read')) return next(new Error('forbidden: this token may not read the live picture'));
@@ -78,7 +81,7 @@ export function registerRealtime(io: AminaServer, { auth, live, guard, trustProx
     const still = await auth.authenticate(token as string).catch(() => undefined);
     if (!still) {
       await socket.leave(tokenRoom(principal.tokenId));
-      return next(new Error('unauthorized: send a valid token as auth: { token }'));
+      return next(new Error(expired ? 'unauthorized: this token has expired' : 'unauthorized: send a valid token as auth: { token }'));
     }
     next();
   });

@@ -9,6 +9,8 @@ export interface Settings {
   changeThresholds(thresholds: Thresholds): Promise<void>;
   /** Stores a site (new or replaced) and puts it on the live picture. */
   putSite(site: Site): Promise<void>;
+  /** Stores many sites in one transaction (all or none), then puts each on the live picture. */
+  putSites(sites: readonly Site[]): Promise<void>;
 }
 
 export function createSettings({ store, live }: { store: Store; live: LivePicture }): Settings {
@@ -20,6 +22,10 @@ export function createSettings({ store, live }: { store: Store; live: LivePictur
     async putSite(site) {
       await store.sites.put(site);
       await live.putSite(site);
+    },
+    async putSites(sites) {
+      await store.sites.putMany(sites);
+      for (const site of sites) await live.putSite(site);
     },
   };
 }

@@ -575,6 +575,8 @@ export const TokenRequest = z
     label: z.string().trim().min(1).max(100).refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)'),
     /** a drill's token: every report it posts is stored as exercise data, which can be cleared */
     exercise: z.boolean().optional(),
+    /** after this instant the token is refused (401 saying it expired), as if revoked */
+    expiresAt: Instant.optional(),
   })
   .refine((t) => t.role !== 'reporter' || (t.sites?.length ?? 0) > 0, {
     message: 'a reporter token must name at least one site',
@@ -616,6 +618,70 @@ export type Phone = z.infer<typeof Phone>;
 /** The answer to POST /api/tokens: the secret, shown this once and stored nowhere, and the id that revokes it. */
 export const IssuedToken = z.object({ token: z.string(), id: z.string() });
 export type IssuedToken = z.infer<typeof IssuedToken>;
+
+/** A token label: what the list and the audit log call the device or person. */
+export const TokenLabel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters (line breaks, tabs)');
+
+/** Whether a token is let in now: revoked and expired tokens are refused alike. */
+export const TokenState = z.enum(['active', 'revoked', 'expired']);
+export type TokenState = z.infer<typeof TokenState>;
+
+/** A token as GET /api/tokens lists it: everything but the secret, which is never stored. */
+export const TokenInfo = z.object({
+  id: z.string(),
+  role: Role,
+  sites: z.array(z.string()),
+  label: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+  /** the last request it made, to the minute: stored at most once a minute per token */
+  lastUsedAt: z.string().optional(),
+  exercise: z.boolean().optional(),
+  state: TokenState,
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+/** GET /api/tokens: which tokens to list. */
+export const TokenListQuery = z.strictObject({
+  role: Role.optional(),
+  state: TokenState.optional(),
+  /** a word found in the label, the id or a site id (case-insensitive) */
+  q: z.string().max(100).optional(),
+  site: SiteId.optional(),
+});
+export type TokenListQuery = z.infer<typeof TokenListQuery>;
+
+/**
+ * POST /api/tokens/batch: one reporter token per site of a governorate (of the kinds given, all when
+ * none are), each labelled "<label> · <site name>". All are issued, or none.
+ */
+export const TokenBatchRequest = z.strictObject({
+  governorate: Pcode,
+  kinds: z.array(z.enum(['checkpoint', 'shelter', 'health_post'])).min(1).max(3).optional(),
+  label: TokenLabel,
+  expiresAt: Instant.optional(),
+  exercise: z.boolean().optional(),
+});
+export type TokenBatchRequest = z.infer<typeof TokenBatchRequest>;
+
+/** The answer to a batch: each token's secret, shown this once, with its site. */
+export const IssuedTokenBatch = z.object({
+  tokens: z.array(z.object({ token: z.string(), id: z.string(), siteId: z.string(), label: z.string() })),
+});
+export type IssuedTokenBatch = z.infer<typeof IssuedTokenBatch>;
+
+/** POST /api/tokens/revoke: revoke these tokens, all or none. */
+export const TokenRevokeRequest = z.strictObject({ ids: z.array(z.string().min(1).max(100)).min(1).max(500) });
+export type TokenRevokeRequest = z.infer<typeof TokenRevokeRequest>;
+
+export const TokensRevoked = z.object({ revoked: z.array(z.string()) });
+export type TokensRevoked = z.infer<typeof TokensRevoked>;
 
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -697,3 +763,35 @@ export type SocketAuth = z.infer<typeof SocketAuth>;
 /** DELETE /api/exercise: how many drill reports were deleted. */
 export const ExerciseCleared = z.object({ deleted: z.number().int().min(0) });
 export type ExerciseCleared = z.infer<typeof ExerciseCleared>;
+
+// ---- Importing the site registry --------------------------------------------------------------
+
+/** POST /api/sites/import: a CSV of sites (columns: docs/standards.md), previewed or applied. */
+export const SiteImportRequest = z.strictObject({
+  csv: z.string().min(1).max(1_000_000),
+  /** false (the default): a dry run that changes nothing */
+  apply: z.boolean().optional(),
+});
+export type SiteImportRequest = z.infer<typeof SiteImportRequest>;
+
+/** What an import does, or would do, to each site of the file. */
+export const SiteImportChange = z.object({
+  id: z.string(),
+  change: z.enum(['new', 'changed', 'unchanged', 'refused']),
+  fields: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  /** why a row is refused */
+  reason: z.string().optional(),
+  /** the file's line */
+  line: z.number().int().min(1).optional(),
+});
+export type SiteImportChange = z.infer<typeof SiteImportChange>;
+
+export const SiteImportAnswer = z.object({
+  changes: z.array(SiteImportChange),
+  /** rows that are not sites at all (a bad header, a missing field): none is imported while any is here */
+  problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /** points outside their governorate (beyond the border tolerance for crossings): warnings, not refusals */
+  warnings: z.array(z.string()),
+  applied: z.boolean(),
+});
+export type SiteImportAnswer = z.infer<typeof SiteImportAnswer>;

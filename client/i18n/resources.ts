@@ -1,6 +1,7 @@
 // Every word of the dashboard, in its three languages: the JSON files under client/locales/, imported
 // statically so that the strings ship inside the bundle and no screen waits on (or needs) the network.
 import arAdminops from '../locales/ar/adminops.json';
+import arAdmin from '../locales/ar/admin.json';
 import arAlerts from '../locales/ar/alerts.json';
 import arAnalyst from '../locales/ar/analyst.json';
 import arDashboard from '../locales/ar/dashboard.json';
@@ -9,6 +10,7 @@ import arGlossary from '../locales/ar/glossary.json';
 import arOnward from '../locales/ar/onward.json';
 import arReport from '../locales/ar/report.json';
 import ckbAdminops from '../locales/ckb/adminops.json';
+import ckbAdmin from '../locales/ckb/admin.json';
 import ckbAlerts from '../locales/ckb/alerts.json';
 import ckbAnalyst from '../locales/ckb/analyst.json';
 import ckbDashboard from '../locales/ckb/dashboard.json';
@@ -17,6 +19,7 @@ import ckbGlossary from '../locales/ckb/glossary.json';
 import ckbOnward from '../locales/ckb/onward.json';
 import ckbReport from '../locales/ckb/report.json';
 import enAdminops from '../locales/en/adminops.json';
+import enAdmin from '../locales/en/admin.json';
 import enAlerts from '../locales/en/alerts.json';
 import enAnalyst from '../locales/en/analyst.json';
 import enDashboard from '../locales/en/dashboard.json';
@@ -32,10 +35,10 @@ import type enSitrep from '../locales/en/sitrep.json';
  * `glossary` holds the domain terms (checkpoint, shelter, health post, …), each spelt once per
  * language; the other namespaces name them through nesting, `$t(glossary:shelter.plural)`.
  */
-export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report', 'onward', 'analyst', 'adminops'] as const;
+export const NAMESPACES = ['glossary', 'dashboard', 'alerts', 'forecast', 'report', 'onward', 'analyst', 'adminops', 'admin'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
-const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, onward: enOnward, analyst: enAnalyst, adminops: enAdminops };
+const en = { glossary: enGlossary, dashboard: enDashboard, alerts: enAlerts, forecast: enForecast, report: enReport, onward: enOnward, analyst: enAnalyst, adminops: enAdminops, admin: enAdmin };
 
 /** English is the source: its files give the keys their types (i18next.d.ts). */
 export type SourceResources = typeof en & { sitrep: typeof enSitrep };
@@ -45,6 +48,6 @@ export type Strings = Record<string, string | Record<string, string>>;
 
 export const resources: Record<Language, Record<Namespace, Strings>> = {
   en,
-  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport, onward: arOnward, analyst: arAnalyst, adminops: arAdminops },
-  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport, onward: ckbOnward, analyst: ckbAnalyst, adminops: ckbAdminops },
+  ar: { glossary: arGlossary, dashboard: arDashboard, alerts: arAlerts, forecast: arForecast, report: arReport, onward: arOnward, analyst: arAnalyst, adminops: arAdminops, admin: arAdmin },
+  ckb: { glossary: ckbGlossary, dashboard: ckbDashboard, alerts: ckbAlerts, forecast: ckbForecast, report: ckbReport, onward: ckbOnward, analyst: ckbAnalyst, adminops: ckbAdminops, admin: ckbAdmin },
 };

@@ -46,7 +46,16 @@ import {
   Snapshot,
   Thresholds,
   TravelTimesBody,
+  IssuedTokenBatch,
+  SiteImportAnswer,
+  SiteImportRequest,
+  TokenBatchRequest,
+  TokenInfo,
+  TokenListQuery,
   TokenRequest,
+  TokenRevokeRequest,
+  TokensRevoked,
+  TokenState,
   Update,
   Whoami,
   type Role,
@@ -126,6 +135,13 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   SeriesPoint,
   TokenRequest,
   IssuedToken,
+  TokenInfo,
+  TokenBatchRequest,
+  IssuedTokenBatch,
+  TokenRevokeRequest,
+  TokensRevoked,
+  SiteImportRequest,
+  SiteImportAnswer,
   Whoami,
   Phone,
   PhoneRequest,
@@ -245,7 +261,7 @@ function responses(op: Operation): RouteConfig['responses'] {
     }
     return out;
   }
-  out[401] = { description: 'No token, or one that is unknown or revoked.', content: json(ERROR_SCHEMAS.UnauthorizedError) };
+  out[401] = { description: 'No token, or one that is unknown, revoked or expired (the message says when it expired).', content: json(ERROR_SCHEMAS.UnauthorizedError) };
   if (op.role !== 'any' || f.forbidden) {
     out[403] = {
       description: f.forbidden ?? `The token's role may not do this: it needs ${op.role} or above.`,
@@ -387,6 +403,24 @@ export const OPERATIONS: Operation[] = [
     failures: {
       badRequest: "an invalid site, or an `id` that differs from the address's",
       unprocessable: `Refused: it would change ${mustStay}, or give it a \`code\` another site has (codes are unique).`,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/sites/import',
+    operationId: 'importSites',
+    tag: 'sites',
+    summary: 'Import sites from CSV: a dry run, or all at once',
+    description:
+      'The CSV of `npm run sites:import` (columns: docs/standards.md). Without `apply`, a dry run: every row as `new`, `changed` (each field, old and new), `unchanged` or `refused` (with its reason), ' +
+      'rows that are not sites under `problems`, and points outside their governorate under `warnings`; nothing changes. ' +
+      'With `"apply": true`, every new and changed site is written in one transaction, or, if any row is refused, none is (422). (An addition to v1.)',
+    role: 'admin',
+    body: { schema: SiteImportRequest, description: 'The CSV text, and whether to apply it.', required: true },
+    success: [{ status: 200, description: 'The changes, previewed or applied.', json: SiteImportAnswer }],
+    failures: {
+      badRequest: 'no CSV, an unknown field, or a CSV that cannot be read (an unclosed quote)',
+      unprocessable: 'Applying: a row is refused (`details` names each); nothing was imported.',
     },
   },
   {
@@ -586,9 +620,60 @@ export const OPERATIONS: Operation[] = [
     description:
       'A reporter token must name its sites; `"exercise": true` on a reporter token makes a drill\'s token, whose reports go to the exercise world. The secret is answered this once and stored only as a hash.',
     role: 'admin',
-    body: { schema: TokenRequest, description: 'The role, sites and label of the new token.', required: true },
+    body: { schema: TokenRequest, description: 'The role, sites, label and optional expiry of the new token.', required: true },
     success: [{ status: 201, description: 'The token and its id.', json: IssuedToken }],
-    failures: { badRequest: 'an invalid request: an unknown role, a reporter without sites, `exercise` on another role', unprocessable: 'A site on the token does not exist.' },
+    failures: {
+      badRequest: 'an invalid request: an unknown role, a reporter without sites, `exercise` on another role, an `expiresAt` that is not an instant',
+      unprocessable: 'A site on the token does not exist, or `expiresAt` is not in the future.',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    operationId: 'listTokens',
+    tag: 'tokens',
+    summary: 'List tokens, newest first',
+    description:
+      'Every token with its role, sites, label, creation, expiry, revocation and last use (stored to the minute, at most once a minute per token), and its `state`. ' +
+      'Never the token itself, which is stored nowhere, nor its hash. (An addition to v1.)',
+    role: 'admin',
+    query: z.object({
+      role: TokenListQuery.shape.role,
+      state: TokenState.optional().meta({ param: { description: '`active`, `revoked` or `expired`.' } }),
+      site: TokenListQuery.shape.site.meta({ param: { description: 'Only tokens that name this site.' } }),
+      q: TokenListQuery.shape.q.meta({ param: { description: 'A word in the label, the id or a site id; case-insensitive.' } }),
+    }),
+    success: [{ status: 200, description: 'The tokens.', json: z.array(TokenInfo) }],
+    failures: { badRequest: 'an unknown role or state, a malformed site id, or an unknown parameter' },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens/batch',
+    operationId: 'createTokenBatch',
+    tag: 'tokens',
+    summary: "Issue one reporter token per site of a governorate",
+    description:
+      'One reporter token for each site of the governorate (of the `kinds` given, or all), labelled "<label> · <site name>", in one transaction: every token is issued, or none. ' +
+      'The secrets are answered this once. (An addition to v1.)',
+    role: 'admin',
+    body: { schema: TokenBatchRequest, description: 'The governorate, kinds, label prefix and optional expiry.', required: true },
+    success: [{ status: 201, description: 'The tokens, one per site.', json: IssuedTokenBatch }],
+    failures: {
+      badRequest: 'an invalid request: a bad p-code or kind, an empty label, an unknown field',
+      unprocessable: 'The governorate has no site of those kinds, or `expiresAt` is not in the future.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens/revoke',
+    operationId: 'revokeTokens',
+    tag: 'tokens',
+    summary: 'Revoke many tokens',
+    description: 'Revokes every token named, in one transaction, and closes their sockets; if any id names no token, none is revoked. (An addition to v1.)',
+    role: 'admin',
+    body: { schema: TokenRevokeRequest, description: 'The ids, 1 to 500.', required: true },
+    success: [{ status: 200, description: 'The ids revoked.', json: TokensRevoked }],
+    failures: { badRequest: 'no ids, or more than 500', unprocessable: 'An id names no token (`details` names it); nothing was revoked.' },
   },
   {
     method: 'delete',

@@ -1,6 +1,6 @@
 // Authentication and role checks for the API, as Express middleware.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { bearerToken, may, type Authenticator, type Permission, type Principal } from '../auth.ts';
+import { bearerToken, may, refusalMessage, type Authenticator, type Permission, type Principal } from '../auth.ts';
 import { ApiError } from './apiError.ts';
 import { tooManyFailuresMessage, type AuthFailureGuard } from '../authFailures.ts';
 
@@ -24,9 +24,9 @@ export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): Req
       next(new ApiError(401, 'unauthorized', 'Send a token: Authorization: Bearer <token>.'));
       return;
     }
-    const principal = await auth.authenticate(token);
-    if (principal) {
-      res.locals.principal = principal;
+    const verdict = await auth.verify(token);
+    if ('principal' in verdict) {
+      res.locals.principal = verdict.principal;
       next();
       return;
     }
@@ -39,7 +39,7 @@ export function requireToken(auth: Authenticator, guard?: AuthFailureGuard): Req
       return;
     }
     await guard?.failed(address);
-    next(new ApiError(401, 'unauthorized', 'This token is unknown or has been revoked.'));
+    next(new ApiError(401, 'unauthorized', refusalMessage(verdict)));
   };
 }
 

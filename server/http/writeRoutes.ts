@@ -1,10 +1,8 @@
-// Writes: reports, acknowledgements, thresholds, sites and tokens, each authorised by role.
+// Writes: reports, acknowledgements, thresholds and sites, each authorised by role (tokens: tokenRoutes.ts).
 import { Router, type Request, type Response } from 'express';
 import { DEFAULT_ONWARD_INFLUX } from '../../shared/onward.ts';
-import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TokenRequest, TravelTimesBody } from '../../shared/schemas.ts';
-import { isoSeconds } from '../../shared/time.ts';
+import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TravelTimesBody } from '../../shared/schemas.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
-import type { Authenticator } from '../auth.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import { overlapWarnings } from '../overlapGuard.ts';
 import type { Settings } from '../settings.ts';
@@ -15,11 +13,8 @@ import { allow, principalOf } from './middleware.ts';
 import { requestedWorld } from './worldParam.ts';
 
 export interface WriteDeps extends IngestDeps {
-  auth: Authenticator;
   settings: Settings;
   store: Store;
-  /** closes the live connections of a revoked token, on every instance */
-  disconnectToken: (tokenId: string) => void;
   audit: AuditLog;
 }
 
@@ -32,7 +27,7 @@ function isBatch(body: unknown): body is { reports: unknown } {
 }
 
 export function writeRoutes(deps: WriteDeps): Router {
-  const { store, live, clock, auth, settings, disconnectToken, audit } = deps;
+  const { store, live, settings, audit } = deps;
   const router = Router();
 
   // Called once the change has committed: the Store's writes are separate transactions, so the entry
@@ -179,35 +174,6 @@ export function writeRoutes(deps: WriteDeps): Router {
     await settings.putSite(site);
     await record(res, { action: 'site.put', subject: site.id, details: { created: !existing, site } });
     res.status(existing ? 200 : 201).json(site);
-  });
-
-  router.post('/tokens', allow('administer'), async (req, res) => {
-    const parsed = TokenRequest.safeParse(req.body);
-    if (!parsed.success) throw invalidBody(parsed.error, 'token request');
-    const unknown = (parsed.data.sites ?? []).filter((id) => !live.site(id));
-    if (unknown.length) {
-      throw new ApiError(
-        422,
-        'unprocessable',
-        `Unknown site "${unknown[0]}".`,
-        unknown.map((id) => ({ field: 'sites', message: `no site has the id "${id}"` })),
-      );
-    }
-    const issued = await auth.issue(parsed.data, isoSeconds(clock.now()));
-    // The new token's id, role, sites and label; the secret itself is answered once and kept nowhere.
-    await record(res, {
-      action: 'token.create',
-      subject: issued.id,
-      details: { role: parsed.data.role, label: parsed.data.label, sites: parsed.data.role === 'reporter' ? (parsed.data.sites ?? []) : [] },
-    });
-    res.status(201).json(issued);
-  });
-
-  router.delete('/tokens/:id', allow('administer'), async (req, res) => {
-    if (!(await store.tokens.revoke(String(req.params.id), isoSeconds(clock.now())))) throw notFound(`Token "${String(req.params.id)}"`);
-    disconnectToken(String(req.params.id));
-    await record(res, { action: 'token.revoke', subject: String(req.params.id), details: {} });
-    res.status(204).end();
   });
 
   /** Per-site settings for sites the registry does not have: a typo that would silently do nothing. */

@@ -74,7 +74,7 @@ describe('the PostgreSQL store shared by several instances', () => {
     await Promise.all(stores.map((s) => s.init(SEED)));
     const client = await rawClient();
     const versions = await client.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await stores[3]!.sites.list()).toHaveLength(fixtures.sites.length);
   });
 

@@ -73,6 +73,8 @@ export interface TokenRow {
   created_at: string;
   revoked_at: string | null;
   exercise: boolean | number;
+  expires_at: string | null;
+  last_used_at: string | null;
 }
 
 const TokenSites = z.array(z.string());
@@ -87,6 +89,8 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
     ...(row.exercise ? { exercise: true } : {}),
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
+    ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
   };
 }
 

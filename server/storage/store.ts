@@ -54,6 +54,8 @@ export interface ReportStore {
 export interface SiteStore {
   list(): Promise<Site[]>;
   put(site: Site): Promise<void>;
+  /** Stores every site in one transaction: all of them, or (on any failure) none. */
+  putMany(sites: readonly Site[]): Promise<void>;
 }
 
 export interface ThresholdStore {
@@ -116,15 +118,33 @@ export interface TokenRecord {
   revokedAt?: string;
   /** a drill's token: the reports it posts belong to the exercise world */
   exercise?: boolean;
+  /** refused from this instant on, like a revoked token */
+  expiresAt?: string;
+  /** when it was last let in, written at most once a minute (touch) */
+  lastUsedAt?: string;
 }
 
 export interface TokenStore {
   create(token: TokenRecord): Promise<void>;
+  /** Stores every token in one transaction: all of them, or (on any failure) none. */
+  createMany(tokens: readonly TokenRecord[]): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | undefined>;
   /** A token by its id (what an admin names it by), revoked or not. */
   get(id: string): Promise<TokenRecord | undefined>;
+  /** Every token in the order they were stored. Tokens number in the hundreds: callers filter in memory. */
+  list(): Promise<TokenRecord[]>;
   /** Returns false when no such token exists. */
   revoke(id: string, at: string): Promise<boolean>;
+  /**
+   * Revokes every token named, in one transaction; when any id names no token, revokes none and
+   * gives the missing ids. A token revoked before keeps its first revocation time.
+   */
+  revokeMany(ids: readonly string[], at: string): Promise<{ missing: string[] }>;
+  /**
+   * Sets the token's last use to `at` unless it is already at or after `staleBefore`: a coarse
+   * stamp, so a busy token writes once a minute, not on every request, whichever instance it meets.
+   */
+  touch(id: string, at: string, staleBefore: string): Promise<void>;
   count(): Promise<number>;
 }
 

@@ -497,6 +497,46 @@ export function describeStoreContract(
         await store.tokens.create(drill);
         expect(await store.tokens.findByHash(drill.hash)).toEqual(drill);
       });
+
+      it('keeps expiry and last use, lists every token in the order stored, and stamps last use only when stale', async () => {
+        const first = token({ expiresAt: '2026-12-01T00:00:00Z', createdAt: '2026-11-28T12:00:00Z' });
+        const second = token({ role: 'viewer', sites: [], createdAt: '2026-11-28T12:05:00Z' });
+        await store.tokens.create(second);
+        await store.tokens.create(first);
+        expect(await store.tokens.list()).toEqual([second, first]);
+        await store.tokens.touch(first.id, '2026-11-28T12:10:00Z', '2026-11-28T12:10:00Z');
+        // a stamp at or after the stale line stays: a busy token writes once a minute
+        await store.tokens.touch(first.id, '2026-11-28T12:10:00Z', '2026-11-28T12:10:00Z');
+        await store.tokens.touch(first.id, '2026-11-28T12:09:00Z', '2026-11-28T12:09:00Z');
+        expect((await store.tokens.findByHash(first.hash))?.lastUsedAt).toBe('2026-11-28T12:10:00Z');
+        await store.tokens.touch(first.id, '2026-11-28T12:11:00Z', '2026-11-28T12:11:00Z');
+        expect((await store.tokens.findByHash(first.hash))).toEqual({ ...first, lastUsedAt: '2026-11-28T12:11:00Z' });
+      });
+
+      it('creates a batch of tokens whole or not at all', async () => {
+        const a = token();
+        const b = token();
+        await store.tokens.createMany([a, b]);
+        expect(await store.tokens.count()).toBe(2);
+        // the third reuses a stored hash: the batch fails, and its first token is not kept either
+        const c = token();
+        await expect(store.tokens.createMany([c, token({ hash: a.hash })])).rejects.toThrow();
+        expect(await store.tokens.findByHash(c.hash)).toBeUndefined();
+        expect(await store.tokens.count()).toBe(2);
+      });
+
+      it('revokes many tokens at once, or none when an id is unknown', async () => {
+        const a = token();
+        const b = token();
+        await store.tokens.createMany([a, b]);
+        const unknown = randomUUID();
+        expect(await store.tokens.revokeMany([a.id, unknown], '2026-11-28T13:00:00Z')).toEqual({ missing: [unknown] });
+        expect((await store.tokens.findByHash(a.hash))?.revokedAt).toBeUndefined();
+        expect(await store.tokens.revokeMany([a.id, b.id], '2026-11-28T13:00:00Z')).toEqual({ missing: [] });
+        expect(await store.tokens.revokeMany([a.id], '2026-11-28T14:00:00Z')).toEqual({ missing: [] });
+        expect((await store.tokens.findByHash(a.hash))?.revokedAt).toBe('2026-11-28T13:00:00Z');
+        expect((await store.tokens.findByHash(b.hash))?.revokedAt).toBe('2026-11-28T13:00:00Z');
+      });
     });
 
     describe('phones', () => {

@@ -2,6 +2,7 @@
 // per animation frame, never through a React re-render of the map.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { isApproximate } from '../../../shared/geo.ts';
 import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { TFunction } from 'i18next';
@@ -81,7 +82,8 @@ function siteFeatures(sites: Record<string, Site>): FeatureCollection {
     features.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [site.lon, site.lat] },
-      properties: { siteId: site.id, kind: site.kind },
+      // An approximate point (a town, the neighbour's side, an unverified source) gets a ring of its own.
+      properties: { siteId: site.id, kind: site.kind, approximate: isApproximate(site.coordinateQuality) },
     });
   }
   return { type: 'FeatureCollection', features };
@@ -127,6 +129,12 @@ function popupContent(site: Site, state: SiteState | undefined, t: TFunction<'da
   age.className = 'age';
   age.textContent = state?.lastReportAt ? `${t('lastReport')}: ${format.dateTime(state.lastReportAt)} (${format.age(state.lastReportAt, Date.now())})` : '';
   root.append(title, kind, latest, age);
+  if (isApproximate(site.coordinateQuality)) {
+    const approximate = document.createElement('div');
+    approximate.className = 'approximate';
+    approximate.textContent = t(`approximate_${site.coordinateQuality as 'nearest_town' | 'neighbour_side_village' | 'secondary_unverified'}`);
+    root.append(approximate);
+  }
   return root;
 }
 
@@ -290,6 +298,13 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       });
       map.addLayer({ id: 'governorates-line', type: 'line', source: 'governorates', paint: { 'line-color': '#5d6d7e', 'line-width': 0.8 } });
       map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#1f2a33', 'line-width': 1.6 } });
+      map.addLayer({
+        id: 'sites-approximate',
+        type: 'circle',
+        source: 'sites',
+        filter: ['==', ['get', 'approximate'], true],
+        paint: { 'circle-radius': large ? 16 : 10, 'circle-opacity': 0, 'circle-stroke-color': '#51606e', 'circle-stroke-width': 1.5, 'circle-stroke-opacity': 0.9 },
+      });
       const siteIconLayout = {
         'icon-image': ['concat', 'site-', ['get', 'kind']] as ExpressionSpecification,
         'icon-size': iconSize(),

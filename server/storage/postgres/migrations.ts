@@ -90,6 +90,10 @@ const MIGRATIONS: readonly string[] = [
      label text NOT NULL,
      created_at text COLLATE "C" NOT NULL
    );`,
+  // Tokens may expire, and say when they were last used (to the minute: see TokenStore.touch).
+  `ALTER TABLE tokens ADD COLUMN expires_at text;
+   ALTER TABLE tokens ADD COLUMN last_used_at text;
+   ALTER TABLE tokens ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;`,
 ];
 
 /** Serialises migrations across instances that start together: any 64-bit constant of our own. */

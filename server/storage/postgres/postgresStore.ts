@@ -6,12 +6,30 @@ import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
 import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
-import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type AuditFilter, type ReportQuery, type SeedData, type Store } from '../store.ts';
+import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type AuditFilter, type ReportQuery, type SeedData, type Store, type TokenRecord } from '../store.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
 import { postgresHitCounters } from './hitCounters.ts';
 import { CHANNELS, postgresChangeFeed, postgresLog } from './log.ts';
 import { migrate } from './migrations.ts';
+
+const INSERT_TOKEN = `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise, expires_at, last_used_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+function tokenValues(token: TokenRecord): unknown[] {
+  return [
+    token.id,
+    token.hash,
+    token.role,
+    JSON.stringify(token.sites),
+    token.label,
+    token.createdAt,
+    token.revokedAt ?? null,
+    token.exercise === true,
+    token.expiresAt ?? null,
+    token.lastUsedAt ?? null,
+  ];
+}
 
 export type { PostgresStoreOptions } from './database.ts';
 export { isUnavailable } from './errors.ts';
@@ -268,6 +286,17 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
           [site.id, JSON.stringify(site)],
         );
       },
+      async putMany(sites) {
+        await db.transaction(async (client) => {
+          for (const site of sites) {
+            await client.query(
+              `WITH put AS (INSERT INTO sites (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body RETURNING id)
+               SELECT pg_notify('${CHANNELS.settings}', id) FROM put`,
+              [site.id, JSON.stringify(site)],
+            );
+          }
+        });
+      },
     },
 
     thresholds: {
@@ -376,10 +405,36 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
 
     tokens: {
       async create(token) {
-        await db.query(
-          `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [token.id, token.hash, token.role, JSON.stringify(token.sites), token.label, token.createdAt, token.revokedAt ?? null, token.exercise === true],
-        );
+        await db.query(INSERT_TOKEN, tokenValues(token));
+      },
+      async createMany(tokens) {
+        // One transaction: a failure on any token (a hash collision) leaves none stored.
+        await db.transaction(async (client) => {
+          for (const token of tokens) await client.query(INSERT_TOKEN, tokenValues(token));
+        });
+      },
+      async list() {
+        const found = await db.query<TokenRow>('SELECT * FROM tokens ORDER BY seq');
+        return found.rows.map(tokenFromRow);
+      },
+      async revokeMany(ids, at) {
+        return db.transaction(async (client) => {
+          // Locks the rows: a concurrent revocation waits, and the answer stays all or none.
+          const found = await client.query<{ id: string }>('SELECT id FROM tokens WHERE id = ANY($1::text[]) FOR UPDATE', [ids]);
+          const present = new Set(found.rows.map((r) => r.id));
+          const missing = ids.filter((id) => !present.has(id));
+          if (missing.length > 0) return { missing };
+          // Every instance hears of each and closes those tokens' live connections.
+          await client.query(
+            `WITH rev AS (UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = ANY($2::text[]) RETURNING id)
+             SELECT pg_notify('${CHANNELS.tokens}', id) FROM rev`,
+            [at, ids],
+          );
+          return { missing };
+        });
+      },
+      async touch(id, at, staleBefore) {
+        await db.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at COLLATE "C" < $3)', [at, id, staleBefore]);
       },
       async findByHash(hash) {
         const found = await db.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);

@@ -75,4 +75,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      label TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // Tokens may expire, and say when they were last used (to the minute: see TokenStore.touch).
+  `ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+   ALTER TABLE tokens ADD COLUMN last_used_at TEXT;`,
 ];

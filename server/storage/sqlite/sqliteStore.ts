@@ -21,6 +21,7 @@ import {
   type ReportQuery,
   type SeedData,
   type Store,
+  type TokenRecord,
 } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
@@ -118,11 +119,14 @@ export function openSqliteStore(dataDir: string): Store {
     updateAlert: db.prepare('UPDATE alerts SET state = @state, body = @body WHERE id = @id'),
     insertAlertEvent: db.prepare('INSERT INTO alert_events (alert_id, world, at, kind, body) VALUES (@alertId, @world, @at, @kind, @body)'),
     insertToken: db.prepare(
-      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise)
-       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise)`,
+      `INSERT INTO tokens (id, hash, role, sites, label, created_at, revoked_at, exercise, expires_at, last_used_at)
+       VALUES (@id, @hash, @role, @sites, @label, @createdAt, @revokedAt, @exercise, @expiresAt, @lastUsedAt)`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     tokenById: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?'),
+    tokenExists: db.prepare<[string], { id: string }>('SELECT id FROM tokens WHERE id = ?'),
+    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY rowid'),
+    touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)'),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
     countTokens: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tokens'),
     insertPhone: db.prepare(
@@ -137,6 +141,26 @@ export function openSqliteStore(dataDir: string): Store {
 
   const insertAudit = (entry: AuditEntry) =>
     statements.insertAudit.run({ id: entry.id, at: entry.at, action: entry.action, tokenId: entry.actor.tokenId, body: JSON.stringify(entry) });
+  const insertToken = (token: TokenRecord) =>
+    statements.insertToken.run({
+      ...token,
+      sites: JSON.stringify(token.sites),
+      revokedAt: token.revokedAt ?? null,
+      exercise: token.exercise ? 1 : 0,
+      expiresAt: token.expiresAt ?? null,
+      lastUsedAt: token.lastUsedAt ?? null,
+    });
+  const insertTokens = db.transaction((tokens: readonly TokenRecord[]) => {
+    for (const token of tokens) insertToken(token);
+  });
+  const putSites = db.transaction((sites: readonly Site[]) => {
+    for (const site of sites) statements.putSite.run(site.id, JSON.stringify(site));
+  });
+  const revokeTokens = db.transaction((ids: readonly string[], at: string) => {
+    const missing = ids.filter((id) => !statements.tokenExists.get(id));
+    if (missing.length === 0) for (const id of ids) statements.revokeToken.run(at, id);
+    return { missing };
+  });
 
   const appendInTransaction = db.transaction((reports: readonly StoredReport[]): AppendResult => {
     const result: AppendResult = { accepted: [], duplicate: [] };
@@ -469,6 +493,9 @@ export function openSqliteStore(dataDir: string): Store {
       async put(site) {
         await durably(() => statements.putSite.run(site.id, JSON.stringify(site)));
       },
+      async putMany(sites) {
+        await durably(() => putSites(sites));
+      },
     },
 
     thresholds: {
@@ -550,14 +577,10 @@ export function openSqliteStore(dataDir: string): Store {
 
     tokens: {
       async create(token) {
-        await durably(() =>
-          statements.insertToken.run({
-            ...token,
-            sites: JSON.stringify(token.sites),
-            revokedAt: token.revokedAt ?? null,
-            exercise: token.exercise ? 1 : 0,
-          }),
-        );
+        await durably(() => insertToken(token));
+      },
+      async createMany(tokens) {
+        await durably(() => insertTokens(tokens));
       },
       async findByHash(hash) {
         const row = statements.tokenByHash.get(hash);
@@ -567,8 +590,17 @@ export function openSqliteStore(dataDir: string): Store {
         const row = statements.tokenById.get(id);
         return row ? tokenFromRow(row) : undefined;
       },
+      async list() {
+        return statements.listTokens.all().map(tokenFromRow);
+      },
       revoke(id, at) {
         return durably(() => statements.revokeToken.run(at, id).changes > 0);
+      },
+      revokeMany(ids, at) {
+        return durably(() => revokeTokens(ids, at));
+      },
+      async touch(id, at, staleBefore) {
+        statements.touchToken.run(at, id, staleBefore);
       },
       async count() {
         return statements.countTokens.get()!.n;

@@ -34,8 +34,11 @@ export function ReportForm({ site, sender, history, serverReports, format }: Pro
   const [saved, setSaved] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
   const confirmRef = useRef<HTMLDivElement>(null);
-  // The question is read where it appears, even when the lead had scrolled.
-  useEffect(() => confirmRef.current?.scrollIntoView({ block: 'nearest' }), [pending]);
+  // The question is read where it appears, even when the lead had scrolled. (Braces: newer browsers
+  // return a promise from scrollIntoView, which React would take for a cleanup.)
+  useEffect(() => {
+    confirmRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [pending]);
   // The server refusing the last report's destinations (422) is shown by the field, not only in the list.
   const lastItem = saved ? history.find((i) => i.report.id === saved) : undefined;
   const refusedDestinations = lastItem?.state === 'needs_attention' && /destinations/.test(lastItem.lastError ?? '') ? lastItem.lastError : undefined;

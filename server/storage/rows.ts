@@ -10,7 +10,23 @@ import { z } from 'zod';
  */
 export function reportContent(report: StoredReport): string {
   const { receivedAt: _received, exercise: _exercise, ...content } = canonicalReport(report);
-  return JSON.stringify(content, Object.keys(content).sort());
+  return JSON.stringify(sortedKeys(content));
+}
+
+/**
+ * The same value with every object's keys in order, at every depth. (A replacer array would sort
+ * too, but it filters nested objects by the top level's keys: `destinations` came back as `[{}]`.)
+ * Reports with no nested object are spelt exactly as before.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, sortedKeys(record[key])]),
+  );
 }
 
 /**

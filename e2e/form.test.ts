@@ -208,6 +208,8 @@ describe('the field form guards a tired lead', () => {
           await page.evaluate(() => window.scrollTo(0, 0));
           const box = await sendInView(page);
           expect({ site, lang, ...phone, ...box, visible: box.found && box.top >= 0 && box.bottom <= box.height }).toMatchObject({ visible: true, scrollY: 0 });
+          // Nothing wider than the phone, right to left too.
+          expect({ site, lang, ...phone, overflow: await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) }).toMatchObject({ overflow: 0 });
         }
         // The destinations step has its Send in view too.
         await page.getByTestId('site-ibrahim-khalil').click();
@@ -216,6 +218,7 @@ describe('the field form guards a tired lead', () => {
         await page.evaluate(() => window.scrollTo(0, 0));
         const box = await sendInView(page);
         expect({ step: 'destinations', lang, ...phone, visible: box.found && box.top >= 0 && box.bottom <= box.height }).toMatchObject({ visible: true });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
       }
     }
 
@@ -272,10 +275,10 @@ describe('the field form guards a tired lead', () => {
     expect(errors).toEqual([]);
   });
 
-  it('has no serious or critical axe violation in English, Arabic and Kurdish, light, dark and sunlight', { timeout: 180_000 }, async () => {
+  it.each(['en', 'ar', 'ckb'])('has no serious or critical axe violation in %s, light, dark and sunlight', { timeout: 300_000 }, async (lang) => {
     const { server, token } = await serve();
     const problems: string[] = [];
-    for (const lang of ['en', 'ar', 'ckb']) {
+    {
       for (const look of ['light', 'dark', 'sunlight'] as const) {
         const { page, context } = await openForm(server.url, token, { lang, colorScheme: look === 'dark' ? 'dark' : 'light' });
         if (look === 'sunlight') {
@@ -285,8 +288,12 @@ describe('the field form guards a tired lead', () => {
         await page.getByTestId('site-ibrahim-khalil').click();
         await page.locator('input[name="arrivals"]').fill('250');
         for (const p of await axeProblems(page)) problems.push(`${lang} ${look} count: ${p}`);
+        // The server knows the earlier rounds' reports of this site, so the first send may already ask.
+        const before = await items(page, 'sent');
         await page.getByTestId('send').click();
-        await waitForItems(page, 'sent', await page.locator('.report-item[data-state="sent"]').count() > 0 ? await items(page, 'sent') : 1);
+        await page.waitForFunction((n) => document.querySelector('[data-testid="confirm"]') || document.querySelectorAll('.report-item[data-state="sent"]').length > n, before);
+        if (await page.getByTestId('confirm').count()) await page.getByTestId('confirm').getByRole('button').first().click();
+        await waitForItems(page, 'sent', before + 1);
         await page.locator('input[name="arrivals"]').fill('250');
         await page.getByTestId('send').click();
         await page.getByTestId('warning-overlap').waitFor();

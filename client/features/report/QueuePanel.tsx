@@ -71,6 +71,11 @@ function QueueRow({ item, sender, site, format, lang }: { item: QueueItem; sende
         {item.state === 'sent' && item.duplicate ? ` · ${t('alreadyStored')}` : ''}
         {item.state === 'queued' && item.attempts > 0 ? ` · ${t('attempts', { count: item.attempts })}` : ''}
       </div>
+      {item.serverOverlap && (
+        <p className="report-hint" data-testid="server-overlap">
+          {t('serverOverlap')}
+        </p>
+      )}
       {item.state === 'needs_attention' && (
         <>
           <p className="report-error" lang="en" dir="auto">

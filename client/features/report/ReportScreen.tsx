@@ -191,6 +191,12 @@ function StatusBar({ device, connection, now }: { device: Device; connection: Co
           </p>
         )
       )}
+      {queued > 0 && (
+        // Nothing sends the queue once the page is closed (no Background Sync yet): the lead is told so.
+        <p className="report-hint" data-testid="keep-open">
+          {t('keepOpen')}
+        </p>
+      )}
       {queued > 0 && online && !sending && (
         <button type="button" className="report-button report-button-secondary" onClick={() => void device.sender.wake()}>
           {t('sendNow')}

@@ -46,6 +46,13 @@ const CASES: Case[] = [
   { name: 'GET /api/health', method: 'GET', allowed: WHO, ok: 200, request: async () => ({ path: '/api/health' }) },
   { name: 'GET /api/me', method: 'GET', allowed: TOKEN_HOLDERS, ok: 200, request: async () => ({ path: '/api/me' }) },
   { name: 'GET /api/sites', method: 'GET', allowed: TOKEN_HOLDERS, ok: 200, request: async () => ({ path: '/api/sites' }) },
+  {
+    name: 'GET /api/sites/:id/reports',
+    method: 'GET',
+    allowed: TOKEN_HOLDERS,
+    ok: 200,
+    request: async () => ({ path: '/api/sites/ibrahim-khalil/reports?hours=6' }),
+  },
   { name: 'GET /api/governorates', method: 'GET', allowed: READERS, ok: 200, request: async () => ({ path: '/api/governorates' }) },
   { name: 'GET /api/context/:layer', method: 'GET', allowed: READERS, ok: 200, request: async () => ({ path: '/api/context/outline' }) },
   { name: 'GET /api/snapshot', method: 'GET', allowed: READERS, ok: 200, request: async () => ({ path: '/api/snapshot' }) },

@@ -563,6 +563,13 @@ export const SeriesQuery = SeriesQueryFields.refine((q) => q.hours === undefined
   });
 export type SeriesQuery = z.infer<typeof SeriesQuery>;
 
+/** `GET /api/sites/:id/reports`: the last `hours` (1 to 48, default 24) by observedAt. */
+export const RecentReportsQuery = z.strictObject({
+  hours: z.coerce.number().int().min(1).max(48).default(24),
+});
+/** At most this many of a site's recent reports are answered, newest first. */
+export const RECENT_REPORTS_MAX = 50;
+
 // ---- Tokens and roles -------------------------------------------------------------------------
 
 export const Role = z.enum(['viewer', 'analyst', 'reporter', 'coordinator', 'admin']);

@@ -33,6 +33,8 @@ import {
   Phone,
   PhoneRequest,
   PostReportsAnswer,
+  RECENT_REPORTS_MAX,
+  RecentReportsQuery,
   Report,
   ReportBatch,
   ReportWarning,
@@ -385,6 +387,27 @@ export const OPERATIONS: Operation[] = [
     role: 'viewer',
     also: 'A reporter may call it too and gets its own sites.',
     success: [{ status: 200, description: 'The sites.', json: z.array(Site) }],
+  },
+  {
+    method: 'get',
+    path: '/api/sites/{id}/reports',
+    operationId: 'listSiteReports',
+    tag: 'sites',
+    summary: "One site's recent reports",
+    description:
+      `The site's reports observed in the last \`hours\` (1 to 48, default 24), newest first, at most ${RECENT_REPORTS_MAX}, as they were posted. ` +
+      'The field form reads it before sending, to ask when a lead is about to count a period that another report (from any phone or SMS) already counted.',
+    role: 'viewer',
+    also: "A reporter may call it for the sites on its token, and reads its own world (a drill token's: the exercise world); other roles choose it with `exercise`.",
+    params: z.object({ id: SiteId }),
+    query: RecentReportsQuery.extend({ exercise: exerciseParam }),
+    // A plain union: answers are checked against the document as strict JSON Schema, which has no discriminator.
+    success: [{ status: 200, description: 'The reports, newest first.', json: z.array(z.union([ArrivalsReport, OccupancyReport, HealthReport])) }],
+    failures: {
+      badRequest: '`hours` not a whole number from 1 to 48, or a bad `exercise`',
+      forbidden: "A reporter token asking for a site not on it, or a token whose role may not read.",
+      notFound: 'No site has that id.',
+    },
   },
   {
     method: 'put',

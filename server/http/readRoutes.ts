@@ -1,6 +1,6 @@
 // What every dashboard reads: governorates, sites, the snapshot, series and thresholds.
 import { Router } from 'express';
-import { FUTURE_TOLERANCE_MS, Instant, Pcode, SeriesQuery } from '../../shared/schemas.ts';
+import { FUTURE_TOLERANCE_MS, Instant, Pcode, RECENT_REPORTS_MAX, RecentReportsQuery, SeriesQuery, type Report } from '../../shared/schemas.ts';
 import { pictureAt } from '../pastPicture.ts';
 import { bucketSeries, defaultBucket, SERIES_BUCKETS, SERIES_MAX_POINTS, SERIES_MAX_RANGE_MS } from '../../shared/series.ts';
 import { HOUR_MS, hourStart } from '../../shared/time.ts';
@@ -54,6 +54,31 @@ export function readRoutes({ store, live, clock, fixtures }: ReadDeps): Router {
     const principal = principalOf(res);
     if (may(principal, 'read')) res.json(live.sites());
     else res.json(live.sites().filter((s) => principal.sites.includes(s.id)));
+  });
+
+  // A site's recent reports, newest first: the field form asks before a lead counts the same period
+  // twice, including what another phone or an SMS already reported. A reporter reads only its sites,
+  // in its own world; other roles read any site, `?exercise=only` for the drill's.
+  router.get('/sites/:id/reports', async (req, res) => {
+    const principal = principalOf(res);
+    const siteId = String(req.params.id);
+    const reporter = principal.role === 'reporter';
+    if (reporter ? !principal.sites.includes(siteId) : !may(principal, 'read')) {
+      throw new ApiError(403, 'forbidden', `Not allowed: this token may not read the reports of site "${siteId}".`);
+    }
+    if (!live.sites().some((s) => s.id === siteId)) throw notFound(`Site "${siteId}"`);
+    const world = reporter ? (principal.exercise ? 'exercise' : 'real') : requestedWorld(req);
+    const { exercise: _world, ...params } = req.query;
+    const query = RecentReportsQuery.safeParse(params);
+    if (!query.success) throw invalidBody(query.error, 'query');
+    const nowMs = clock.now();
+    const recent: Report[] = [];
+    const fromMs = nowMs - query.data.hours * HOUR_MS;
+    for await (const stored of store.reports.query({ world, siteIds: [siteId], fromMs })) {
+      const { receivedAt: _receivedAt, exercise: _exercise, ...report } = stored;
+      recent.push(report);
+    }
+    res.json(recent.reverse().slice(0, RECENT_REPORTS_MAX));
   });
 
   router.get('/governorates', allow('read'), (_req, res) => {

@@ -59,6 +59,8 @@ export interface StartOptions {
   config?: Partial<Config>;
   /** a logger of the test's own, to read what the server logs */
   logger?: Logger;
+  /** a fixed port, to start a server again where a stopped one listened; ephemeral when absent */
+  port?: number;
 }
 
 export function tempDataDir(): string {
@@ -70,7 +72,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const config = testConfig({ dataDir, adminToken: ADMIN_TOKEN, retickIntervalMs: 3_600_000, ...options.config });
   const store = options.store ?? openSqliteStore(dataDir);
   const app = await createApp({ config, store, clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const sockets: DashboardSocket[] = [];

@@ -5,6 +5,7 @@ import { placeName, type Format } from '../../components/format.ts';
 import type { Language } from '../../lib/session.ts';
 import { countByState, type ItemState, type QueueItem } from './queue.ts';
 import type { QueueView, Sender } from './sender.ts';
+import { reportSummary } from './summary.ts';
 
 /** Sent reports listed on screen; more are kept on the device for the guard rails. */
 const SENT_SHOWN = 20;
@@ -58,15 +59,7 @@ export function QueuePanel({ view, sender, sites, format, lang }: Props) {
 function QueueRow({ item, sender, site, format, lang }: { item: QueueItem; sender: Sender; site: Site | undefined; format: Format; lang: Language }) {
   const { t } = useTranslation('report');
   const { report } = item;
-  const summary =
-    report.kind === 'arrivals'
-      ? t('summary_arrivals', {
-          arrivals: format.number(report.arrivals),
-          period: report.periodMinutes < 60 ? t('minutes', { count: report.periodMinutes }) : t('hours', { count: report.periodMinutes / 60 }),
-        })
-      : report.kind === 'occupancy'
-        ? t('summary_occupancy', { occupancy: format.number(report.occupancy) })
-        : t('summary_health', { status: t(report.status) });
+  const summary = reportSummary(report, t, format);
   return (
     <li className="report-item" data-state={item.state} data-id={report.id}>
       <div className="report-item-main">
@@ -78,6 +71,11 @@ function QueueRow({ item, sender, site, format, lang }: { item: QueueItem; sende
         {item.state === 'sent' && item.duplicate ? ` · ${t('alreadyStored')}` : ''}
         {item.state === 'queued' && item.attempts > 0 ? ` · ${t('attempts', { count: item.attempts })}` : ''}
       </div>
+      {item.serverOverlap && (
+        <p className="report-hint" data-testid="server-overlap">
+          {t('serverOverlap')}
+        </p>
+      )}
       {item.state === 'needs_attention' && (
         <>
           <p className="report-error" lang="en" dir="auto">

@@ -1,35 +1,54 @@
 // The short form of one site's kind; a report is stamped and saved on the device when the lead presses send.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { v4 as uuidv4 } from 'uuid';
 import { HealthStatus, type Report, type Site } from '../../../shared/schemas.ts';
-import type { Format } from '../../components/format.ts';
-import { buildReport, EMPTY_FORM, NOTE_MAX, PERIODS, type FieldErrors, type FormValues } from './formValues.ts';
+import { GOVERNORATE_POINTS, governoratesByDistance } from '../../../shared/governoratePoints.ts';
+import { currentLanguage, placeName, type Format } from '../../components/format.ts';
+import { buildReport, EMPTY_FORM, NOTE_MAX, PERIODS, placedPersons, readCount, type FieldErrors, type FormValues } from './formValues.ts';
 import { checkReport, type Warning } from './guardRails.ts';
 import type { QueueItem } from './queue.ts';
 import type { Sender } from './sender.ts';
+import { periodText } from './summary.ts';
 
 interface Props {
   site: Site;
   sender: Sender;
   history: readonly QueueItem[];
+  /** the site's recent reports as the server knows them, when it answered */
+  serverReports: readonly Report[];
   format: Format;
 }
 
-export function ReportForm({ site, sender, history, format }: Props) {
-  const { t } = useTranslation('report');
+/** Governorates shown at once in the destinations step; the others are one tap away. */
+const NEAREST_SHOWN = 5;
+
+export function ReportForm({ site, sender, history, serverReports, format }: Props) {
+  const { t, i18n } = useTranslation('report');
+  const lang = currentLanguage(i18n.language);
   const [values, setValues] = useState<FormValues>(EMPTY_FORM);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<{ report: Report; warnings: Warning[] } | undefined>();
-  const [saved, setSaved] = useState(false);
+  const [step, setStep] = useState<'count' | 'destinations'>('count');
+  const [saved, setSaved] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  // The question is read where it appears, even when the lead had scrolled. (Braces: newer browsers
+  // return a promise from scrollIntoView, which React would take for a cleanup.)
+  useEffect(() => {
+    confirmRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [pending]);
+  // The server refusing the last report's destinations (422) is shown by the field, not only in the list.
+  const lastItem = saved ? history.find((i) => i.report.id === saved) : undefined;
+  const refusedDestinations = lastItem?.state === 'needs_attention' && /destinations/.test(lastItem.lastError ?? '') ? lastItem.lastError : undefined;
 
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
-    setErrors((e) => ({ ...e, [key]: undefined, form: undefined }));
-    setSaved(false);
+    setErrors((e) => ({ ...e, [key]: undefined, form: undefined, ...(key === 'arrivals' ? { destinations: undefined } : {}) }));
+    setSaved(undefined);
   };
+  const setDestination = (pcode: string, text: string) => set('destinations', new Map(values.destinations).set(pcode, text));
 
   const save = async (report: Report) => {
     setSaving(true);
@@ -37,7 +56,8 @@ export function ReportForm({ site, sender, history, format }: Props) {
       await sender.enqueue(report);
       setValues({ ...EMPTY_FORM, periodMinutes: values.periodMinutes });
       setPending(undefined);
-      setSaved(true);
+      setStep('count');
+      setSaved(report.id);
     } catch (err) {
       setErrors({ form: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -54,9 +74,24 @@ export function ReportForm({ site, sender, history, format }: Props) {
       setErrors(built.errors);
       return;
     }
-    const warnings = checkReport(built.report, site, history);
+    const warnings = checkReport(built.report, site, history, serverReports);
     if (warnings.length) setPending({ report: built.report, warnings });
     else void save(built.report);
+  };
+
+  /** To the second step once the count itself is right: the destinations share out that count. */
+  const openDestinations = () => {
+    const arrivals = readCount(values.arrivals);
+    if (typeof arrivals !== 'number') {
+      setErrors((e) => ({ ...e, arrivals: 'wholeNumber' }));
+      return;
+    }
+    setStep('destinations');
+  };
+
+  const destinationsError = (error: string) => {
+    if (error !== 'destTooMany') return t('wholeNumber');
+    return t('destTooMany', { heading: format.number(placedPersons(values.destinations)), arrivals: values.arrivals.trim() ? format.number(Number(readCount(values.arrivals)) || 0) : '0' });
   };
 
   const numberField = (key: 'arrivals' | 'departures' | 'households' | 'occupancy', label: string) => (
@@ -79,10 +114,10 @@ export function ReportForm({ site, sender, history, format }: Props) {
 
   return (
     <form className="report-form" onSubmit={onSubmit} noValidate data-testid="report-form">
-      {site.kind === 'checkpoint' && (
+      {site.kind === 'checkpoint' && step === 'count' && (
         <>
           {numberField('arrivals', t('arrivals'))}
-          <fieldset className="report-choices">
+          <fieldset className="report-choices report-periods">
             <legend>{t('period')}</legend>
             {PERIODS.map((minutes) => (
               <label key={minutes} className="report-choice">
@@ -94,13 +129,43 @@ export function ReportForm({ site, sender, history, format }: Props) {
                   onChange={() => set('periodMinutes', minutes)}
                   disabled={pending !== undefined}
                 />
-                <span>{minutes < 60 ? t('minutes', { count: minutes }) : t('hours', { count: minutes / 60 })}</span>
+                <span>{periodText(minutes, t)}</span>
               </label>
             ))}
           </fieldset>
-          {numberField('departures', t('departures'))}
-          {numberField('households', t('households'))}
+          <div className="report-pair">
+            {numberField('departures', t('departures'))}
+            {numberField('households', t('households'))}
+          </div>
+          <button
+            type="button"
+            className="report-button report-button-secondary"
+            onClick={openDestinations}
+            disabled={pending !== undefined}
+            data-testid="destinations-open"
+          >
+            {t('destOpen')}
+            {placedPersons(values.destinations) > 0 ? ` · ${t('destSummary', { count: placedPersons(values.destinations) })}` : ''}
+          </button>
+          {errors.destinations && <span className="report-error">{destinationsError(errors.destinations)}</span>}
+          {refusedDestinations && (
+            <p className="report-error" lang="en" dir="auto" data-testid="destinations-refused">
+              {refusedDestinations}
+            </p>
+          )}
         </>
+      )}
+      {site.kind === 'checkpoint' && step === 'destinations' && (
+        <DestinationsStep
+          site={site}
+          values={values}
+          onChange={setDestination}
+          onBack={() => setStep('count')}
+          disabled={pending !== undefined}
+          error={errors.destinations ? destinationsError(errors.destinations) : undefined}
+          format={format}
+          lang={lang}
+        />
       )}
       {site.kind === 'shelter' && (
         <>
@@ -142,12 +207,14 @@ export function ReportForm({ site, sender, history, format }: Props) {
         </p>
       )}
       {pending ? (
-        <div className="report-confirm" role="alertdialog" aria-labelledby="report-confirm-title" data-testid="confirm">
+        <div className="report-confirm" role="alertdialog" aria-labelledby="report-confirm-title" data-testid="confirm" ref={confirmRef}>
           <p id="report-confirm-title" className="report-confirm-title">
             {t('checkTitle')}
           </p>
           {pending.warnings.map((w, i) => (
-            <p key={i}>{warningText(w, t, format)}</p>
+            <p key={i} data-testid={`warning-${w.kind}`}>
+              {warningText(w, t, format)}
+            </p>
           ))}
           <div className="report-confirm-actions">
             <button type="button" className="report-button" onClick={() => void save(pending.report)} disabled={saving}>
@@ -159,9 +226,11 @@ export function ReportForm({ site, sender, history, format }: Props) {
           </div>
         </div>
       ) : (
-        <button type="submit" className="report-button" disabled={saving}>
-          {t('send')}
-        </button>
+        <div className="report-send">
+          <button type="submit" className="report-button" disabled={saving} data-testid="send">
+            {t('send')}
+          </button>
+        </div>
       )}
       {saved && (
         <p className="report-note" role="status" data-testid="saved">
@@ -182,5 +251,79 @@ function warningText(warning: Warning, t: TFunction<'report'>, format: Format): 
       return t('aboveCapacity', { typed: format.number(warning.typed), capacity: format.number(warning.capacity) });
     case 'closing':
       return t('closing');
+    case 'overlap': {
+      // "You reported 1 h at 07:30: 250 arrivals. Send this as well?": the earlier report, said back whole.
+      const values = {
+        period: periodText(warning.earlier.periodMinutes, t),
+        time: format.time(warning.earlier.observedAt),
+        arrivals: format.number(warning.earlier.arrivals),
+      };
+      return warning.fromPhone ? t('overlapPhone', values) : t('overlapServer', values);
+    }
   }
+}
+
+interface StepProps {
+  site: Site;
+  values: FormValues;
+  onChange: (pcode: string, text: string) => void;
+  onBack: () => void;
+  disabled: boolean;
+  error: string | undefined;
+  format: Format;
+  lang: ReturnType<typeof currentLanguage>;
+}
+
+/**
+ * "Where are they heading?": persons by governorate, the checkpoint's nearest first; everyone not
+ * placed counts as "don't know", which is where the step starts.
+ */
+function DestinationsStep({ site, values, onChange, onBack, disabled, error, format, lang }: StepProps) {
+  const { t } = useTranslation('report');
+  const arrivals = readCount(values.arrivals);
+  const total = typeof arrivals === 'number' ? arrivals : 0;
+  const placed = placedPersons(values.destinations);
+  // A site with no coordinate yet is placed at its governorate's label point: its own governorate first.
+  const home = GOVERNORATE_POINTS.find((g) => g.pcode === site.governorate);
+  const ordered = site.lon !== null && site.lat !== null ? governoratesByDistance(site.lon, site.lat) : home ? governoratesByDistance(home.lon, home.lat) : governoratesByDistance(44, 33);
+  const row = ({ governorate, km }: (typeof ordered)[number]) => {
+    const text = values.destinations.get(governorate.pcode) ?? '';
+    return (
+      <label key={governorate.pcode} className="report-dest" data-testid={`dest-${governorate.pcode}`}>
+        <span className="report-dest-name">
+          {placeName(governorate, lang)} <span className="report-hint">{t('destKm', { km: format.number(Math.round(km)) })}</span>
+        </span>
+        <input
+          name={`dest-${governorate.pcode}`}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          enterKeyHint="next"
+          value={text}
+          onChange={(e) => onChange(governorate.pcode, e.target.value)}
+          aria-invalid={readCount(text) === 'invalid' ? true : undefined}
+          disabled={disabled}
+        />
+      </label>
+    );
+  };
+  return (
+    <fieldset className="report-dests" data-testid="destinations">
+      <legend>{t('destTitle')}</legend>
+      <p className="report-hint">{t('destHint')}</p>
+      <p className="report-dest-unknown" data-testid="dest-unknown" aria-live="polite">
+        {t('summary_arrivals', { arrivals: format.number(total), period: periodText(values.periodMinutes, t) })} ·{' '}
+        {t('destUnknown', { count: format.number(Math.max(0, total - placed)) })}
+      </p>
+      {error && <p className="report-error">{error}</p>}
+      {ordered.slice(0, NEAREST_SHOWN).map(row)}
+      <details className="report-dest-more">
+        <summary>{t('destMore')}</summary>
+        {ordered.slice(NEAREST_SHOWN).map(row)}
+      </details>
+      <button type="button" className="report-button report-button-secondary" onClick={onBack} disabled={disabled}>
+        {t('destBack')}
+      </button>
+    </fieldset>
+  );
 }

@@ -1,15 +1,17 @@
 // The form's ties to the device: IndexedDB queue, the sender, the site list, the network and the service worker.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import { Site } from '../../../shared/schemas.ts';
+import { Report, Site } from '../../../shared/schemas.ts';
 import { apiRequest, ApiRequestError } from '../../lib/api.ts';
 import { getToken } from '../../lib/session.ts';
+import { createConnectionMonitor, healthProbe, type Connection, type ConnectionMonitor } from './connection.ts';
 import { createSender, httpPost, type QueueView, type Sender } from './sender.ts';
 import { openQueueStorage, type QueueStorage } from './storage.ts';
 
 export interface Device {
   storage: QueueStorage;
   sender: Sender;
+  connection: ConnectionMonitor;
 }
 
 let opening: Promise<Device> | undefined;
@@ -20,35 +22,56 @@ export function openDevice(): Promise<Device> {
     // Ask the browser not to evict the queue when the phone runs short of space; it may say no.
     void navigator.storage?.persist?.().catch(() => false);
     const storage = await openQueueStorage();
+    const post = httpPost(getToken);
+    // The sender and the monitor know of each other through closures: a send with no answer marks
+    // the server unreachable, and the server answering again sends the queue at once.
+    const connection: ConnectionMonitor = createConnectionMonitor({
+      probe: healthProbe(),
+      networkUp: () => navigator.onLine,
+      random: () => Math.random(),
+      onReachable: () => void sender.wake(),
+    });
     const sender = createSender({
       storage,
-      post: httpPost(getToken),
+      post: async (reports) => {
+        const answer = await post(reports);
+        if ('networkError' in answer) connection.noAnswer();
+        return answer;
+      },
       now: () => Date.now(),
       random: () => Math.random(),
-      isOnline: () => navigator.onLine,
+      // While the server does not answer, the health probe, not the POST, is what tries again.
+      isOnline: () => navigator.onLine && connection.state() !== 'unreachable',
     });
     await sender.load();
-    return { storage, sender };
+    return { storage, sender, connection };
   })();
   return opening;
 }
 
-export function useQueueView(sender: Sender): QueueView {
-  return useSyncExternalStore(sender.subscribe, sender.view);
+/** Starts the monitor's checks and ties them to the network and page events; returns the stop. */
+export function watchConnection(connection: ConnectionMonitor): () => void {
+  const check = () => void connection.check();
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') check();
+  };
+  window.addEventListener('online', check);
+  window.addEventListener('offline', check);
+  document.addEventListener('visibilitychange', onVisible);
+  check();
+  return () => {
+    window.removeEventListener('online', check);
+    window.removeEventListener('offline', check);
+    document.removeEventListener('visibilitychange', onVisible);
+  };
 }
 
-export function useOnline(): boolean {
-  return useSyncExternalStore(
-    (notify) => {
-      window.addEventListener('online', notify);
-      window.addEventListener('offline', notify);
-      return () => {
-        window.removeEventListener('online', notify);
-        window.removeEventListener('offline', notify);
-      };
-    },
-    () => navigator.onLine,
-  );
+export function useConnection(connection: ConnectionMonitor): Connection {
+  return useSyncExternalStore(connection.subscribe, connection.state);
+}
+
+export function useQueueView(sender: Sender): QueueView {
+  return useSyncExternalStore(sender.subscribe, sender.view);
 }
 
 export type SitesState =
@@ -56,10 +79,15 @@ export type SitesState =
   | { status: 'ready'; sites: Site[]; fromDevice: boolean; refused?: string }
   | { status: 'missing'; refused?: string };
 
-/** The token's sites: those saved on the device at once, then the server's when it answers. */
-export function useSites(storage: QueueStorage): SitesState {
+/**
+ * The token's sites: those saved on the device at once, then the server's when it answers. Asked
+ * again each time the server is reachable again, so "no connection" does not outlive the outage.
+ */
+export function useSites(storage: QueueStorage, connection: Connection): SitesState {
   const [state, setState] = useState<SitesState>({ status: 'loading' });
+  const reachable = connection === 'online' || connection === 'checking';
   useEffect(() => {
+    if (!reachable) return;
     let live = true;
     void (async () => {
       const cached = await storage.loadSites();
@@ -77,8 +105,46 @@ export function useSites(storage: QueueStorage): SitesState {
     return () => {
       live = false;
     };
-  }, [storage]);
+  }, [storage, reachable]);
+  // Offline from the start: the saved list, without waiting for a request that cannot answer.
+  useEffect(() => {
+    if (reachable) return;
+    let live = true;
+    void storage.loadSites().then((cached) => {
+      if (!live) return;
+      setState((s) => (s.status === 'loading' ? (cached ? { status: 'ready', sites: cached.sites, fromDevice: true } : { status: 'missing' }) : s.status === 'ready' ? { ...s, fromDevice: true } : s));
+    });
+    return () => {
+      live = false;
+    };
+  }, [storage, reachable]);
   return state;
+}
+
+const RecentReports = z.array(Report);
+
+/**
+ * What the server holds for each of the token's sites in the last 24 h (other phones', SMS): the
+ * overlap question and each site's "last report" include them. Asked while the server answers and
+ * after every send (a reporter has a few sites); no answer leaves the last lists known, and the
+ * phone's own history still guards.
+ */
+export function useServerRecent(siteIds: readonly string[], connection: Connection, lastSuccessAt: number | undefined): ReadonlyMap<string, readonly Report[]> {
+  const [recent, setRecent] = useState<ReadonlyMap<string, readonly Report[]>>(new Map());
+  const reachable = connection === 'online' || connection === 'checking';
+  const key = siteIds.join('\n');
+  useEffect(() => {
+    if (!key || !reachable) return;
+    const abort = new AbortController();
+    for (const siteId of key.split('\n')) {
+      apiRequest(`/api/sites/${encodeURIComponent(siteId)}/reports`, RecentReports, { signal: abort.signal }).then(
+        (reports) => setRecent((m) => new Map(m).set(siteId, reports)),
+        () => undefined,
+      );
+    }
+    return () => abort.abort();
+  }, [key, reachable, lastSuccessAt]);
+  return recent;
 }
 
 /**

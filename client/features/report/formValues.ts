@@ -1,5 +1,5 @@
 // From what the lead typed to a Report the server will take, or the fields to correct. Pure.
-import { Report, type HealthStatus, type Site } from '../../../shared/schemas.ts';
+import { Report, type Destination, type HealthStatus, type Site } from '../../../shared/schemas.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 
 /** Period lengths offered for arrivals, in minutes. */
@@ -15,6 +15,8 @@ export interface FormValues {
   occupancy: string;
   status: HealthStatus | '';
   note: string;
+  /** persons typed per destination governorate (p-code) in the optional second step */
+  destinations: ReadonlyMap<string, string>;
 }
 
 export const EMPTY_FORM: FormValues = {
@@ -25,10 +27,11 @@ export const EMPTY_FORM: FormValues = {
   occupancy: '',
   status: '',
   note: '',
+  destinations: new Map(),
 };
 
 /** Which message a field shows; the screen words it in the lead's language. */
-export type FieldError = 'wholeNumber' | 'chooseStatus' | 'noteTooLong';
+export type FieldError = 'wholeNumber' | 'chooseStatus' | 'noteTooLong' | 'destTooMany';
 /** Per field; `form` carries what no field of the form can fix (a bad site id, a broken clock). */
 export type FieldErrors = Partial<Record<keyof FormValues, FieldError>> & { form?: string };
 
@@ -68,13 +71,17 @@ export function buildReport(site: Site, values: FormValues, id: string, nowMs: n
   if (site.kind === 'checkpoint') {
     const departures = count('departures', false);
     const households = count('households', false);
+    const arrivals = count('arrivals', true);
+    const destinations = readDestinations(values.destinations, arrivals);
+    if (destinations === 'invalid') errors.destinations = 'wholeNumber';
     candidate = {
       ...base,
       kind: 'arrivals',
-      arrivals: count('arrivals', true),
+      arrivals,
       periodMinutes: values.periodMinutes,
       ...(departures !== undefined ? { departures } : {}),
       ...(households !== undefined ? { households } : {}),
+      ...(Array.isArray(destinations) && destinations.length ? { destinations } : {}),
     };
   } else if (site.kind === 'shelter') {
     candidate = { ...base, kind: 'occupancy', occupancy: count('occupancy', true) };
@@ -90,7 +97,10 @@ export function buildReport(site: Site, values: FormValues, id: string, nowMs: n
   if (parsed.success) return { ok: true, report: parsed.data };
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
-    if (field in EMPTY_FORM) {
+    if (field === 'destinations') {
+      // More persons heading somewhere than arrived, or a governorate twice: the second step's to fix.
+      errors.destinations ??= 'destTooMany';
+    } else if (Object.hasOwn(EMPTY_FORM, field)) {
       const key = field as keyof FormValues;
       errors[key] ??= key === 'note' ? 'noteTooLong' : key === 'status' ? 'chooseStatus' : 'wholeNumber';
     } else {
@@ -98,4 +108,34 @@ export function buildReport(site: Site, values: FormValues, id: string, nowMs: n
     }
   }
   return { ok: false, errors };
+}
+
+/**
+ * The second step's counts as the report's `destinations`: each governorate with persons once, and
+ * the rest of the arrivals as `unknown` ("don't know" is the default for everyone not placed). None
+ * typed: no destinations at all, as before the step existed. `invalid` when a count cannot be read.
+ */
+export function readDestinations(typed: ReadonlyMap<string, string>, arrivals: number | undefined): Destination[] | 'invalid' {
+  const destinations: Destination[] = [];
+  let invalid = false;
+  for (const [to, text] of typed) {
+    const persons = readCount(text);
+    if (persons === 'invalid') invalid = true;
+    else if (persons !== 'empty' && persons > 0) destinations.push({ to, persons });
+  }
+  if (invalid) return 'invalid';
+  if (destinations.length === 0) return [];
+  const heading = destinations.reduce((sum, d) => sum + d.persons, 0);
+  if (arrivals !== undefined && arrivals > heading) destinations.push({ to: 'unknown', persons: arrivals - heading });
+  return destinations;
+}
+
+/** Persons placed in a governorate so far, for the "don't know" line. */
+export function placedPersons(typed: ReadonlyMap<string, string>): number {
+  let sum = 0;
+  for (const text of typed.values()) {
+    const persons = readCount(text);
+    if (typeof persons === 'number') sum += persons;
+  }
+  return sum;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, Site } from '../../../shared/schemas.ts';
 import { buildReport, EMPTY_FORM, readCount, type FormValues } from './formValues.ts';
-import { checkReport, median, type Warning } from './guardRails.ts';
+import { checkReport, findOverlap, lastReport, median, periodsOverlap, type Warning } from './guardRails.ts';
 import { newItem, type QueueItem } from './queue.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -49,13 +49,58 @@ describe('checkReport', () => {
     ['a health post closing', { id: ID, siteId: 'domiz-1-clinic', observedAt: '2026-11-28T10:00:00Z', kind: 'health', status: 'closed' }, clinic, [], [{ kind: 'closing' }]],
     ['a health post limited passes', { id: ID, siteId: 'domiz-1-clinic', observedAt: '2026-11-28T10:00:00Z', kind: 'health', status: 'limited' }, clinic, [], []],
   ])('%s', (_name, report, site, past, expected) => {
-    expect(checkReport(report, site, past)).toEqual(expected);
+    // These reports are a minute apart, so their periods overlap; the overlap guard has its own table below.
+    expect(checkReport(report, site, past).filter((w) => w.kind !== 'overlap')).toEqual(expected);
   });
 
   it('looks only at the ten latest reports of the site', () => {
     const old = Array.from({ length: 10 }, () => arrivals(10_000));
     const recent = Array.from({ length: 10 }, () => arrivals(100));
-    expect(checkReport(arrivals(9000), checkpoint, history(...old, ...recent))).toEqual([{ kind: 'aboveUsual', field: 'arrivals', typed: 9000, usual: 100 }]);
+    expect(checkReport(arrivals(9000), checkpoint, history(...old, ...recent)).filter((w) => w.kind !== 'overlap')).toEqual([
+      { kind: 'aboveUsual', field: 'arrivals', typed: 9000, usual: 100 },
+    ]);
+  });
+});
+
+describe('the overlap guard', () => {
+  const at = (iso: string, periodMinutes: number, count = 250, siteId = 'ibrahim-khalil', id?: string): Report & { kind: 'arrivals' } => {
+    n++;
+    return { id: id ?? `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, siteId, observedAt: iso, kind: 'arrivals', arrivals: count, periodMinutes };
+  };
+  it.each<[string, [string, number], [string, number], boolean]>([
+    ['the same hour resent a minute later', ['2026-11-28T07:30:00Z', 60], ['2026-11-28T07:31:00Z', 60], true],
+    ['back-to-back hours', ['2026-11-28T07:30:00Z', 60], ['2026-11-28T08:30:00Z', 60], false],
+    ['a 15 minutes inside an earlier hour', ['2026-11-28T07:30:00Z', 60], ['2026-11-28T07:15:00Z', 15], true],
+    ['a 24 h total over an earlier hour', ['2026-11-28T07:30:00Z', 60], ['2026-11-28T20:00:00Z', 1440], true],
+    ['the next day', ['2026-11-28T07:30:00Z', 60], ['2026-11-29T07:30:00Z', 60], false],
+  ])('%s: %s', (_name, [aAt, aPeriod], [bAt, bPeriod], expected) => {
+    expect(periodsOverlap(at(aAt, aPeriod), at(bAt, bPeriod))).toBe(expected);
+    expect(periodsOverlap(at(bAt, bPeriod), at(aAt, aPeriod))).toBe(expected);
+  });
+
+  it('names the latest overlapping report of the same site, from the phone before the server', () => {
+    const first = at('2026-11-28T07:00:00Z', 60, 100);
+    const second = at('2026-11-28T07:30:00Z', 60, 250);
+    const otherSite = at('2026-11-28T07:40:00Z', 60, 9, 'zakho');
+    const fromServer = at('2026-11-28T07:35:00Z', 60, 30);
+    const now = at('2026-11-28T07:42:00Z', 60, 250);
+    expect(findOverlap(now, history(first, second, otherSite))).toEqual({ kind: 'overlap', earlier: second, fromPhone: true });
+    expect(findOverlap(now, history(first, second), [fromServer])).toEqual({ kind: 'overlap', earlier: fromServer, fromPhone: false });
+    // The server's copy of the phone's own report is the phone's.
+    expect(findOverlap(now, history(second), [{ ...second }])).toEqual({ kind: 'overlap', earlier: second, fromPhone: true });
+    // Refused reports, other kinds and the report itself are no earlier report.
+    expect(findOverlap(now, [{ ...newItem(second, NOW), state: 'needs_attention' }, ...history(now)])).toBeUndefined();
+    expect(checkReport(now, checkpoint, history(second))).toEqual([{ kind: 'overlap', earlier: second, fromPhone: true }]);
+    expect(findOverlap(occupancy(5), history(second))).toBeUndefined();
+  });
+
+  it('gives each site its last report', () => {
+    const a = at('2026-11-28T07:00:00Z', 60);
+    const b = at('2026-11-28T08:00:00Z', 60);
+    const c = at('2026-11-28T09:00:00Z', 60, 5, 'zakho');
+    expect(lastReport('ibrahim-khalil', history(b, a, c))).toEqual(b);
+    expect(lastReport('ibrahim-khalil', history(a), [b])).toEqual(b);
+    expect(lastReport('domiz-1', history(a))).toBeUndefined();
   });
 });
 
@@ -95,6 +140,35 @@ describe('buildReport', () => {
     ],
     ['arrivals missing', checkpoint, { departures: 'x' }, { ok: false, errors: { arrivals: 'wholeNumber', departures: 'wholeNumber' } }],
     ['a count above the schema maximum', checkpoint, { arrivals: '2000000' }, { ok: false, errors: { arrivals: 'wholeNumber' } }],
+    [
+      'destinations: the typed governorates once each, the rest as unknown',
+      checkpoint,
+      { arrivals: '300', destinations: new Map([['IQG11', '١٠٠'], ['IQG09', '50'], ['IQG15', '']]) },
+      {
+        ok: true,
+        report: {
+          id: ID,
+          siteId: 'ibrahim-khalil',
+          observedAt: '2026-11-28T12:00:00Z',
+          kind: 'arrivals',
+          arrivals: 300,
+          periodMinutes: 60,
+          destinations: [
+            { to: 'IQG11', persons: 100 },
+            { to: 'IQG09', persons: 50 },
+            { to: 'unknown', persons: 150 },
+          ],
+        },
+      },
+    ],
+    [
+      'destinations all placed: no unknown',
+      checkpoint,
+      { arrivals: '10', destinations: new Map([['IQG11', '10']]) },
+      { ok: true, report: { id: ID, siteId: 'ibrahim-khalil', observedAt: '2026-11-28T12:00:00Z', kind: 'arrivals', arrivals: 10, periodMinutes: 60, destinations: [{ to: 'IQG11', persons: 10 }] } },
+    ],
+    ['destinations above the arrivals', checkpoint, { arrivals: '10', destinations: new Map([['IQG11', '8'], ['IQG08', '5']]) }, { ok: false, errors: { destinations: 'destTooMany' } }],
+    ['a destination that is not a number', checkpoint, { arrivals: '10', destinations: new Map([['IQG11', 'x']]) }, { ok: false, errors: { destinations: 'wholeNumber' } }],
     ['occupancy', shelter, { occupancy: '850' }, { ok: true, report: { id: ID, siteId: 'domiz-1', observedAt: '2026-11-28T12:00:00Z', kind: 'occupancy', occupancy: 850 } }],
     ['health with a trimmed note', clinic, { status: 'limited', note: '  no insulin ' }, { ok: true, report: { id: ID, siteId: 'domiz-1-clinic', observedAt: '2026-11-28T12:00:00Z', kind: 'health', status: 'limited', note: 'no insulin' } }],
     ['health with no status and a long note', clinic, { note: 'x'.repeat(501) }, { ok: false, errors: { status: 'chooseStatus', note: 'noteTooLong' } }],

@@ -18,7 +18,57 @@ export type Warning =
   | { kind: 'aboveUsual'; field: CountField; typed: number; usual: number }
   | { kind: 'aboveLimit'; field: CountField; typed: number; limit: number }
   | { kind: 'aboveCapacity'; typed: number; capacity: number }
-  | { kind: 'closing' };
+  | { kind: 'closing' }
+  /** an earlier arrivals report of the same site covers part of this one's period: a resend would count twice */
+  | { kind: 'overlap'; earlier: Report & { kind: 'arrivals' }; fromPhone: boolean };
+
+/** The interval an arrivals report counts, in epoch milliseconds: the period ending at observedAt. */
+export function countedInterval(report: Report & { kind: 'arrivals' }): [number, number] {
+  const end = Date.parse(report.observedAt);
+  return [end - report.periodMinutes * 60_000, end];
+}
+
+/** Two arrivals periods that share more than an instant: back-to-back hours do not overlap. */
+export function periodsOverlap(a: Report & { kind: 'arrivals' }, b: Report & { kind: 'arrivals' }): boolean {
+  const [aFrom, aTo] = countedInterval(a);
+  const [bFrom, bTo] = countedInterval(b);
+  return aFrom < bTo && bFrom < aTo;
+}
+
+/**
+ * The latest earlier arrivals report of the same site whose period overlaps `report`'s: from this
+ * phone's own history (any state but refused) or, online, from what the server holds for the site.
+ * The same id on both sides is one report, and the phone's copy is the one said back.
+ */
+export function findOverlap(
+  report: Report,
+  history: readonly QueueItem[],
+  serverReports: readonly Report[] = [],
+): Extract<Warning, { kind: 'overlap' }> | undefined {
+  if (report.kind !== 'arrivals') return undefined;
+  const candidates = new Map<string, { earlier: Report & { kind: 'arrivals' }; fromPhone: boolean }>();
+  for (const r of serverReports) if (r.kind === 'arrivals') candidates.set(r.id, { earlier: r, fromPhone: false });
+  for (const item of history) {
+    if (item.state === 'needs_attention' || item.report.kind !== 'arrivals') continue;
+    candidates.set(item.report.id, { earlier: item.report, fromPhone: true });
+  }
+  let found: { earlier: Report & { kind: 'arrivals' }; fromPhone: boolean } | undefined;
+  for (const candidate of candidates.values()) {
+    const { earlier } = candidate;
+    if (earlier.id === report.id || earlier.siteId !== report.siteId || !periodsOverlap(earlier, report)) continue;
+    if (!found || Date.parse(earlier.observedAt) > Date.parse(found.earlier.observedAt)) found = candidate;
+  }
+  return found && { kind: 'overlap', ...found };
+}
+
+/** The site's latest report of any kind, from the phone's history and what the server holds. */
+export function lastReport(siteId: string, history: readonly QueueItem[], serverReports: readonly Report[] = []): Report | undefined {
+  let last: Report | undefined;
+  for (const r of [...serverReports, ...history.filter((i) => i.state !== 'needs_attention').map((i) => i.report)]) {
+    if (r.siteId === siteId && (!last || Date.parse(r.observedAt) > Date.parse(last.observedAt))) last = r;
+  }
+  return last;
+}
 
 export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
@@ -34,8 +84,16 @@ function perHour(report: Report, field: CountField): number | undefined {
   return report.kind === 'arrivals' ? (value * 60) / report.periodMinutes : value;
 }
 
-/** The warnings for `report` given the device's earlier reports (any state but refused). */
-export function checkReport(report: Report, site: Site | undefined, history: readonly QueueItem[]): Warning[] {
+/**
+ * The warnings for `report` given the device's earlier reports (any state but refused) and, online,
+ * the site's recent reports as the server knows them (other phones', SMS).
+ */
+export function checkReport(report: Report, site: Site | undefined, history: readonly QueueItem[], serverReports: readonly Report[] = []): Warning[] {
+  const overlap = findOverlap(report, history, serverReports);
+  return overlap ? [overlap, ...checkValues(report, site, history)] : checkValues(report, site, history);
+}
+
+function checkValues(report: Report, site: Site | undefined, history: readonly QueueItem[]): Warning[] {
   if (report.kind === 'health') return report.status === 'closed' ? [{ kind: 'closing' }] : [];
   const fields: CountField[] = report.kind === 'arrivals' ? ['arrivals', 'departures'] : ['occupancy'];
   const earlier = history

@@ -95,6 +95,13 @@ describe('classifyAnswer', () => {
   });
   it.each<[string, Answer, readonly string[], Outcome]>([
     ['201 as stored', { status: 201, body: { accepted: [ID(1)], duplicate: [ID(2), ID(3)] } }, batch, { kind: 'stored', accepted: [ID(1)], duplicate: [ID(2), ID(3)] }],
+    [
+      "201 with the server's overlap warnings",
+      { status: 201, body: { accepted: [ID(1), ID(2)], duplicate: [], warnings: [{ reportId: ID(2), code: 'overlap', earlier: { arrivals: 250 } }, { reportId: ID(1), code: 'other' }] } },
+      batch,
+      { kind: 'stored', accepted: [ID(1), ID(2)], duplicate: [], overlapping: [ID(2)] },
+    ],
+    ['201 with unreadable warnings as stored', { status: 201, body: { accepted: [ID(1)], duplicate: [], warnings: 'x' } }, batch, { kind: 'stored', accepted: [ID(1)], duplicate: [] }],
     ['an unreadable 201 as a lost answer', { status: 201, body: 'ok' }, batch, { kind: 'retry', message: 'The server’s answer could not be read.' }],
     ['no connection as retry', { networkError: 'No connection to the server.' }, batch, { kind: 'retry', message: 'No connection to the server.' }],
     ['408 as retry', error(408, 'timeout', 'Too slow.'), batch, { kind: 'retry', message: 'Too slow.', retryAfterMs: undefined }],
@@ -145,6 +152,12 @@ describe('applyOutcome', () => {
     expect(changed.find((i) => i.report.id === ID(2))?.lastError).toMatch(/not confirm/);
     // The one left out is retried after a backoff, not at once: a server that keeps leaving it out cannot spin the phone.
     expect(sender).toEqual({ failures: 5, nextAttemptAt: NOW + 24_000, notBefore: 0, lastSuccessAt: NOW, lastAttemptAt: NOW, lastError: undefined, blocked: undefined });
+  });
+
+  it("marks a report the server warned about as sent, with the warning", () => {
+    const { changed } = applyOutcome(items, INITIAL_SENDER, batch, { kind: 'stored', accepted: [ID(1), ID(2)], duplicate: [ID(3)], overlapping: [ID(2)] }, NOW, fixed(0.5));
+    expect(changed.find((i) => i.report.id === ID(2))).toMatchObject({ state: 'sent', serverOverlap: true });
+    expect(changed.find((i) => i.report.id === ID(1))?.serverOverlap).toBeUndefined();
   });
 
   it('clears the backoff when every report of the batch is confirmed', () => {

@@ -28,6 +28,8 @@ export const QueueItem = z.object({
   duplicate: z.boolean().optional(),
   /** send alone: a batch it was in was refused without saying which report was at fault */
   solo: z.boolean().optional(),
+  /** stored, but the server warned that its period overlaps an earlier report of the site */
+  serverOverlap: z.boolean().optional(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
@@ -90,11 +92,17 @@ export type Answer = { status: number; body: unknown; retryAfter?: string | null
 
 /** What an answer means for the batch that was sent. */
 export type Outcome =
-  | { kind: 'stored'; accepted: string[]; duplicate: string[] }
+  | { kind: 'stored'; accepted: string[]; duplicate: string[]; overlapping?: string[] }
   | { kind: 'retry'; message: string; retryAfterMs?: number }
   | { kind: 'blocked'; message: string }
   | { kind: 'refused'; problems: Record<string, string>; isolate: boolean };
 
+/**
+ * The server may add `warnings: [{ reportId, code: 'overlap', … }]` to a 201: stored, but its period
+ * overlaps an earlier report of the site. Read loosely: an answer without them, or with other codes,
+ * is as good as before.
+ */
+const ServerWarnings = z.array(z.object({ reportId: z.string(), code: z.string() }).loose());
 const FieldDetails = z.array(z.object({ field: z.string(), message: z.string() }));
 const ConflictDetails = z.object({ ids: z.array(z.string()) });
 
@@ -108,7 +116,9 @@ export function classifyAnswer(answer: Answer, batchIds: readonly string[], now:
     const stored = PostReportsAnswer.safeParse(answer.body);
     // A 2xx we cannot read may still mean stored: sending again is safe, the server answers duplicate.
     if (!stored.success) return { kind: 'retry', message: 'The server’s answer could not be read.' };
-    return { kind: 'stored', accepted: stored.data.accepted, duplicate: stored.data.duplicate };
+    const warnings = ServerWarnings.safeParse((answer.body as { warnings?: unknown }).warnings);
+    const overlapping = warnings.success ? warnings.data.filter((w) => w.code === 'overlap').map((w) => w.reportId) : [];
+    return { kind: 'stored', accepted: stored.data.accepted, duplicate: stored.data.duplicate, ...(overlapping.length ? { overlapping } : {}) };
   }
   if (status === 408 || status === 429 || status >= 500 || status < 400) {
     return { kind: 'retry', message, retryAfterMs: parseRetryAfter(answer.retryAfter, now) };
@@ -166,10 +176,12 @@ export function applyOutcome(
     case 'stored': {
       const accepted = new Set(outcome.accepted);
       const duplicate = new Set(outcome.duplicate);
+      const overlapping = new Set(outcome.overlapping);
       const changed = batch.map((item): QueueItem => {
         const id = item.report.id;
         if (accepted.has(id) || duplicate.has(id)) {
-          return { ...item, state: 'sent', sentAt: now, attempts: item.attempts + 1, duplicate: duplicate.has(id), lastError: undefined, solo: undefined };
+          const sent: QueueItem = { ...item, state: 'sent', sentAt: now, attempts: item.attempts + 1, duplicate: duplicate.has(id), lastError: undefined, solo: undefined };
+          return overlapping.has(id) ? { ...sent, serverOverlap: true } : sent;
         }
         // The server did not mention it: keep it queued and send it again; a repeat is answered as duplicate.
         return { ...item, attempts: item.attempts + 1, lastError: 'The server did not confirm this report; it will be sent again.' };

@@ -11,7 +11,6 @@ import { directionOf } from '../../lib/session.ts';
 import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
-import { ATTRIBUTION } from '../attribution.ts';
 import { Legend } from './Legend.tsx';
 import {
   IRAQ_BOUNDS,
@@ -389,8 +388,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     <div className={`map-frame${large ? ' map-large' : ''}`}>
       <div ref={containerRef} className="map" data-testid="map" />
       <Legend interactive={interactive} />
-      <p className="map-attribution" lang="en" dir="ltr">
-        {ATTRIBUTION}
+      <p className="map-attribution" data-testid="map-attribution">
+        {t('attribution', { ns: 'screens' })}
       </p>
     </div>
   );

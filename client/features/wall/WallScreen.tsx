@@ -8,6 +8,7 @@ import type { Alert } from '../../../shared/schemas.ts';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
+import { FastestArrivals } from '../../components/FastestArrivals.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
 import { Page } from '../../components/Page.tsx';
@@ -17,6 +18,7 @@ import { placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { useFitCounts } from '../../components/useFitCounts.ts';
 import { useNow } from '../../components/useNow.ts';
+import { fastestArrivals } from '../../../shared/fastestArrivals.ts';
 import { sheltersOverLine, wallRotation } from '../../store/derive.ts';
 import { useDashboard } from '../../store/store.ts';
 import { playAlarm, soundWanted } from './alarm.ts';
@@ -161,12 +163,16 @@ function WallBody() {
   // many more: measured again when what it holds changes.
   const side = useRef<HTMLDivElement>(null);
   const sheltersTotal = useMemo(() => sheltersOverLine(Object.values(alerts), sites).length, [alerts, sites]);
+  const siteStates = useDashboard((s) => s.siteStates);
+  const fastestTotal = useMemo(() => fastestArrivals(sites, siteStates, { governorate: focus }).length, [sites, siteStates, focus]);
   const sideContents = useMemo(() => {
     const alertPart = Object.values(alerts).map((a) => `${a.id}:${a.state}:${a.severity}:${a.value}`);
     const forecastPart = Object.values(rollups).map((r) => `${r.pcode}:${r.forecast?.status}:${r.forecast?.hoursToFull}`);
     return [focus, lang, ...alertPart.sort(), ...forecastPart].join('|');
   }, [alerts, rollups, focus, lang]);
-  const [sheltersShown, alertsShown] = useFitCounts(side, [sheltersTotal, counts.inFocus], sideContents);
+  // the longest list gives way first, and on a tie the later one: the alerts are listed first so
+  // they keep their room longest, then the checkpoints, then the shelters
+  const [alertsShown, fastestShown, sheltersShown] = useFitCounts(side, [counts.inFocus, Math.min(fastestTotal, 5), sheltersTotal], sideContents);
 
   return (
     <>
@@ -178,10 +184,14 @@ function WallBody() {
             <p className="wall-rotation">{t('rotation', { index: format.number(index), count: format.number(rotation.length) })}</p>
           ) : null}
         </div>
+        {focus ? <FocusFigures pcode={focus} /> : null}
         <Clock nowMs={nowMs} />
       </header>
       {/* the national picture, whatever governorate the rest of the screen is showing */}
-      <section className="wall-national" aria-label={t('nationalView')} data-testid="national-strip">
+      <section className="wall-national" aria-labelledby="wall-national-heading" data-testid="national-strip">
+        <h2 id="wall-national-heading" className="wall-strip-label">
+          {t('nationalView')}
+        </h2>
         <HeadlineNumbers
           rollup={national}
           activeAlerts={counts.active}
@@ -192,13 +202,13 @@ function WallBody() {
       </section>
       <ConnectionBanner nowMs={nowMs} staleAfterMs={STALE_AFTER_MS} />
       <NewCritical alerts={newCritical} />
-      {focus ? <FocusFigures pcode={focus} /> : null}
       <div className="wall-grid">
         <MapView focus={focus} interactive={false} large />
         <div className="wall-side" ref={side} data-testid="wall-side">
+          <AlertList nowMs={nowMs} governorate={focus} max={alertsShown} />
+          <FastestArrivals governorate={focus} max={fastestShown} />
           <CapacityForecastPanel pcode={focus ?? undefined} limit={2} variant="compact" />
           <SheltersOverLine max={sheltersShown} />
-          <AlertList nowMs={nowMs} governorate={focus} max={alertsShown} />
         </div>
       </div>
     </>

@@ -33,6 +33,8 @@ afterAll(async () => {
 
 /** The wall has its picture: the map's shapes and the national numbers. */
 async function wallReady(page: Page): Promise<void> {
+  // two shared cores and software WebGL: the first map may take a while
+  await page.waitForSelector('[data-testid=map][data-ready=true]', { state: 'attached', timeout: 90_000 });
   await mapReady(page);
   await page.waitForFunction(() => document.querySelector('[data-testid=arrivals1h] output')?.textContent !== '—', undefined, { timeout: 30_000 });
   await page.evaluate(() => document.fonts.ready);
@@ -49,16 +51,31 @@ async function wallMeasure(page: Page) {
       `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${[...el.classList].join('.')} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
     const vw = window.innerWidth;
     const vh = window.innerHeight;
+    /** the box an element must stay inside: its nearest ancestor that clips, else the viewport */
+    const clipOf = (el: HTMLElement) => {
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const st = getComputedStyle(a);
+        if (st.overflowX !== 'visible' || st.overflowY !== 'visible') return a.getBoundingClientRect();
+      }
+      return new DOMRect(0, 0, vw, vh);
+    };
     for (const el of document.querySelectorAll<HTMLElement>('.wall *')) {
       // MapLibre's own elements (canvas, markers, labels) are placed by the map inside its frame
       if (el.closest('.maplibregl-map')) continue;
+      // the exercise frame and the alarm's flash are fixed over everything, by design
+      if (el.closest('.exercise-frame, .exercise-banner, .wall-flash')) continue;
       if (!el.checkVisibility()) continue;
       const style = getComputedStyle(el);
-      if (style.position === 'fixed') continue; // the exercise frame and the alarm's flash
-      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) overflowing.push(`${describe(el)} width ${el.scrollWidth} > ${el.clientWidth}`);
-      if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 1) overflowing.push(`${describe(el)} height ${el.scrollHeight} > ${el.clientHeight}`);
+      // A box that clips must hold all its content in the axis it clips: else something is cut.
+      // (A box that does not clip may let a tall script's marks reach past its line height: nothing is cut.)
+      if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) overflowing.push(`${describe(el)} width ${el.scrollWidth} > ${el.clientWidth}`);
+      if (style.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1) overflowing.push(`${describe(el)} height ${el.scrollHeight} > ${el.clientHeight}`);
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
+      const box = clipOf(el);
+      if (r.left < box.left - 1 || r.top < box.top - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1) {
+        overflowing.push(`${describe(el)} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} beyond its clip ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)}`);
+      }
       if (r.left < -1 || r.top < -1 || r.right > vw + 1 || r.bottom > vh + 1) outside.push(`${describe(el)} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
     }
     const strip = document.querySelector<HTMLElement>('[data-testid=national-strip]');

@@ -470,7 +470,15 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     if (interactive) {
       map.on('click', (event) => {
         // every site under the click: sites sharing a place are listed together in one popup
-        const hits = map.queryRenderedFeatures(event.point, { layers: ['sites'] });
+        // a little box, not the point: sites spread round a shared place sit either side of it
+        const { x, y } = event.point;
+        const hits = map.queryRenderedFeatures(
+          [
+            [x - 8, y - 8],
+            [x + 8, y + 8],
+          ],
+          { layers: ['sites'] },
+        );
         if (hits.length) {
           const s = useDashboard.getState();
           const { t: tr, format: fmt } = latest.current;

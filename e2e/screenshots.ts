@@ -41,6 +41,8 @@ const SHOTS: Shot[] = [
   { file: 'wall-exercise-en-1920.png', address: '/wall?lang=en&exercise&rotate=300', width: 1920, height: 1080, token: 'viewer' },
   { file: 'wall-exercise-ar-1920.png', address: '/wall?lang=ar&exercise&rotate=300', width: 1920, height: 1080, token: 'viewer' },
   { file: 'wall-exercise-en-3840.png', address: '/wall?lang=en&exercise&rotate=300', width: 3840, height: 2160, token: 'viewer' },
+  { file: 'wall-exercise-ar-3840.png', address: '/wall?lang=ar&exercise&rotate=300', width: 3840, height: 2160, token: 'viewer' },
+  { file: 'wall-exercise-en-1280.png', address: '/wall?lang=en&exercise&rotate=300', width: 1280, height: 720, token: 'viewer' },
   { file: 'governorate-exercise-en.png', address: '/g/IQG09?lang=en&exercise', width: 1920, height: 1080, token: 'coordinator', fullPage: true },
   { file: 'governorate-exercise-ar.png', address: '/g/IQG09?lang=ar&exercise', width: 1920, height: 1080, token: 'coordinator', fullPage: true },
   { file: 'report-en.png', address: '/report?lang=en', width: 390, height: 844, token: 'reporter', prepare: fillArrivals },

@@ -2,9 +2,35 @@
 // One module for the screens and the feeds, so a figure reads the same wherever it is shown.
 import { LOCALE, type Language } from './language.ts';
 
+/**
+ * The time zone every date and time on the screens is said in, unless a screen is given another
+ * (`?tz=`, see docs/screens.md): the Crisis Coordination Centre works on Baghdad time, whatever the
+ * zone of the machine that shows it.
+ */
+export const DEFAULT_TIME_ZONE = 'Asia/Baghdad';
+
+/** Whether `zone` is an IANA time zone this runtime knows ("Asia/Baghdad", "UTC"). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface FormatOptions {
+  /** an IANA time zone; DEFAULT_TIME_ZONE when absent or unknown */
+  timeZone?: string;
+  /** the clock is 24-hour in every language already; a caller may still say so (an SMS reply does) */
+  hourCycle?: 'h23';
+}
+
 export interface Format {
   lang: Language;
   locale: string;
+  /** the IANA time zone dates and times are said in */
+  timeZone: string;
   number(n: number): string;
   percent(ratio: number): string;
   /**
@@ -12,15 +38,20 @@ export interface Format {
    * read 100 %, nor one at 89.9 % read as at a 90 % line it has not reached.
    */
   fullness(ratio: number): string;
+  /** hours and minutes, 24-hour clock */
   time(iso: string | number): string;
+  /** the day: weekday, day, month and year in words where the language has them */
+  date(iso: string | number): string;
+  /** the zone's name as the language says it ("GMT+3", "غرينتش+٣") */
+  zoneName(iso: string | number): string;
   dateTime(iso: string | number): string;
   hourLabel(iso: string): string;
   dayHourLabel(iso: string): string;
   /** a day without the hour, for the ticks of a range of weeks */
   dayLabel(iso: string): string;
-  /** the offset of the reader's clock at an instant, in the language ("GMT+3"): what chart times are in */
+  /** the zone's offset as the language says it, what chart times are in: the same as zoneName */
   zone(iso: string | number): string;
-  /** "3 minutes ago", in the language, for an instant before `nowMs` */
+  /** "3 minutes ago", in the language, for an instant before `nowMs`; "now" under half a minute */
   age(iso: string, nowMs: number): string;
   /** "12 minutes", a duration in the language */
   duration(ms: number): string;
@@ -37,50 +68,52 @@ type Unit = 'second' | 'minute' | 'hour' | 'day';
  */
 const KURDISH_UNITS: Record<Unit, string> = { second: 'چرکە', minute: 'خولەک', hour: 'کاتژمێر', day: 'ڕۆژ' };
 const KURDISH_AGO = 'لەمەوبەر';
+const KURDISH_NOW = 'ئێستا';
+
+/** Under this, an age is "now": a clock that says "0 seconds ago" reads like a fault. */
+const NOW_MS = 30_000;
 
 function hasIntlData(locale: string): boolean {
   return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 && Intl.RelativeTimeFormat.supportedLocalesOf([locale]).length > 0;
 }
 
-/**
- * Where the times are read: a screen shows the device's own zone; a server writing for people (an SMS
- * reply) names Iraq's, and a 24-hour clock keeps an Arabic time short.
- */
-export interface FormatOptions {
-  timeZone?: string;
-  hourCycle?: 'h23';
-}
-
 export function makeFormat(lang: Language, options: FormatOptions = {}): Format {
   const borrowed = lang === 'ckb' && !hasIntlData(LOCALE.ckb);
-  const locale = borrowed ? LOCALE.ar : LOCALE[lang];
-  const zone: Intl.DateTimeFormatOptions = options.timeZone ? { timeZone: options.timeZone } : {};
-  const clock: Intl.DateTimeFormatOptions = {
-    ...(borrowed ? { hourCycle: 'h23' } : {}),
-    ...(options.hourCycle ? { hourCycle: options.hourCycle } : {}),
-    ...zone,
-  };
+  // Arabic-Indic digits and the Gregorian calendar said explicitly, so that neither follows a
+  // browser's default for the region (some give Latin digits or the Hijri calendar).
+  const base = borrowed ? LOCALE.ar : LOCALE[lang];
+  const locale = lang === 'en' ? `${base}-u-ca-gregory` : `${base}-u-nu-arab-ca-gregory`;
+  const timeZone = options.timeZone && isTimeZone(options.timeZone) ? options.timeZone : DEFAULT_TIME_ZONE;
+  // A 24-hour clock in every language: "٠٧:٤٠ ص" is not how a watch log reads.
+  const clock: Intl.DateTimeFormatOptions = { hourCycle: 'h23', timeZone };
   const numberFormat = new Intl.NumberFormat(locale);
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
+  const dateFormat = borrowed
+    ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone })
+    : new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone });
   const dateTimeFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...zone });
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', ...clock });
   const hourFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
   const dayHourFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', ...clock })
-    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', ...zone });
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', ...clock });
   const dayFormat = borrowed
-    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', ...zone })
-    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...zone });
-  const zoneFormat = new Intl.DateTimeFormat(locale, { timeZoneName: 'shortOffset', ...zone });
+    ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', timeZone })
+    : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone });
+  // the offset in Latin script, to be said again in the language's digits where Intl has no words
+  const offsetFormat = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' });
+  const zoneFormat = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'shortOffset' });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // Kurdish ages in Kurdish words even where the runtime has ckb data: ICU's says "-3 h" and "now"
+  const kurdishWords = lang === 'ckb';
   const relative = {
     format: (value: number, unit: Unit) =>
-      borrowed ? `${numberFormat.format(Math.abs(value))} ${KURDISH_UNITS[unit]} ${KURDISH_AGO}` : relativeFormat.format(value, unit),
+      kurdishWords ? `${numberFormat.format(Math.abs(value))} ${KURDISH_UNITS[unit]} ${KURDISH_AGO}` : relativeFormat.format(value, unit),
   };
   const unitFormat = (unit: Unit) =>
-    borrowed
+    kurdishWords
       ? { format: (value: number) => `${numberFormat.format(value)} ${KURDISH_UNITS[unit]}` }
       : new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
   const durationOf = (ms: number): [number, Unit] => {
@@ -90,20 +123,35 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
     if (s < 86_400 * 2) return [Math.round(s / 3600), 'hour'];
     return [Math.round(s / 86_400), 'day'];
   };
+  const partOf = (f: Intl.DateTimeFormat, at: Date) => f.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const zoneName = (iso: string | number): string => {
+    const at = new Date(iso);
+    if (!borrowed) return partOf(zoneFormat, at);
+    // "GMT+3" → "UTC+٣": the Arabic words for it would be Arabic, not Kurdish
+    const offset = /^GMT([+-])(\d+)(?::(\d+))?$/.exec(partOf(offsetFormat, at));
+    if (!offset) return 'UTC';
+    const minutes = offset[3] ? `:${numberFormat.format(Number(offset[3])).padStart(2, numberFormat.format(0))}` : '';
+    return `UTC${offset[1]}${numberFormat.format(Number(offset[2]))}${minutes}`;
+  };
   return {
     lang,
     locale,
+    timeZone,
     number: (n) => numberFormat.format(n),
     percent: (ratio) => percentFormat.format(ratio),
     fullness: (ratio) => percentFormat.format(wholePercentDown(ratio)),
     time: (iso) => timeFormat.format(new Date(iso)),
+    date: (iso) => dateFormat.format(new Date(iso)),
+    zoneName,
+    zone: zoneName,
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
     hourLabel: (iso) => hourFormat.format(new Date(iso)),
     dayHourLabel: (iso) => dayHourFormat.format(new Date(iso)),
     dayLabel: (iso) => dayFormat.format(new Date(iso)),
-    zone: (iso) => zoneFormat.formatToParts(new Date(iso)).find((part) => part.type === 'timeZoneName')?.value ?? '',
     age: (iso, nowMs) => {
-      const [value, unit] = durationOf(nowMs - Date.parse(iso));
+      const ms = nowMs - Date.parse(iso);
+      if (ms < NOW_MS) return kurdishWords ? KURDISH_NOW : relativeFormat.format(0, 'second');
+      const [value, unit] = durationOf(ms);
       return relative.format(-value, unit);
     },
     duration: (ms) => {

@@ -21,9 +21,19 @@ export function directionOf(lang: Language): 'ltr' | 'rtl' {
   return lang === 'en' ? 'ltr' : 'rtl';
 }
 
-/** A place's name in the language: Kurdish falls back to Arabic where no Kurdish name is known. */
+const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
+
+/** Latin digits written as Arabic-Indic ones ("Domiz 1" → "دوميز ١"), for text in Arabic or Kurdish. */
+export function arabicIndicDigits(text: string): string {
+  return text.replace(/[0-9]/g, (d) => ARABIC_INDIC[Number(d)] ?? d);
+}
+
+/**
+ * A place's name in the language: Kurdish falls back to Arabic where no Kurdish name is known. A
+ * number in an Arabic or Kurdish name (the registry writes "مخيم دوميز 1") is said in that script's digits.
+ */
 export function placeName(place: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate, lang: Language): string {
-  if (lang === 'ar') return place.nameAr;
-  if (lang === 'ckb') return place.nameCkb ?? place.nameAr;
+  if (lang === 'ar') return arabicIndicDigits(place.nameAr);
+  if (lang === 'ckb') return arabicIndicDigits(place.nameCkb ?? place.nameAr);
   return place.nameEn;
 }

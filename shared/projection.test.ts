@@ -59,6 +59,17 @@ describe('arrivals in sliding windows, by observedAt', () => {
     });
   }
 
+  it.each([
+    { name: 'nothing the hour before', reports: [arrivals('2026-11-28T11:30:00Z', 40)], previous: 0 },
+    { name: 'a report 90 minutes ago is the hour before', reports: [arrivals('2026-11-28T10:30:00Z', 25), arrivals('2026-11-28T11:30:00Z', 40)], previous: 25 },
+    { name: 'exactly one hour old is the hour before, not the last', reports: [arrivals('2026-11-28T11:00:00Z', 7)], previous: 7 },
+    { name: 'exactly two hours old is neither', reports: [arrivals('2026-11-28T10:00:00Z', 7)], previous: 0 },
+    { name: 'a clock running fast never counts in the hour before', reports: [arrivals('2026-11-28T12:04:00Z', 9)], previous: 0 },
+  ])('the hour before the last: $name', ({ reports, previous }) => {
+    const state = siteState(checkpoint, logOf(reports), NOW);
+    expect(state.arrivalsPrev1h).toBe(previous);
+  });
+
   it('pruning keeps every report that can still count', () => {
     const log = logOf([arrivals('2026-11-27T11:00:00Z', 1), arrivals('2026-11-27T12:30:00Z', 2), arrivals('2026-11-28T11:30:00Z', 4)]);
     pruneSiteLog(log, NOW);

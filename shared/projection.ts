@@ -3,7 +3,7 @@ import { isSilent } from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION, forecastGovernorates } from './forecast.ts';
 import { DEFAULT_ONWARD_INFLUX, onwardGovernorates } from './onward.ts';
 import type { GovernorateRollup, Pcode, Rollup, Site, SiteState, Thresholds } from './schemas.ts';
-import { arrivalsInWindow, WINDOW_1H_MS, WINDOW_24H_MS, type SiteLog } from './siteLog.ts';
+import { arrivalsBetween, arrivalsInWindow, WINDOW_1H_MS, WINDOW_24H_MS, type SiteLog } from './siteLog.ts';
 import { isoSeconds } from './time.ts';
 
 /** The snapshot's view of one site at `nowMs`: only the fields of its kind. */
@@ -13,6 +13,8 @@ export function siteState(site: Site, log: SiteLog | undefined, nowMs: number): 
   if (site.kind === 'checkpoint') {
     state.arrivals1h = log ? arrivalsInWindow(log, nowMs, WINDOW_1H_MS) : 0;
     state.arrivals24h = log ? arrivalsInWindow(log, nowMs, WINDOW_24H_MS) : 0;
+    // the hour before, so that a screen can say whether arrivals are speeding up
+    state.arrivalsPrev1h = log ? arrivalsBetween(log, nowMs - 2 * WINDOW_1H_MS, nowMs - WINDOW_1H_MS) : 0;
   } else if (site.kind === 'shelter') {
     if (log?.occupancy) state.occupancy = log.occupancy.value;
   } else if (log?.status) {

@@ -439,6 +439,8 @@ export const SiteState = z.object({
   lastReportAt: z.string().nullable(),
   arrivals1h: z.number().int().optional(),
   arrivals24h: z.number().int().optional(),
+  /** a checkpoint's arrivals observed in the hour before the last, (now − 2 h, now − 1 h] */
+  arrivalsPrev1h: z.number().int().optional(),
   occupancy: z.number().int().optional(),
   status: HealthStatus.optional(),
 });

@@ -85,6 +85,16 @@ export function arrivalsInWindow(log: SiteLog, nowMs: number, windowMs: number):
   return sum;
 }
 
+/**
+ * Arrivals observed in `(fromMs, toMs]`, with no tolerance for clocks running ahead: for the hour
+ * before the last one, whose end is where the last hour's window begins, so no report counts in both.
+ */
+export function arrivalsBetween(log: SiteLog, fromMs: number, toMs: number): number {
+  let sum = 0;
+  for (const a of log.arrivals) if (a.atMs > fromMs && a.atMs <= toMs) sum += a.arrivals;
+  return sum;
+}
+
 /** The site logs of a list of reports, folded from nothing: for a picture built once, not kept live. */
 export function foldReports(reports: Iterable<StoredReport>): Map<string, SiteLog> {
   const logs = new Map<string, SiteLog>();

@@ -1,4 +1,5 @@
 // Open alerts, most urgent first, in the chosen language; analysts and above may acknowledge.
+import './AlertList.css';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Alert, Role } from '../../shared/schemas.ts';
@@ -20,29 +21,47 @@ interface Props {
   nowMs: number;
   /** at most this many, the most urgent, then "+ N more" (the wall shows what fits) */
   max?: number;
+  /** only the alerts this keeps (the overview's filters); the list says how many it leaves out */
+  filter?: (alert: Alert) => boolean;
+  /** alerts raised after this instant are marked "new" (since the reader last looked) */
+  newSince?: string | null;
 }
 
-export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: Props) {
+export function AlertList({ governorate, acknowledgeable = false, nowMs, max, filter, newSince }: Props) {
   const { t } = useTranslation('alerts');
   const { t: tDashboard, format } = useFormat();
+  const { t: tScreens } = useTranslation('screens');
   const alertsById = useDashboard((s) => s.alerts);
   const role = useDashboard((s) => s.role);
-  const open = useMemo(
+  const inScope = useMemo(
     () => sortAlerts(Object.values(alertsById).filter((a) => !governorate || a.governorate === governorate)),
     [alertsById, governorate],
   );
+  const open = useMemo(() => (filter ? inScope.filter(filter) : inScope), [inScope, filter]);
+  const filteredOut = inScope.length - open.length;
   const alerts = max === undefined ? open : open.slice(0, max);
   const notShown = open.length - alerts.length;
+  const newCount = newSince ? open.filter((a) => a.raisedAt > newSince).length : 0;
   const mayAcknowledge = acknowledgeable && role !== null && MAY_ACKNOWLEDGE.includes(role);
   return (
     <section className="alerts" aria-labelledby="alerts-heading">
       <h2 id="alerts-heading">{t('alerts')}</h2>
+      {newCount > 0 ? (
+        <p className="new-since" data-testid="new-since">
+          {tScreens('newSince', { count: format.number(newCount) })}
+        </p>
+      ) : null}
+      {filteredOut > 0 ? (
+        <p className="hint" data-testid="filtered-out">
+          {tScreens('filteredOut', { count: format.number(filteredOut) })}
+        </p>
+      ) : null}
       {open.length === 0 ? (
         <p className="empty">{t('noAlerts')}</p>
       ) : (
         <ul className="alert-list" data-testid="alert-list">
           {alerts.map((alert) => (
-            <AlertItem key={alert.id} alert={alert} nowMs={nowMs} mayAcknowledge={mayAcknowledge} />
+            <AlertItem key={alert.id} alert={alert} nowMs={nowMs} mayAcknowledge={mayAcknowledge} isNew={!!newSince && alert.raisedAt > newSince} />
           ))}
         </ul>
       )}
@@ -58,14 +77,20 @@ export function AlertList({ governorate, acknowledgeable = false, nowMs, max }: 
   );
 }
 
-/** "warning" or "critical", in the alert's colours. */
+/** "warning" or "critical" in words, with its shape (triangle, diamond) and the alert's colours. */
 export function SeverityBadge({ severity }: { severity: Alert['severity'] }) {
   const { t } = useTranslation('alerts');
-  return <span className={`badge badge-${severity}`}>{t(`severity_${severity}`)}</span>;
+  return (
+    <span className={`badge badge-${severity}`}>
+      <span className={`badge-shape badge-shape-${severity}`} aria-hidden="true" />
+      {t(`severity_${severity}`)}
+    </span>
+  );
 }
 
-function AlertItem({ alert, nowMs, mayAcknowledge }: { alert: Alert; nowMs: number; mayAcknowledge: boolean }) {
+function AlertItem({ alert, nowMs, mayAcknowledge, isNew }: { alert: Alert; nowMs: number; mayAcknowledge: boolean; isNew: boolean }) {
   const { t } = useTranslation('alerts');
+  const { t: tScreens } = useTranslation('screens');
   const { format } = useFormat();
   const sites = useDashboard((s) => s.sites);
   const governorates = useGovernorates();
@@ -94,6 +119,11 @@ function AlertItem({ alert, nowMs, mayAcknowledge }: { alert: Alert; nowMs: numb
     <li className={`alert alert-${alert.severity} alert-${alert.state}`} data-testid="alert" data-alert-id={alert.id}>
       <div className="alert-head">
         <SeverityBadge severity={alert.severity} />
+        {isNew ? (
+          <span className="badge badge-new" data-testid="alert-new">
+            {tScreens('newMark')}
+          </span>
+        ) : null}
         <span className="alert-text">{alertText(alert, t, format, sites, governorates)}</span>
       </div>
       <div className="alert-meta">

@@ -1,5 +1,6 @@
 // The national (or one governorate's) headline numbers, each with the age of the reports behind it.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Rollup } from '../../shared/schemas.ts';
 import { latestReportAt } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
@@ -12,10 +13,16 @@ interface Props {
   nowMs: number;
   /** limit the ages to one governorate's sites */
   governorate?: string;
+  /**
+   * open alerts by severity: the alerts figure then counts them so (the wall's national strip), each
+   * with its word and shape as well as its colour
+   */
+  severityCounts?: { critical: number; warning: number };
 }
 
-export function HeadlineNumbers({ rollup, activeAlerts, acknowledgedAlerts, nowMs, governorate }: Props) {
+export function HeadlineNumbers({ rollup, activeAlerts, acknowledgedAlerts, nowMs, governorate, severityCounts }: Props) {
   const { t, format } = useFormat();
+  const { t: tAlerts } = useTranslation('alerts');
   const sites = useDashboard((s) => s.sites);
   const siteStates = useDashboard((s) => s.siteStates);
   const ages = useMemo(() => {
@@ -59,12 +66,28 @@ export function HeadlineNumbers({ rollup, activeAlerts, acknowledgedAlerts, nowM
         </ul>
         {age(ages.health_post)}
       </div>
-      <div className="figure" data-testid="active-alerts">
-        <h2>{t('activeAlerts')}</h2>
-        <output className={`value${activeAlerts > 0 ? ' value-alert' : ''}`}>{format.number(activeAlerts)}</output>
-        <span className="detail">{acknowledgedAlerts > 0 ? t('acknowledgedCount', { count: format.number(acknowledgedAlerts) }) : ''}</span>
-        {age(ages.any)}
-      </div>
+      {severityCounts ? (
+        <div className="figure" data-testid="open-alerts">
+          <h2>{t('metric_openAlerts')}</h2>
+          <ul className="severity-counts">
+            {(['critical', 'warning'] as const).map((severity) => (
+              <li key={severity} className={`severity-count severity-${severity}`} data-testid={`open-${severity}`}>
+                <span className={`severity-shape shape-${severity}`} aria-hidden="true" />
+                <output className="value">{format.number(severityCounts[severity])}</output>
+                <span className="severity-word">{tAlerts(`severity_${severity}`)}</span>
+              </li>
+            ))}
+          </ul>
+          {age(ages.any)}
+        </div>
+      ) : (
+        <div className="figure" data-testid="active-alerts">
+          <h2>{t('activeAlerts')}</h2>
+          <output className={`value${activeAlerts > 0 ? ' value-alert' : ''}`}>{format.number(activeAlerts)}</output>
+          <span className="detail">{acknowledgedAlerts > 0 ? t('acknowledgedCount', { count: format.number(acknowledgedAlerts) }) : ''}</span>
+          {age(ages.any)}
+        </div>
+      )}
     </section>
   );
 }

@@ -30,18 +30,18 @@ beforeAll(() => {
 
 describe('alertText', () => {
   it.each([
-    ['en', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'Safwan: 1,200 arrivals in the last hour (threshold 1,000)'],
-    ['en', alert('shelter_capacity', 950, 900, 'gawilan'), 'Gawilan camp: 950 sheltered, 95% of capacity 1,000'],
+    ['en', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'Safwan: 1,200 arrivals in the last hour, over the alert line of 1,000'],
+    ['en', alert('shelter_capacity', 950, 900, 'gawilan'), 'Gawilan camp: 950 people sheltered, 95% of its 1,000 places'],
     // not full is never 100 %: the share is rounded down
-    ['en', alert('shelter_capacity', 998, 900, 'gawilan'), 'Gawilan camp: 998 sheltered, 99% of capacity 1,000'],
+    ['en', alert('shelter_capacity', 998, 900, 'gawilan'), 'Gawilan camp: 998 people sheltered, 99% of its 1,000 places'],
     ['en', alert('health_post_down', 2, 2, 'gawilan'), 'Gawilan camp: health post closed'],
-    ['en', alert('governorate_influx', 6000, 5000, undefined, 'IQG09'), 'Duhok: 6,000 arrivals in 24 h (threshold 5,000)'],
-    ['en', alert('site_silent', 7, 6, 'safwan'), 'Safwan: no report for 7 h (expected within 6 h)'],
-    ['ar', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'صفوان: ١٬٢٠٠ وافد في الساعة الأخيرة (الحد ١٬٠٠٠)'],
+    ['en', alert('governorate_influx', 6000, 5000, undefined, 'IQG09'), 'Duhok: 6,000 arrivals in the last 24 hours, over the alert line of 5,000'],
+    ['en', alert('site_silent', 7, 6, 'safwan'), 'Safwan: no report for 7 hours; one is due every 6 hours'],
+    ['ar', alert('checkpoint_surge', 1200, 1000, 'safwan'), 'صفوان: ١٬٢٠٠ وافد في الساعة الأخيرة، فوق حدّ التنبيه البالغ ١٬٠٠٠'],
     ['ar', alert('health_post_down', 1, 1, 'gawilan'), 'مخيم كويلان: النقطة الصحية تعمل جزئياً'],
     ['ckb', alert('health_post_down', 2, 2, 'gawilan'), 'کەمپی گەویلان: بنکەی تەندروستی داخراوە'],
     // no Kurdish name: the Arabic one
-    ['ckb', alert('site_silent', 7, 6, 'safwan'), 'صفوان: ٧ کاتژمێرە ڕاپۆرت نییە (چاوەڕوانکراو لە ماوەی ٦ کاتژمێر)'],
+    ['ckb', alert('site_silent', 7, 6, 'safwan'), 'صفوان: ٧ کاتژمێرە ڕاپۆرت نییە؛ دەبێت هەر ٦ کاتژمێر جارێک ڕاپۆرت بێت'],
   ] as const)('%s: %s', (lang, a, expected) => {
     const t = i18n.getFixedT(lang, 'alerts');
     expect(alertText(a, t, makeFormat(lang), sites, governorates)).toBe(expected);

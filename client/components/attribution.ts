@@ -1,5 +1,7 @@
-// The sources' attribution and the notes on where the data comes from, in English on every screen: the
-// licences name these words, so they are not a translation's to change and stay out of the locale files.
+// The sources' attribution and the notes on where the data comes from, in the English the sources give.
+// The screens say them in the reader's language (screens:attribution, screens:sources, which keep the
+// datasets' and licences' own names); the About panel also shows these words verbatim, since the
+// licences name them.
 
 /** The attribution the sources ask for, verbatim (fixtures/README.md). */
 export const ATTRIBUTION =

@@ -2,6 +2,7 @@
 const TOKEN_KEY = 'amina.token';
 const LANG_KEY = 'amina.lang';
 
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../shared/format.ts';
 import { isLanguage, type Language } from '../../shared/language.ts';
 
 export { directionOf, LANGUAGES, type Language } from '../../shared/language.ts';
@@ -44,3 +45,20 @@ export function rememberLanguage(lang: Language): void {
   localStorage.setItem(LANG_KEY, lang);
 }
 
+
+const TIME_ZONE_KEY = 'amina.timeZone';
+
+/**
+ * The time zone the screens say times in: `?tz=Asia/Baghdad` (any IANA zone) wins and is remembered
+ * on the device; `?tz=` with nothing forgets it. Without either, Baghdad (DEFAULT_TIME_ZONE).
+ */
+export function chooseTimeZone(): string {
+  const params = new URLSearchParams(window.location.search);
+  const fromAddress = params.get('tz');
+  if (fromAddress !== null) {
+    if (fromAddress === '') localStorage.removeItem(TIME_ZONE_KEY);
+    else if (isTimeZone(fromAddress)) localStorage.setItem(TIME_ZONE_KEY, fromAddress);
+  }
+  const remembered = localStorage.getItem(TIME_ZONE_KEY);
+  return remembered && isTimeZone(remembered) ? remembered : DEFAULT_TIME_ZONE;
+}

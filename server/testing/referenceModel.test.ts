@@ -43,10 +43,11 @@ function model(thresholds: Thresholds = THRESHOLDS) {
 }
 
 describe('the reference model: windows', () => {
-  const cases: { name: string; offsetMs: number; in1h: boolean; in24h: boolean }[] = [
+  const cases: { name: string; offsetMs: number; in1h: boolean; in24h: boolean; inPrev1h?: boolean }[] = [
     { name: 'now', offsetMs: 0, in1h: true, in24h: true },
-    { name: 'exactly one hour old has left the hour', offsetMs: -HOUR, in1h: false, in24h: true },
+    { name: 'exactly one hour old has left the hour', offsetMs: -HOUR, in1h: false, in24h: true, inPrev1h: true },
     { name: 'a second under an hour old', offsetMs: -HOUR + 1000, in1h: true, in24h: true },
+    { name: 'exactly two hours old has left the hour before', offsetMs: -2 * HOUR, in1h: false, in24h: true },
     { name: 'exactly 24 h old has left the day', offsetMs: -24 * HOUR, in1h: false, in24h: false },
     { name: 'a second under 24 h', offsetMs: -24 * HOUR + 1000, in1h: false, in24h: true },
     { name: 'five minutes ahead counts at once', offsetMs: 5 * MIN, in1h: true, in24h: true },
@@ -57,7 +58,7 @@ describe('the reference model: windows', () => {
       expect(m.post([arrivals('cp', 7, NOW + c.offsetMs)], ADMIN, NOW).status).toBe(201);
       const { national, sites } = m.picture('real', NOW);
       expect([national.arrivals1h, national.arrivals24h]).toEqual([c.in1h ? 7 : 0, c.in24h ? 7 : 0]);
-      expect(sites.find((s) => s.id === 'cp')).toEqual({ id: 'cp', lastReportAt: storedInstant(NOW + c.offsetMs), arrivals1h: c.in1h ? 7 : 0, arrivals24h: c.in24h ? 7 : 0 });
+      expect(sites.find((s) => s.id === 'cp')).toEqual({ id: 'cp', lastReportAt: storedInstant(NOW + c.offsetMs), arrivals1h: c.in1h ? 7 : 0, arrivals24h: c.in24h ? 7 : 0, arrivalsPrev1h: c.inPrev1h ? 7 : 0 });
     });
   }
 

@@ -298,6 +298,10 @@ export class ReferenceModel {
     if (site.kind === 'checkpoint') {
       state.arrivals1h = this.arrivalsIn(reports, nowMs, HOUR);
       state.arrivals24h = this.arrivalsIn(reports, nowMs, 24 * HOUR);
+      state.arrivalsPrev1h = reports.reduce(
+        (sum, r) => (r.report.kind === 'arrivals' && r.observedMs > nowMs - 2 * HOUR && r.observedMs <= nowMs - HOUR ? sum + r.report.arrivals : sum),
+        0,
+      );
     } else if (site.kind === 'shelter') {
       const latest = this.latestOccupancy(reports);
       if (latest) state.occupancy = latest.value;

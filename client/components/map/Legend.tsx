@@ -1,5 +1,6 @@
 // The map's legend: the choropleth's classes (with the metric to choose), the site shapes and colours.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type ChoroplethMetric } from '../../store/store.ts';
 import { useFormat, type Format } from '../format.ts';
@@ -19,6 +20,7 @@ function classLabel(metric: ChoroplethMetric, index: number, format: Format): st
 
 export function Legend({ interactive }: { interactive: boolean }) {
   const { t, format } = useFormat();
+  const { t: tScreens } = useTranslation('screens');
   const metric = useDashboard((s) => s.metric);
   const setMetric = useDashboard((s) => s.setMetric);
   const icons = useMemo(() => {
@@ -67,10 +69,21 @@ export function Legend({ interactive }: { interactive: boolean }) {
       <ul className="legend-conditions">
         {SITE_CONDITIONS.map((c: SiteCondition) => (
           <li key={c}>
-            <span className="dot" style={{ background: CONDITION_COLOURS[c] }} />
+            {/* a critical site also wears a ring: severity is never colour alone */}
+            <span className={`dot${c === 'critical' ? ' dot-ringed' : ''}`} style={{ background: CONDITION_COLOURS[c] }} />
             {t(`condition_${c}`)}
           </li>
         ))}
+      </ul>
+      <ul className="legend-marks">
+        <li data-testid="legend-size">
+          <span className="flow-disc" aria-hidden="true" />
+          {tScreens('legendSize')}
+        </li>
+        <li data-testid="legend-approximate">
+          <span className="approximate-halo" aria-hidden="true" />
+          {tScreens('legendApproximate')}
+        </li>
       </ul>
     </aside>
   );

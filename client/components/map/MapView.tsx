@@ -1,8 +1,9 @@
 // The map: created once in a ref; live changes go into source data and feature state, at most once
 // per animation frame, never through a React re-render of the map.
 import 'maplibre-gl/dist/maplibre-gl.css';
+import './markers.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { isApproximate } from '../../../shared/geo.ts';
+import { isApproximate as isApproximateQuality } from '../../../shared/geo.ts';
 import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { TFunction } from 'i18next';
@@ -12,13 +13,15 @@ import { directionOf } from '../../lib/session.ts';
 import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
-import { ATTRIBUTION } from '../attribution.ts';
 import { attachFlowLayers } from './flowLayers.ts';
 import { Legend } from './Legend.tsx';
+import { countedCheckpoints, isApproximate, spreadOffsets } from './siteMarkers.ts';
 import {
   IRAQ_BOUNDS,
   MAX_BOUNDS,
+  CONDITION_COLOURS,
   NO_DATA_PATTERN,
+  RING,
   SITE_KINDS,
   baseStyle,
   fillColour,
@@ -73,20 +76,61 @@ function cssPixelScale(element: HTMLElement): number {
   return width > 0 ? width / 100 : 1;
 }
 
-/** Where the sites are and what kind: changes only with the registry. Their state goes into feature state. */
+/** An icon's width in its own pixels (icon-offset's unit): ICON_PIXELS drawn at pixel ratio 2. */
+const ICON_UNITS = ICON_PIXELS / 2;
+
+/**
+ * Where the sites are, what kind, whether the point is approximate, and how far a site sharing its
+ * point with others is moved aside: changes only with the registry. Their state goes into feature state.
+ */
 function siteFeatures(sites: Record<string, Site>): FeatureCollection {
   const features: Feature[] = [];
+  const offsets = spreadOffsets(Object.values(sites));
   for (const site of Object.values(sites)) {
     // A site without a verified coordinate reports but is not drawn.
     if (site.lon === null || site.lat === null) continue;
+    const [dx, dy] = offsets.get(site.id) ?? [0, 0];
     features.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [site.lon, site.lat] },
-      // An approximate point (a town, the neighbour's side, an unverified source) gets a ring of its own.
-      properties: { siteId: site.id, kind: site.kind, approximate: isApproximate(site.coordinateQuality) },
+      // An approximate point (a town, the neighbour's side, an unverified source, a stand-in) gets a halo of its own.
+      properties: { siteId: site.id, kind: site.kind, approximate: isApproximate(site), offset: [dx * ICON_UNITS, dy * ICON_UNITS] },
     });
   }
   return { type: 'FeatureCollection', features };
+}
+
+/** Bounds round several governorates: the national view fits those with activity. */
+function unionBounds(shapes: GovernorateCollection, pcodes: readonly string[]): LngLatBoundsLike | null {
+  let box: [number, number, number, number] | null = null;
+  for (const pcode of pcodes) {
+    const b = governorateBounds(shapes, pcode) as [number, number, number, number] | null;
+    if (!b) continue;
+    box = box ? [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])] : b;
+  }
+  return box;
+}
+
+/** Governorates with arrivals in the last day or an open alert, in p-code order. */
+function activeGovernorates(s: DashboardState): string[] {
+  return Object.values(s.governorateRollups)
+    .filter((r) => r.arrivals24h > 0 || r.activeAlerts > 0)
+    .map((r) => r.pcode)
+    .sort();
+}
+
+/**
+ * A checkpoint's arrivals in the last hour as the size of its disc: the square root (the disc's
+ * area follows the count), in whole steps, so that a live count moving within a step writes nothing.
+ */
+function flowStep(arrivals: number): number {
+  return Math.round(Math.sqrt(Math.max(0, arrivals)));
+}
+
+/** The disc's radius from its step, growing with zoom; `scale` is the wall's --px. */
+function flowRadius(scale: number): ExpressionSpecification {
+  const step = ['coalesce', ['feature-state', 'flow'], 0];
+  return ['interpolate', ['linear'], ['zoom'], 4, ['*', 0.55 * scale, step], 7, ['*', 0.9 * scale, step], 10, ['*', 1.4 * scale, step]] as unknown as ExpressionSpecification;
 }
 
 function governorateBounds(shapes: GovernorateCollection, pcode: string): LngLatBoundsLike | null {
@@ -125,11 +169,14 @@ function popupContent(site: Site, state: SiteState | undefined, t: TFunction<'da
   } else {
     latest.textContent = state.status ? t(state.status) : t('unknown');
   }
+  if (isApproximate(site) && !isApproximateQuality(site.coordinateQuality)) {
+    kind.append(` · ${t('mapApproximate', { ns: 'screens' })}`);
+  }
   const age = document.createElement('div');
   age.className = 'age';
   age.textContent = state?.lastReportAt ? `${t('lastReport')}: ${format.dateTime(state.lastReportAt)} (${format.age(state.lastReportAt, Date.now())})` : '';
   root.append(title, kind, latest, age);
-  if (isApproximate(site.coordinateQuality)) {
+  if (isApproximateQuality(site.coordinateQuality)) {
     const approximate = document.createElement('div');
     approximate.className = 'approximate';
     approximate.textContent = t(`approximate_${site.coordinateQuality as 'nearest_town' | 'neighbour_side_village' | 'secondary_unverified'}`);
@@ -146,6 +193,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
   const latest = useRef({ t, format, onSelectGovernorate, focus });
   latest.current = { t, format, onSelectGovernorate, focus };
   const labelsRef = useRef<Map<string, HTMLElement>>(new Map());
+  /** the national view's bounds (the governorates with activity), for the focus effect below */
+  const latestBounds = useRef<(() => LngLatBoundsLike) | null>(null);
 
   useEffect(() => {
     const container = containerRef.current!;
@@ -169,10 +218,16 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     const dirty = { governorates: false, context: false, sites: false, siteStates: false, states: false, metric: false };
     /** each drawn site's condition as last written to feature state, so only changes are written */
     const shownConditions = new Map<string, SiteCondition>();
+    /** each checkpoint's disc size as last written */
+    const shownFlow = new Map<string, number>();
     /** each governorate's choropleth value as last written */
     const shownValues = new Map<string, number | null>();
     const markers: Marker[] = [];
     let detachFlows = () => {};
+    /** the last-hour counts written above the busiest checkpoints, by site */
+    const countLabels = new Map<string, { marker: Marker; element: HTMLElement }>();
+    /** the governorates the national view was last fitted to */
+    let fittedTo = '';
 
     const flush = () => {
       frame = 0;
@@ -210,11 +265,19 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
         const bySite = alertsBySite(Object.values(s.alerts));
         for (const site of Object.values(s.sites)) {
           if (site.lon === null || site.lat === null) continue;
+          if (site.kind === 'checkpoint') {
+            const flow = flowStep(s.siteStates[site.id]?.arrivals1h ?? 0);
+            if (shownFlow.get(site.id) !== flow) {
+              shownFlow.set(site.id, flow);
+              map.setFeatureState({ source: 'sites', id: site.id }, { flow });
+            }
+          }
           const condition = siteCondition(s.siteStates[site.id], bySite.get(site.id));
           if (shownConditions.get(site.id) === condition) continue;
           shownConditions.set(site.id, condition);
           map.setFeatureState({ source: 'sites', id: site.id }, { condition });
         }
+        updateCountLabels(s);
       }
       if (dirty.metric) map.setPaintProperty('governorates-fill', 'fill-color', fillColour(s.metric));
       if ((dirty.states || dirty.metric) && s.governorateShapes) {
@@ -227,24 +290,63 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
           map.setFeatureState({ source: 'governorates', id: pcode }, { value });
         }
       }
+      if (dirty.states && !movedByPerson && !latest.current.focus && activeGovernorates(s).join() !== fittedTo) fitFocus();
       dirty.governorates = dirty.context = dirty.sites = dirty.siteStates = dirty.states = dirty.metric = false;
+    };
+    /** HTML labels (the style has no glyphs): the count above each of the busiest checkpoints. */
+    const updateCountLabels = (s: DashboardState) => {
+      const wanted = new Map(countedCheckpoints(s.sites, s.siteStates).map((c) => [c.site.id, c] as const));
+      for (const [id, label] of countLabels) {
+        if (wanted.has(id)) continue;
+        label.marker.remove();
+        countLabels.delete(id);
+      }
+      for (const [id, { site, arrivals }] of wanted) {
+        let label = countLabels.get(id);
+        if (!label) {
+          const element = document.createElement('div');
+          element.className = 'site-count';
+          element.dataset.siteId = id;
+          const marker = new Marker({ element, anchor: 'bottom', offset: [0, -10 * pxScale()] }).setLngLat([site.lon!, site.lat!]).addTo(map);
+          countLabels.set(id, (label = { marker, element }));
+        }
+        const text = latest.current.format.number(arrivals);
+        if (label.element.textContent !== text) label.element.textContent = text;
+      }
     };
     // Until the person moves the map, it keeps its subject in view, whatever the container's size.
     let movedByPerson = false;
+    // At national zoom the governorates with activity fill the map, rather than all Iraq as a thumbnail.
+    const nationalBounds = (): LngLatBoundsLike => {
+      const s = useDashboard.getState();
+      const active = activeGovernorates(s);
+      fittedTo = active.join();
+      return (s.governorateShapes && active.length ? unionBounds(s.governorateShapes, active) : null) ?? IRAQ_BOUNDS;
+    };
+    latestBounds.current = nationalBounds;
     const fitFocus = () => {
       const shapes = useDashboard.getState().governorateShapes;
       const focus = latest.current.focus;
-      const bounds = focus ? shapes && governorateBounds(shapes, focus) : IRAQ_BOUNDS;
-      if (bounds) map.fitBounds(bounds, { padding: 40, animate: false });
+      const bounds = focus ? shapes && governorateBounds(shapes, focus) : nationalBounds();
+      if (bounds) map.fitBounds(bounds, { padding: 40 * pxScale(), animate: false });
     };
     map.on('movestart', (event) => {
       if ('originalEvent' in event && event.originalEvent) movedByPerson = true;
     });
-    /** Larger on the wall, and as large again on a 4K wall as on a 1920×1080 one. */
-    const iconSize = () => (large ? 1.8 * cssPixelScale(container) : 1);
+    /** The wall's --px (1 elsewhere): the map's WebGL sizes follow the page's. */
+    const pxScale = () => (large ? cssPixelScale(container) : 1);
+    /** Larger on the wall, as large again on a 4K wall as on a 1920×1080 one, and growing with zoom. */
+    const iconSize = (): ExpressionSpecification => {
+      const base = large ? 1.6 * pxScale() : 1;
+      return ['interpolate', ['linear'], ['zoom'], 5, base, 8, base * 1.5, 11, base * 2] as unknown as ExpressionSpecification;
+    };
     map.on('resize', () => {
       if (!movedByPerson) fitFocus();
-      if (large && loaded) for (const layer of SITE_LAYERS) map.setLayoutProperty(layer, 'icon-size', iconSize());
+      if (large && loaded) {
+        for (const layer of SITE_LAYERS) map.setLayoutProperty(layer, 'icon-size', iconSize());
+        map.setPaintProperty('checkpoint-flow', 'circle-radius', flowRadius(pxScale()));
+        for (const layer of ['sites-approximate', 'sites-critical-ring']) map.setLayoutProperty(layer, 'icon-size', iconSize());
+      }
     });
     const schedule = (part: keyof typeof dirty) => {
       dirty[part] = true;
@@ -264,6 +366,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     map.on('load', () => {
       const s = useDashboard.getState();
       for (const kind of SITE_KINDS) map.addImage(`site-${kind}`, siteShapeSdf(kind, ICON_PIXELS), { sdf: true, pixelRatio: 2 });
+      map.addImage(`site-${RING}`, siteShapeSdf(RING, ICON_PIXELS), { sdf: true, pixelRatio: 2 });
       map.addImage(NO_DATA_PATTERN, noDataPattern(NO_DATA_PATTERN_PIXELS), { pixelRatio: 2 });
       map.addSource('neighbours', { type: 'geojson', data: EMPTY });
       map.addSource('physical', { type: 'geojson', data: EMPTY });
@@ -298,19 +401,38 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       });
       map.addLayer({ id: 'governorates-line', type: 'line', source: 'governorates', paint: { 'line-color': '#5d6d7e', 'line-width': 0.8 } });
       map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#1f2a33', 'line-width': 1.6 } });
+      // A checkpoint's arrivals in the last hour as a disc under its marker, coloured by its state.
       map.addLayer({
-        id: 'sites-approximate',
+        id: 'checkpoint-flow',
         type: 'circle',
         source: 'sites',
-        filter: ['==', ['get', 'approximate'], true],
-        paint: { 'circle-radius': large ? 16 : 10, 'circle-opacity': 0, 'circle-stroke-color': '#51606e', 'circle-stroke-width': 1.5, 'circle-stroke-opacity': 0.9 },
+        filter: ['==', ['get', 'kind'], 'checkpoint'],
+        paint: {
+          'circle-radius': flowRadius(pxScale()),
+          'circle-color': ['match', ['coalesce', ['feature-state', 'condition'], 'unknown'], 'critical', CONDITION_COLOURS.critical, 'warning', CONDITION_COLOURS.warning, '#1f5f8b'] as unknown as ExpressionSpecification,
+          'circle-opacity': 0.35,
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1.5 * pxScale(),
+          'circle-stroke-opacity': 0.9,
+        },
       });
       const siteIconLayout = {
         'icon-image': ['concat', 'site-', ['get', 'kind']] as ExpressionSpecification,
         'icon-size': iconSize(),
+        'icon-offset': ['get', 'offset'] as ExpressionSpecification,
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
       };
+      const ringLayout = { ...siteIconLayout, 'icon-image': `site-${RING}` };
+      // An approximate point: a soft, blurred halo round the marker, "somewhere about here".
+      map.addLayer({
+        id: 'sites-approximate',
+        type: 'symbol',
+        source: 'sites',
+        filter: ['==', ['get', 'approximate'], true],
+        layout: ringLayout,
+        paint: { 'icon-color': '#ffffff', 'icon-opacity': 0.55, 'icon-halo-color': '#ffffff', 'icon-halo-width': 3, 'icon-halo-blur': 3 },
+      });
       map.addLayer({
         id: 'sites',
         type: 'symbol',
@@ -321,6 +443,20 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       // Warnings, then critical sites, drawn again on top so that a quiet neighbour never hides them.
       // Layers cannot filter on feature state, so these show only the sites whose state matches.
       for (const condition of ['warning', 'critical'] as const) {
+        if (condition === 'critical') {
+          map.addLayer({
+            id: 'sites-critical-ring',
+            type: 'symbol',
+            source: 'sites',
+            layout: ringLayout,
+            paint: {
+              'icon-color': '#ffffff',
+              'icon-halo-color': '#111111',
+              'icon-halo-width': 2.5,
+              'icon-opacity': ['case', ['==', ['feature-state', 'condition'], 'critical'], 1, 0] as unknown as ExpressionSpecification,
+            },
+          });
+        }
         map.addLayer({
           id: `sites-${condition}`,
           type: 'symbol',
@@ -345,15 +481,24 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
 
     if (interactive) {
       map.on('click', (event) => {
-        const site = map.queryRenderedFeatures(event.point, { layers: ['sites'] })[0];
-        const s = useDashboard.getState();
-        const id = String(site?.properties.siteId);
-        if (site && s.sites[id]) {
+        // every site under the click: sites sharing a place are listed together in one popup
+        // a little box, not the point: sites spread round a shared place sit either side of it
+        const { x, y } = event.point;
+        const hits = map.queryRenderedFeatures(
+          [
+            [x - 8, y - 8],
+            [x + 8, y + 8],
+          ],
+          { layers: ['sites'] },
+        );
+        if (hits.length) {
+          const s = useDashboard.getState();
           const { t: tr, format: fmt } = latest.current;
-          new Popup({ closeButton: true, maxWidth: '280px' })
-            .setLngLat(event.lngLat)
-            .setDOMContent(popupContent(s.sites[id], s.siteStates[id], tr, fmt))
-            .addTo(map);
+          const ids = [...new Set(hits.map((f) => String(f.properties.siteId)))].filter((id) => Object.hasOwn(s.sites, id)).slice(0, 6);
+          const root = document.createElement('div');
+          root.className = 'site-popups';
+          for (const id of ids) root.append(popupContent(s.sites[id]!, s.siteStates[id], tr, fmt));
+          new Popup({ closeButton: true, maxWidth: '300px' }).setLngLat(event.lngLat).setDOMContent(root).addTo(map);
           return;
         }
         const governorate = map.queryRenderedFeatures(event.point, { layers: ['governorates-fill'] })[0];
@@ -368,6 +513,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     return () => {
       unsubscribe();
       detachFlows();
+      for (const label of countLabels.values()) label.marker.remove();
       if (frame) cancelAnimationFrame(frame);
       map.remove();
       mapRef.current = null;
@@ -401,7 +547,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     const map = mapRef.current;
     const shapes = useDashboard.getState().governorateShapes;
     if (!map || !shapes) return;
-    const bounds = focus ? governorateBounds(shapes, focus) : IRAQ_BOUNDS;
+    const bounds = focus ? governorateBounds(shapes, focus) : (latestBounds.current?.() ?? IRAQ_BOUNDS);
     if (bounds) map.fitBounds(bounds, { padding: 40, duration: interactive ? 600 : 1500 });
   }, [focus, interactive]);
 
@@ -409,8 +555,8 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     <div className={`map-frame${large ? ' map-large' : ''}`}>
       <div ref={containerRef} className="map" data-testid="map" />
       <Legend interactive={interactive} />
-      <p className="map-attribution" lang="en" dir="ltr">
-        {ATTRIBUTION}
+      <p className="map-attribution" data-testid="map-attribution">
+        {t('attribution', { ns: 'screens' })}
       </p>
     </div>
   );

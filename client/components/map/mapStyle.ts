@@ -92,10 +92,16 @@ export function baseStyle(): StyleSpecification {
   };
 }
 
+/** The disc drawn round a marker (a critical site's ring, an approximate site's halo). */
+export const RING = 'ring';
+type Shape = SiteKind | typeof RING;
+
 /** Traces a kind's shape: a diamond for checkpoints, a square for shelters, a plus for health posts. */
-function traceShape(ctx: CanvasRenderingContext2D, kind: SiteKind, c: number, r: number): void {
+function traceShape(ctx: CanvasRenderingContext2D, kind: Shape, c: number, r: number): void {
   ctx.beginPath();
-  if (kind === 'checkpoint') {
+  if (kind === RING) {
+    ctx.arc(c, c, r, 0, 2 * Math.PI);
+  } else if (kind === 'checkpoint') {
     ctx.moveTo(c, c - r);
     ctx.lineTo(c + r, c);
     ctx.lineTo(c, c + r);
@@ -131,12 +137,13 @@ const SDF_CUTOFF = 0.25;
  * A kind's shape as a signed distance field, so that MapLibre can colour it per site from feature
  * state (and outline it with a halo) without rebuilding the layer when a site's state changes.
  */
-export function siteShapeSdf(kind: SiteKind, size: number): ImageData {
+export function siteShapeSdf(kind: Shape, size: number): ImageData {
   const canvas = document.createElement('canvas');
   canvas.width = size;
   canvas.height = size;
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  traceShape(ctx, kind, size / 2, size / 2 - SDF_RADIUS - 1);
+  // the ring is drawn larger than the shapes, so that it shows round them
+  traceShape(ctx, kind, size / 2, kind === RING ? size / 2 - SDF_RADIUS / 2 : size / 2 - SDF_RADIUS - 1);
   ctx.fill();
   const mask = ctx.getImageData(0, 0, size, size).data;
   const inside = (x: number, y: number) => (mask[(y * size + x) * 4 + 3] ?? 0) > 127;

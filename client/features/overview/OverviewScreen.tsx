@@ -1,12 +1,15 @@
 // `/`: the national picture: headline numbers, the map, the shelters over their line, governorates by
 // pressure, the alert list.
-import { useMemo, useState } from 'react';
+import './overview.css';
+import { useCallback, useMemo, useState } from 'react';
+import type { Alert } from '../../../shared/schemas.ts';
 import { AboutPanel } from '../../components/AboutPanel.tsx';
 import { AlertList } from '../../components/AlertList.tsx';
 import { CapacityForecastPanel } from '../../components/CapacityForecast.tsx';
 import { Downloads } from '../../components/Downloads.tsx';
 import { ConnectionBanner } from '../../components/ConnectionBanner.tsx';
 import { ExerciseSwitch } from '../../components/ExerciseSwitch.tsx';
+import { FastestArrivals } from '../../components/FastestArrivals.tsx';
 import { HeadlineNumbers } from '../../components/HeadlineNumbers.tsx';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { MapView } from '../../components/map/MapView.tsx';
@@ -17,6 +20,8 @@ import { useFormat } from '../../components/format.ts';
 import { TimeSlider } from '../../components/TimeSlider.tsx';
 import { usePictureNow } from '../../components/useNow.ts';
 import { useDashboard } from '../../store/store.ts';
+import { AlertFiltersBar } from './AlertFiltersBar.tsx';
+import { keeps, loadFilters, saveFilters, takeLastSeen, type AlertFilters } from './alertFilters.ts';
 
 /** No report anywhere for this long, and the page says the numbers may be out of date. */
 const STALE_AFTER_MS = 60 * 60_000;
@@ -32,6 +37,14 @@ function OverviewBody() {
     return { active: list.filter((a) => a.state === 'active').length, acknowledged: list.filter((a) => a.state === 'acknowledged').length };
   }, [alerts]);
   const openGovernorate = (pcode: string) => window.location.assign(`/g/${pcode}${window.location.search}`);
+  const [filters, setFilters] = useState<AlertFilters>(loadFilters);
+  const changeFilters = (next: AlertFilters) => {
+    saveFilters(next);
+    setFilters(next);
+  };
+  const filter = useCallback((a: Alert) => keeps(filters, a), [filters]);
+  // what this device saw last time: alerts raised since are marked new for the whole visit
+  const [lastSeen] = useState(() => takeLastSeen(new Date().toISOString()));
   return (
     <>
       <header className="topbar">
@@ -52,9 +65,13 @@ function OverviewBody() {
       <div className="overview-grid">
         <MapView onSelectGovernorate={openGovernorate} />
         <div className="side">
+          <FastestArrivals />
           <CapacityForecastPanel />
           <SheltersOverLine />
-          <AlertList nowMs={nowMs} />
+        </div>
+        <div className="overview-alerts">
+          <AlertFiltersBar filters={filters} onChange={changeFilters} />
+          <AlertList nowMs={nowMs} filter={filter} newSince={lastSeen} />
         </div>
       </div>
       <PressureRanking />

@@ -5,15 +5,17 @@ import type { Plugin, Rolldown } from 'vite';
 
 /**
  * The budgets, in one place: gzipped kB of page scripts (the entry, the screen's chunk and all they
- * import statically; MapLibre's worker, started later, is not counted). Measured at 13:20 UTC on
- * 1 December 2026 and set a little above; the issue's goal for /report is 100 kB (bench/README.md
- * says what stands between).
+ * import statically; MapLibre's worker, started later, is not counted). Measured at 14:30 UTC on
+ * 1 December 2026, after the admin area, SMS, onward movement and the room's screens came in, and set
+ * a little above: every screen now loads every namespace's words in three languages (about 25 kB
+ * gzipped, /report included) and the larger shared schemas. The goal for /report is 100 kB; loading
+ * words per screen and language is the next step (bench/README.md says what stands between).
  */
 export const BUNDLE_BUDGETS_KB: Record<string, { module: RegExp; kB: number }> = {
-  '/': { module: /\/features\/overview\/OverviewScreen\.tsx$/, kB: 445 },
-  '/wall': { module: /\/features\/wall\/WallScreen\.tsx$/, kB: 445 },
-  '/g/:pcode': { module: /\/features\/governorate\/GovernorateScreen\.tsx$/, kB: 450 },
-  '/report': { module: /\/features\/report\/ReportScreen\.tsx$/, kB: 136 },
+  '/': { module: /\/features\/overview\/OverviewScreen\.tsx$/, kB: 475 },
+  '/wall': { module: /\/features\/wall\/WallScreen\.tsx$/, kB: 472 },
+  '/g/:pcode': { module: /\/features\/governorate\/GovernorateScreen\.tsx$/, kB: 476 },
+  '/report': { module: /\/features\/report\/ReportScreen\.tsx$/, kB: 163 },
 };
 
 export interface ScreenWeight {

@@ -1,4 +1,5 @@
 // Second looks before a report leaves the lead's hands: a count far above the site's usual, a post closing.
+import { periodsOverlap } from '../../../shared/overlap.ts';
 import type { Report, Site } from '../../../shared/schemas.ts';
 import type { QueueItem } from './queue.ts';
 
@@ -22,18 +23,8 @@ export type Warning =
   /** an earlier arrivals report of the same site covers part of this one's period: a resend would count twice */
   | { kind: 'overlap'; earlier: Report & { kind: 'arrivals' }; fromPhone: boolean };
 
-/** The interval an arrivals report counts, in epoch milliseconds: the period ending at observedAt. */
-export function countedInterval(report: Report & { kind: 'arrivals' }): [number, number] {
-  const end = Date.parse(report.observedAt);
-  return [end - report.periodMinutes * 60_000, end];
-}
-
-/** Two arrivals periods that share more than an instant: back-to-back hours do not overlap. */
-export function periodsOverlap(a: Report & { kind: 'arrivals' }, b: Report & { kind: 'arrivals' }): boolean {
-  const [aFrom, aTo] = countedInterval(a);
-  const [bFrom, bTo] = countedInterval(b);
-  return aFrom < bTo && bFrom < aTo;
-}
+// One rule of overlap for the form, the server and SMS.
+export { periodsOverlap };
 
 /**
  * The latest earlier arrivals report of the same site whose period overlaps `report`'s: from this

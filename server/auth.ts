@@ -94,12 +94,12 @@ export interface AuthenticatorOptions {
   rememberMs?: number;
   /** the tokens remembered at most; the oldest is dropped first */
   rememberAtMost?: number;
-  /** the server's clock, for expiry and last use; the remembering runs on the monotonic clock */
+  /** the server's clock, for expiry, last use and how long a token is remembered */
   clock?: Clock;
   now?: () => number;
 }
 
-/** A principal taken on trust until `untilMs` (monotonic), and never past its expiry (server clock). */
+/** A principal taken on trust until `untilMs`, and never past its expiry. */
 interface Remembered {
   principal: Principal;
   untilMs: number;
@@ -107,7 +107,7 @@ interface Remembered {
 }
 
 export function createAuthenticator(store: Store, envAdminToken: string | undefined, options: AuthenticatorOptions = {}): Authenticator {
-  const { rememberMs = 0, rememberAtMost = 10_000, clock = systemClock, now = () => performance.now() } = options;
+  const { rememberMs = 0, rememberAtMost = 10_000, clock = systemClock, now = () => clock.now() } = options;
   const envAdminHash = envAdminToken ? Buffer.from(hashToken(envAdminToken), 'hex') : undefined;
   /** when this instance last stamped each token: concurrent requests of one token stamp once */
   const stamped = new Map<string, number>();

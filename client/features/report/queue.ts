@@ -113,7 +113,8 @@ export function classifyAnswer(answer: Answer, batchIds: readonly string[], now:
   const error = ErrorBody.safeParse(answer.body);
   const message = error.success ? error.data.error.message : `The server answered ${status}.`;
   if (status === 201 || status === 200) {
-    const stored = PostReportsAnswer.safeParse(answer.body);
+    // warnings are read on their own below: one the form cannot read must not hide that the reports are stored
+    const stored = PostReportsAnswer.omit({ warnings: true }).safeParse(answer.body);
     // A 2xx we cannot read may still mean stored: sending again is safe, the server answers duplicate.
     if (!stored.success) return { kind: 'retry', message: 'The server’s answer could not be read.' };
     const warnings = ServerWarnings.safeParse((answer.body as { warnings?: unknown }).warnings);

@@ -166,7 +166,7 @@ describe.each(['en', 'ar', 'ckb'] as const)('every screen in %s', (lang) => {
     const { page } = watched;
     if (screen.name === 'report') await page.getByTestId('site-ibrahim-khalil').waitFor({ timeout: 30_000 });
     else await wallReady(page);
-    if (screen.name === 'drill-down') await page.waitForSelector('[data-testid=chart-week] .recharts-area', { state: 'attached', timeout: 30_000 });
+    if (screen.name === 'drill-down') await page.waitForSelector('[data-testid=chart-occupancy] .recharts-area', { state: 'attached', timeout: 30_000 });
     if ('about' in screen) {
       await page.locator('[data-testid=about-open]').click();
       await page.waitForSelector('[data-testid=about]');

@@ -1134,7 +1134,7 @@ describe('the real server against the reference model, command by command', () =
     await runDifferential('sqlite', SQLITE_RUNS);
   }, TIMEOUT_MS);
 
-  it(`on PostgreSQL: ${POSTGRES_RUNS} run(s), each past seq 10,000 with a restart and a second instance`, async () => {
+  it(`on PostgreSQL: ${POSTGRES_RUNS} run(s), each ${env.AMINA_DIFF_VOLUME ? `with a prefix of ${POSTGRES_VOLUME} reports` : 'past seq 10,000'}, with restarts and a second instance`, async () => {
     const accepted = await runDifferential('postgres', POSTGRES_RUNS);
     if (!env.AMINA_DIFF_VOLUME) {
       // the volume this test promises: every paged query crossed many times, and each run's seq past

@@ -93,7 +93,8 @@ const POLICIES = [
   { from: own('client-lib'), allow: { to: [types('client-lib', 'client-store', 'client-i18n', 'shared'), packages(...CLIENT_PACKAGES)] } },
   { from: own('client-store'), allow: { to: [types('client-store', 'shared'), packages(...CLIENT_PACKAGES)] } },
   { from: own('client-i18n'), allow: { to: [types('client-i18n', 'client-lib', 'shared'), packages(...CLIENT_PACKAGES)] } },
-  { from: own('client-build'), allow: { to: [types('client-build'), nodeCore, packages('vite', 'vite-plugin-pwa')] } },
+  // the build reads which screen loads which words (client/i18n/namespaces.ts) to weigh and keep them
+  { from: own('client-build'), allow: { to: [types('client-build', 'client-i18n', 'shared'), nodeCore, packages('vite', 'vite-plugin-pwa')] } },
 
   // The tools around: fixtures, scripts, benchmarks and browser tests use what they check or run.
   { from: own('fixtures'), allow: { to: [types('fixtures', 'shared'), nodeCore, packages('zod', '@turf/**')] } },

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildClient, launchBrowser, measureForm3g, measureWall4k } from './browser.ts';
 import { measureFanout } from './fanout.ts';
 import { measureIngest } from './ingest.ts';
 import { measureMemory } from './memory.ts';
@@ -14,7 +15,7 @@ import { measureStorm } from './storm.ts';
 import { median } from './stats.ts';
 import { withSystem, type SystemOptions } from './system.ts';
 
-const SCENARIOS = ['ingest', 'storm', 'fanout', 'memory', 'startup'] as const;
+const SCENARIOS = ['ingest', 'storm', 'fanout', 'memory', 'startup', 'form3g', 'wall4k'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: flags } = parseArgs({
@@ -39,6 +40,7 @@ const settings = {
   fanoutWide: { dashboards: 1000, posts: quick ? 10 : 50, warmupPosts: quick ? 3 : 5 },
   memorySockets: 1000,
   startupReports: quick ? 100_000 : 1_000_000,
+  wall4k: { seconds: quick ? 5 : 10 },
   logLevel: flags['log-level'],
 };
 const only = new Set<Scenario>(
@@ -81,6 +83,11 @@ function figure(
   const amina = median(rounds.amina);
   const baseline = median(rounds.baseline);
   return { id, label, unit, better, amina, baseline, ratio: amina / baseline, rounds };
+}
+
+/** A figure of Amina's alone, with nothing to set beside it. */
+function alone(id: string, label: string, unit: string, better: Figure['better'], values: number[]): Figure {
+  return { id, label, unit, better, amina: median(values), baseline: null, ratio: null, rounds: { amina: values, baseline: [] } };
 }
 
 function pick<T>(rounds: Record<SystemName, T[]>, value: (t: T) => number): Record<SystemName, number[]> {
@@ -172,6 +179,53 @@ if (only.has('startup')) {
     figures.push(figure('snapshotAt.ms', `snapshot ?at= from ${settings.startupReports.toLocaleString('en-US')} reports`, 'ms', 'lower', pick(past, (r) => r.ms)));
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (only.has('form3g') || only.has('wall4k')) {
+  log('browser: building the client');
+  buildClient();
+  const browser = await launchBrowser();
+  try {
+    // One Amina for every round: each round opens a fresh browser context (no cache, no service worker).
+    await withSystem('amina', serveOptions('amina'), async (system) => {
+      if (only.has('form3g')) {
+        log('form over slow 3G (400 kbit/s, 400 ms): first load of /report');
+        const runs = [];
+        for (let round = 1; round <= settings.rounds; round++) {
+          const r = await measureForm3g(system, browser);
+          log(`  form3g round ${round}: usable after ${(r.usableMs / 1000).toFixed(2)} s, scripts ${r.scriptsKb.toFixed(1)} kB gz by then, ${r.allScriptsKb.toFixed(1)} kB in all (${r.scripts.length} files)`);
+          runs.push(r);
+        }
+        figures.push(alone('form3g.usable', 'form over slow 3G, count field usable', 'ms', 'lower', runs.map((r) => r.usableMs)));
+        figures.push(alone('form3g.scripts', 'form over slow 3G, page scripts gzipped', 'kB', 'lower', runs.map((r) => r.scriptsKb)));
+        figures.push(alone('form3g.allScripts', 'form over slow 3G, all scripts of the first load', 'kB', 'lower', runs.map((r) => r.allScriptsKb)));
+      }
+      if (only.has('wall4k')) {
+        log(`wall at 3840×2160, 2,000 sites: ${settings.wall4k.seconds} s still, then ${settings.wall4k.seconds} s updating every second`);
+        const rounds: Record<SystemName, number[]> = { amina: [], baseline: [] };
+        const p50: Record<SystemName, number[]> = { amina: [], baseline: [] };
+        const max: Record<SystemName, number[]> = { amina: [], baseline: [] };
+        for (let round = 1; round <= settings.rounds; round++) {
+          const r = await measureWall4k(system, browser, settings.wall4k.seconds);
+          log(`  wall4k round ${round}: still p50/p95/p99/max ${[r.still.p50, r.still.p95, r.still.p99, r.still.max].map((ms) => ms.toFixed(1)).join('/')} ms (${r.still.frames} frames), updating ${[r.updating.p50, r.updating.p95, r.updating.p99, r.updating.max].map((ms) => ms.toFixed(1)).join('/')} ms (${r.updating.frames} frames, ${r.updating.updates} updates)`);
+          // an update a second, however slowly frames come: fewer means the page stalled for seconds
+          if (r.updating.updates < 2) throw new Error(`wall4k: only ${r.updating.updates} updates while measuring`);
+          rounds.amina.push(r.updating.p95);
+          rounds.baseline.push(r.still.p95);
+          p50.amina.push(r.updating.p50);
+          p50.baseline.push(r.still.p50);
+          max.amina.push(r.updating.max);
+          max.baseline.push(r.still.max);
+        }
+        // here the "baseline" is the same page drawing the same 2,000 sites with no update
+        figures.push(figure('wall4k.p95', 'wall 3840×2160 frame p95, updating vs still', 'ms', 'lower', rounds));
+        figures.push(figure('wall4k.p50', 'wall 3840×2160 frame p50, updating vs still', 'ms', 'lower', p50));
+        figures.push(figure('wall4k.max', 'wall 3840×2160 longest frame, updating vs still', 'ms', 'lower', max));
+      }
+    });
+  } finally {
+    await browser.close();
   }
 }
 

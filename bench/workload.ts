@@ -18,7 +18,8 @@ export interface Tokens {
   viewer: string;
 }
 
-async function issue(system: RunningSystem, request: { role: string; sites?: string[]; label: string }): Promise<string> {
+/** A token from Amina's admin API. */
+export async function issueToken(system: RunningSystem, request: { role: string; sites?: string[]; label: string }): Promise<string> {
   const response = await fetch(`${system.url}/api/tokens`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
@@ -32,8 +33,8 @@ async function issue(system: RunningSystem, request: { role: string; sites?: str
 export async function tokensFor(system: RunningSystem): Promise<Tokens> {
   if (system.name === 'baseline') return { reporter: 'any', viewer: 'any' };
   return {
-    reporter: await issue(system, { role: 'reporter', sites: checkpointIds, label: 'bench reporter' }),
-    viewer: await issue(system, { role: 'viewer', label: 'bench dashboards' }),
+    reporter: await issueToken(system, { role: 'reporter', sites: checkpointIds, label: 'bench reporter' }),
+    viewer: await issueToken(system, { role: 'viewer', label: 'bench dashboards' }),
   };
 }
 

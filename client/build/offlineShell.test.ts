@@ -35,6 +35,10 @@ describe('reportShellFiles', () => {
       chunk('assets/maplibre.js'),
       asset('assets/maplibre.css'),
       asset('index.html'),
+      // the words /report loads lazily, in every language (the phone may switch offline); not the dashboards'
+      ...['en', 'ar', 'ckb'].flatMap((lang) =>
+        ['glossary', 'dashboard', 'screens', 'report', 'alerts', 'admin'].map((ns) => chunk(`assets/${ns}-${lang}.js`, { facade: `/w/client/locales/${lang}/${ns}.json` })),
+      ),
     );
     expect([...reportShellFiles(built)].sort()).toEqual(
       [
@@ -46,6 +50,7 @@ describe('reportShellFiles', () => {
         'assets/ReportScreen.css',
         'assets/arabic-400.woff2',
         'assets/arabic-400.woff',
+        ...['en', 'ar', 'ckb'].flatMap((lang) => ['glossary', 'dashboard', 'screens', 'report'].map((ns) => `assets/${ns}-${lang}.js`)),
       ].sort(),
     );
   });

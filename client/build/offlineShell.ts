@@ -1,14 +1,19 @@
 // Build-time: the service worker that lets /report open with no network (vite-plugin-pwa, Workbox generateSW).
 import type { Plugin, Rolldown } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { LOCALE_FILE, SCREEN_NAMESPACES, withNested } from '../i18n/namespaces.ts';
 
 /** The screen whose chunks the phone keeps; the dashboards' (MapLibre, charts) stay on the network. */
 const REPORT_MODULE = /\/features\/report\/ReportScreen\.tsx$/;
 
+/** The words /report loads (namespaces.ts), kept in every language: the phone may switch offline. */
+const REPORT_WORDS: readonly string[] = withNested(SCREEN_NAMESPACES.report);
+const isReportChunk = (module: string) => REPORT_MODULE.test(module) || REPORT_WORDS.includes(LOCALE_FILE.exec(module)?.[2] ?? '');
+
 /**
  * The files /report needs: the entry, the report screen's chunk, what they import statically, their
- * CSS and the fonts that CSS names. Walking the bundle's own graph keeps the list right when chunking
- * changes.
+ * CSS and the fonts that CSS names, and its words in all three languages (loaded lazily, so not in
+ * the graph). Walking the bundle's own graph keeps the list right when chunking changes.
  */
 export function reportShellFiles(bundle: Rolldown.OutputBundle): Set<string> {
   const shell = new Set<string>(['index.html']);
@@ -31,7 +36,7 @@ export function reportShellFiles(bundle: Rolldown.OutputBundle): Set<string> {
     for (const asset of chunk.viteMetadata?.importedAssets ?? []) shell.add(asset);
   };
   for (const item of chunks.values()) {
-    if (item.type === 'chunk' && (item.isEntry || (item.facadeModuleId && REPORT_MODULE.test(item.facadeModuleId)))) visit(item.fileName);
+    if (item.type === 'chunk' && (item.isEntry || (item.facadeModuleId && isReportChunk(item.facadeModuleId)))) visit(item.fileName);
   }
   return shell;
 }

@@ -1,5 +1,5 @@
 // Switches the language in place: the page turns right to left for Arabic and Kurdish.
-import { applyDocumentLanguage, i18n } from '../i18n/index.ts';
+import { switchLanguage } from '../i18n/index.ts';
 import { LANGUAGES, rememberLanguage, type Language } from '../lib/session.ts';
 import { useFormat } from './format.ts';
 
@@ -12,8 +12,8 @@ export function LanguageSwitcher() {
     const url = new URL(window.location.href);
     url.searchParams.set('lang', next);
     history.replaceState(history.state, '', url);
-    applyDocumentLanguage(next);
-    void i18n.changeLanguage(next);
+    // the new language's words load first; until then the page stays in the old one, never showing keys
+    void switchLanguage(next);
   };
   return (
     <label className="language-switcher">

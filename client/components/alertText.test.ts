@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Governorate, Site } from '../../shared/schemas.ts';
-import { i18n, startI18n } from '../i18n/index.ts';
+import { i18n, loadWords, startI18n } from '../i18n/index.ts';
+import { LANGUAGES } from '../../shared/language.ts';
 import { alertText } from './alertText.ts';
 import { makeFormat, placeName, wholePercentDown } from './format.ts';
 
@@ -23,9 +24,10 @@ const alert = (rule: Alert['rule'], value: number, threshold: number, siteId?: s
   updatedAt: '2026-11-28T10:00:00Z',
 });
 
-beforeAll(() => {
-  // as main.tsx does, without the page
-  startI18n('en');
+beforeAll(async () => {
+  // as main.tsx does, without the page, with the alerts' words in every language
+  await startI18n('en', ['alerts']);
+  await loadWords(LANGUAGES, ['alerts']);
 });
 
 describe('alertText', () => {

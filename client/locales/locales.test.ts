@@ -2,9 +2,20 @@
 // resolves in that language, one spelling per domain term, and terms named through the glossary.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../shared/language.ts';
-import { i18n, startI18n } from '../i18n/index.ts';
-import { addLazyResources, ALL_NAMESPACES as NAMESPACES, allResources as resources, type AnyNamespace as Namespace } from '../i18n/lazyResources.ts';
+import { i18n, loadWords, startI18n } from '../i18n/index.ts';
+import { LOCALE_FILE, NAMESPACES, type Namespace } from '../i18n/namespaces.ts';
+import type { Strings } from '../i18n/resources.ts';
 import variants from './variants.json';
+
+/** Every file under client/locales/, read as the loader finds them (namespaces.ts names them all). */
+const files = import.meta.glob<Strings>('./*/*.json', { import: 'default', eager: true });
+const resources = Object.fromEntries(LANGUAGES.map((lang) => [lang, {} as Record<Namespace, Strings>])) as Record<Language, Record<Namespace, Strings>>;
+const strays: string[] = [];
+for (const [path, words] of Object.entries(files)) {
+  const [, lang, ns] = LOCALE_FILE.exec(path.replace('./', '/client/locales/')) ?? [];
+  if (lang && (NAMESPACES as readonly string[]).includes(ns!)) resources[lang as Language][ns as Namespace] = words;
+  else strays.push(path);
+}
 
 /**
  * Strings that contain a glossary spelling as another word: Sorani says "seen" (بینراو) for an
@@ -48,6 +59,11 @@ function spells(text: string, word: string): boolean {
 }
 
 describe('locale files', () => {
+  it('are each a namespace the loader knows, and every namespace has a file in every language', () => {
+    expect(strays).toEqual([]);
+    for (const lang of LANGUAGES) expect(Object.keys(resources[lang]).sort()).toEqual([...NAMESPACES].sort());
+  });
+
   it('have every key in every language, none of them empty', () => {
     const problems: string[] = [];
     for (const ns of TEXT_NAMESPACES) {
@@ -160,9 +176,10 @@ function show(lang: Language, ns: Namespace, key: string, options?: object): str
 }
 
 describe('the strings as the screens show them', () => {
-  beforeAll(() => {
-    startI18n('en');
-    addLazyResources(i18n);
+  beforeAll(async () => {
+    // through the loader the screens use, every namespace in every language
+    await startI18n('en');
+    await loadWords(LANGUAGES, NAMESPACES);
   });
 
   it('resolve all their nesting in every language', () => {

@@ -15,7 +15,6 @@ import { alertText } from '../../components/alertText.ts';
 import { ATTRIBUTION } from '../../components/attribution.ts';
 import { placeName, useFormat, type Format } from '../../components/format.ts';
 import { METRIC_CLASSES } from '../../components/map/mapStyle.ts';
-import { addLazyResources } from '../../i18n/lazyResources.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { getToken } from '../../lib/session.ts';
 import { viewedWorld } from '../../lib/world.ts';
@@ -67,9 +66,6 @@ export function SitrepScreen() {
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fontsReady, setFontsReady] = useState(false);
-  const { i18n } = useTranslation();
-  // the report's words come with its chunk
-  addLazyResources(i18n);
   const { t } = useTranslation('sitrep');
   const hasToken = getToken() !== null;
 

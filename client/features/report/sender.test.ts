@@ -13,11 +13,18 @@ function memoryStorage() {
   const items = new Map<string, QueueItem>();
   let sender: SenderState = INITIAL_SENDER;
   let sites: CachedSites | undefined;
+  let token: string | undefined;
   const store = {
     items,
     failWrites: false,
     get sender() {
       return sender;
+    },
+    get token() {
+      return token;
+    },
+    set token(next: string | undefined) {
+      token = next;
     },
   };
   const storage: QueueStorage = {
@@ -34,6 +41,10 @@ function memoryStorage() {
     loadSites: async () => sites,
     async saveSites(next) {
       sites = next;
+    },
+    loadToken: async () => token,
+    async saveToken(next) {
+      token = next ?? undefined;
     },
   };
   return { store, storage };

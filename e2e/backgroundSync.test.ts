@@ -204,4 +204,21 @@ describe('Background Sync', () => {
     expect(pagePosts.length).toBe(pagePostsWhileDown);
     expect(await running.store().reports.count('ibrahim-khalil')).toBe(1);
   });
+
+  it('tells the lead to keep the page open where the browser has no Background Sync (Firefox, Safari)', { timeout: 120_000 }, async () => {
+    const running = await serve();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    cleanups.push(() => context.close());
+    // Chromium without the API, as Firefox and Safari are: the attribute is configurable, as WebIDL makes it.
+    await context.addInitScript(() => {
+      delete (ServiceWorkerRegistration.prototype as { sync?: unknown }).sync;
+    });
+    const { page } = await openForm(context, running.url, running.token);
+    await running.stop();
+    await queueArrivals(page, 30);
+    await page.waitForFunction(() => document.querySelector('[data-testid="network"]')?.getAttribute('data-state') === 'unreachable', undefined, { timeout: 30_000 });
+    expect(await page.getByTestId('keep-open').textContent()).toMatch(/^Keep this page open until they are sent/);
+    expect(await page.getByTestId('sent-in-background').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/report-keep-open-en.png` });
+  });
 });

@@ -90,6 +90,22 @@ function syncTags(page: Page): Promise<string[]> {
   });
 }
 
+/** The token the worker would send with, as the page left it in IndexedDB. */
+function workerToken(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('amina-report');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('token');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+}
+
 /**
  * DevTools' ServiceWorker domain on a blank page of the same browser context (no form open): it
  * names the worker's registration and fires its `sync` event as the browser would.
@@ -131,7 +147,8 @@ describe('Background Sync', () => {
     expect(await page.getByTestId('sent-in-background').textContent()).toMatch(/You can close this page/);
     expect(await page.getByTestId('keep-open').count()).toBe(0);
     await until(async () => (await syncTags(page)).includes(SYNC_TAG));
-    // The worker holds a copy of the token in IndexedDB; the address and the page's storage never carried it to the worker otherwise.
+    // The worker's copy of the token is in the form's IndexedDB, not in any address.
+    expect(await workerToken(page)).toBe(running.token);
     expect(page.url()).not.toContain(running.token);
     await page.screenshot({ path: `${SHOTS}/report-background-sync-en.png` });
     await page.close();
@@ -155,6 +172,11 @@ describe('Background Sync', () => {
     const again = await openForm(context, running.url, running.token);
     await again.page.waitForFunction(() => document.querySelectorAll('.report-item[data-state="sent"]').length === 1);
     expect(await again.page.locator('.report-item[data-state="queued"]').count()).toBe(0);
+    // Signed out (the device forgets its token): the worker's copy goes too.
+    await again.page.evaluate(() => localStorage.removeItem('amina.token'));
+    await again.page.reload();
+    await again.page.getByRole('alert').waitFor();
+    await until(async () => (await workerToken(again.page)) === undefined);
     expect(outsideRequests).toEqual([]);
     expect(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
   });

@@ -1,4 +1,5 @@
-// Build-time: the service worker that lets /report open with no network (vite-plugin-pwa, Workbox generateSW).
+// Build-time: the service worker that lets /report open with no network and sends its queue by Background
+// Sync (vite-plugin-pwa, Workbox injectManifest into client/features/report/sw.ts).
 import type { Plugin, Rolldown } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 

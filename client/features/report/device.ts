@@ -85,6 +85,10 @@ function keepWorkerInformed(sender: Sender, connection: ConnectionMonitor, stora
   };
   sender.subscribe(maybeRegister);
   connection.subscribe(maybeRegister);
+  // The lead leaves with reports still waiting (a send may be in flight): the worker is the one left to send them.
+  window.addEventListener('pagehide', () => {
+    if (sender.view().items.some((i) => i.state === 'queued')) requestBackgroundSync().catch(() => undefined);
+  });
   // A flush, not a bare read: it reads under the send lock, so it never shows a state older than the worker's.
   if (typeof BroadcastChannel !== 'undefined') new BroadcastChannel(QUEUE_CHANNEL).onmessage = () => void sender.flush();
   window.addEventListener('focus', () => void sender.flush());

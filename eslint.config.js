@@ -56,6 +56,10 @@ const CLIENT_PACKAGES = [
   'socket.io-client',
   'idb',
   'workbox-window',
+  // the field form's service worker (client/features/report/sw.ts)
+  'workbox-core',
+  'workbox-precaching',
+  'workbox-routing',
   'virtual:pwa-register',
   '@fontsource/noto-sans-arabic',
   'zod',

@@ -1,4 +1,5 @@
-// Build-time: the service worker that lets /report open with no network (vite-plugin-pwa, Workbox generateSW).
+// Build-time: the service worker that lets /report open with no network and sends its queue by Background
+// Sync (vite-plugin-pwa, Workbox injectManifest into client/features/report/sw.ts).
 import type { Plugin, Rolldown } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { LOCALE_FILE, SCREEN_NAMESPACES, withNested } from '../i18n/namespaces.ts';
@@ -42,9 +43,10 @@ export function reportShellFiles(bundle: Rolldown.OutputBundle): Set<string> {
 }
 
 /**
- * `sw.js`, registered by the report screen with scope /report: it precaches that screen's shell and
- * answers navigations to /report with the cached index.html. It has no runtime routes, so API
- * requests always go to the network and nothing the API says is cached by the worker.
+ * `sw.js`, registered by the report screen with scope /report, built from
+ * client/features/report/sw.ts (injectManifest): it precaches that screen's shell, answers
+ * navigations to /report with the cached index.html, and sends the queue by Background Sync. It has
+ * no runtime routes, so API requests always go to the network and nothing the API says is cached.
  */
 export function reportOfflinePlugins(): Plugin[] {
   let shell = new Set<string>();
@@ -58,24 +60,22 @@ export function reportOfflinePlugins(): Plugin[] {
   return [
     collect,
     ...VitePWA({
-      strategies: 'generateSW',
-      filename: 'sw.js',
-      // The same minified worker whoever builds: tests run with NODE_ENV=test and must drive what `npm start` serves.
-      mode: 'production',
+      strategies: 'injectManifest',
+      // relative to Vite's root, client/
+      srcDir: 'features/report',
+      // built as sw.js, the address phones that installed the earlier worker already have
+      filename: 'sw.ts',
       // The screen registers the worker itself, with scope /report, so the dashboards never get one.
       injectRegister: false,
       manifest: false,
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{js,css,html,woff2,svg,png,ico}'],
         // Large dashboard chunks are filtered out below; the limit only keeps Workbox from warning first.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => shell.has(e.url)), warnings: [] })],
-        navigateFallback: 'index.html',
-        navigateFallbackAllowlist: [/^\/report\/?(?:[?#]|$)/],
-        runtimeCaching: [],
-        cleanupOutdatedCaches: true,
-        clientsClaim: true,
-        skipWaiting: true,
+        // One file, and the same minified worker whoever builds (tests run with NODE_ENV=test).
+        rollupFormat: 'iife',
+        minify: true,
       },
     }),
   ];

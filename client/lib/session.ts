@@ -1,5 +1,5 @@
 // The device's session: the token (taken once from #token=… and kept) and the chosen language.
-const TOKEN_KEY = 'amina.token';
+export const TOKEN_KEY = 'amina.token';
 const LANG_KEY = 'amina.lang';
 
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../shared/format.ts';

@@ -9,7 +9,7 @@ import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { currentLanguage, makeFormat, placeName } from '../../components/format.ts';
 import { getToken } from '../../lib/session.ts';
 import type { Connection } from './connection.ts';
-import { openDevice, registerReportServiceWorker, useConnection, useQueueView, useServerRecent, useSites, watchConnection, type Device } from './device.ts';
+import { backgroundSyncSupported, openDevice, registerReportServiceWorker, useConnection, useQueueView, useServerRecent, useSites, watchConnection, type Device } from './device.ts';
 import { lastReport } from './guardRails.ts';
 import { QueuePanel } from './QueuePanel.tsx';
 import { ReportForm } from './ReportForm.tsx';
@@ -169,6 +169,7 @@ function StatusBar({ device, connection, now }: { device: Device; connection: Co
   const queued = items.filter((i) => i.state === 'queued').length;
   const nextTry = Math.max(sender.nextAttemptAt, sender.notBefore);
   const online = connection === 'online';
+  const backgroundSync = backgroundSyncSupported();
   return (
     <section className="report-status" aria-live="polite" data-testid="status">
       <p className={`report-connection report-connection-${connection}`} data-testid="network" data-state={connection}>
@@ -191,12 +192,18 @@ function StatusBar({ device, connection, now }: { device: Device; connection: Co
           </p>
         )
       )}
-      {queued > 0 && (
-        // Nothing sends the queue once the page is closed (no Background Sync yet): the lead is told so.
-        <p className="report-hint" data-testid="keep-open">
-          {t('keepOpen')}
-        </p>
-      )}
+      {queued > 0 &&
+        // Where the browser has Background Sync the worker sends the queue after the page is closed;
+        // elsewhere (Firefox, Safari) nothing does, and the lead is told to keep it open.
+        (backgroundSync ? (
+          <p className="report-hint" data-testid="sent-in-background">
+            {t('sentInBackground')}
+          </p>
+        ) : (
+          <p className="report-hint" data-testid="keep-open">
+            {t('keepOpen')}
+          </p>
+        ))}
       {queued > 0 && online && !sending && (
         <button type="button" className="report-button report-button-secondary" onClick={() => void device.sender.wake()}>
           {t('sendNow')}

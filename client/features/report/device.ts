@@ -3,8 +3,9 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import { Report, Site } from '../../../shared/schemas.ts';
 import { apiRequest, ApiRequestError } from '../../lib/api.ts';
-import { getToken } from '../../lib/session.ts';
+import { getToken, TOKEN_KEY } from '../../lib/session.ts';
 import { createConnectionMonitor, healthProbe, type Connection, type ConnectionMonitor } from './connection.ts';
+import { QUEUE_CHANNEL, SYNC_TAG } from './flush.ts';
 import { createSender, httpPost, type QueueView, type Sender } from './sender.ts';
 import { openQueueStorage, type QueueStorage } from './storage.ts';
 
@@ -44,9 +45,57 @@ export function openDevice(): Promise<Device> {
       isOnline: () => navigator.onLine && connection.state() !== 'unreachable',
     });
     await sender.load();
+    // The worker's copy of the token: kept as the page's is, gone when the page has none (signed out).
+    await storage.saveToken(getToken()).catch(() => undefined);
+    keepWorkerInformed(sender, connection, storage);
     return { storage, sender, connection };
   })();
   return opening;
+}
+
+/** Background Sync: the worker can send the queue after the page is closed (Chromium; not Firefox or Safari). */
+export function backgroundSyncSupported(): boolean {
+  return typeof ServiceWorkerRegistration !== 'undefined' && 'sync' in ServiceWorkerRegistration.prototype && 'serviceWorker' in navigator;
+}
+
+/** The part of the Background Sync API used here; TypeScript's DOM library does not describe it. */
+type SyncRegistration = ServiceWorkerRegistration & { sync: { register(tag: string): Promise<void> } };
+
+/** Asks the browser to wake the worker with `SYNC_TAG` once it has a network; registering again is harmless. */
+async function requestBackgroundSync(): Promise<void> {
+  if (!backgroundSyncSupported()) return;
+  const registration = (await navigator.serviceWorker.ready) as SyncRegistration;
+  await registration.sync.register(SYNC_TAG);
+}
+
+/**
+ * Ties the page to the worker: a sync is registered whenever reports wait while the phone is offline
+ * or the server unreachable, the worker's copy of the token follows the page's, and the list is
+ * read again when the worker says it sent something (or the page comes back into view).
+ */
+function keepWorkerInformed(sender: Sender, connection: ConnectionMonitor, storage: QueueStorage): void {
+  let asked = '';
+  const maybeRegister = () => {
+    const queued = sender.view().items.filter((i) => i.state === 'queued').length;
+    const state = connection.state();
+    const key = queued > 0 && state !== 'online' ? `${queued}|${state}` : '';
+    if (key === asked) return;
+    asked = key;
+    if (key) requestBackgroundSync().catch(() => (asked = ''));
+  };
+  sender.subscribe(maybeRegister);
+  connection.subscribe(maybeRegister);
+  // The lead leaves with reports still waiting (a send may be in flight): the worker is the one left to send them.
+  window.addEventListener('pagehide', () => {
+    if (sender.view().items.some((i) => i.state === 'queued')) requestBackgroundSync().catch(() => undefined);
+  });
+  // A flush, not a bare read: it reads under the send lock, so it never shows a state older than the worker's.
+  if (typeof BroadcastChannel !== 'undefined') new BroadcastChannel(QUEUE_CHANNEL).onmessage = () => void sender.flush();
+  window.addEventListener('focus', () => void sender.flush());
+  // Another tab adopted a new link, or the token was forgotten: the worker's copy follows.
+  window.addEventListener('storage', (event) => {
+    if (event.key === null || event.key === TOKEN_KEY) void storage.saveToken(getToken()).catch(() => undefined);
+  });
 }
 
 /** Starts the monitor's checks and ties them to the network and page events; returns the stop. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../shared/schemas.ts';
 import type { Answer, QueueItem, SenderState } from './queue.ts';
 import { INITIAL_SENDER } from './queue.ts';
+import { sendInBackground } from './flush.ts';
 import { createSender } from './sender.ts';
 import type { CachedSites, QueueStorage } from './storage.ts';
 
@@ -13,11 +14,18 @@ function memoryStorage() {
   const items = new Map<string, QueueItem>();
   let sender: SenderState = INITIAL_SENDER;
   let sites: CachedSites | undefined;
+  let token: string | undefined;
   const store = {
     items,
     failWrites: false,
     get sender() {
       return sender;
+    },
+    get token() {
+      return token;
+    },
+    set token(next: string | undefined) {
+      token = next;
     },
   };
   const storage: QueueStorage = {
@@ -34,6 +42,10 @@ function memoryStorage() {
     loadSites: async () => sites,
     async saveSites(next) {
       sites = next;
+    },
+    loadToken: async () => token,
+    async saveToken(next) {
+      token = next ?? undefined;
     },
   };
   return { store, storage };
@@ -145,5 +157,74 @@ describe('the sender', () => {
     await sender.remove(report(1).id);
     expect(store.items.has(report(1).id)).toBe(false);
     expect(sender.view().items.map((i) => i.report.id)).toEqual([report(2).id]);
+  });
+});
+
+describe('the service worker’s Background Sync pass', () => {
+  /** The queue as the page left it (reports queued, the sender in a backoff), and the worker's own view of the server. */
+  async function closedPage(answers: ((ids: string[]) => Answer)[], token: string | undefined, sender: SenderState = INITIAL_SENDER) {
+    const { store, storage } = memoryStorage();
+    store.token = token;
+    await storage.commit([1, 2].map((n) => ({ report: report(n), state: 'queued' as const, queuedAt: NOW - 60_000 + n, attempts: 1 })), sender);
+    const server = scripted(answers);
+    const tokens: string[] = [];
+    const sync = () =>
+      sendInBackground({
+        storage,
+        postWith: (t) => {
+          tokens.push(t);
+          return server.post;
+        },
+        now: () => NOW,
+        random: () => 0.5,
+        isOnline: () => true,
+      });
+    return { store, server, tokens, sync };
+  }
+  const backoff: SenderState = { failures: 3, nextAttemptAt: NOW + 60_000, notBefore: 0, lastError: 'No connection to the server.' };
+
+  it('sends the queue with the token the page left, even in the page’s backoff, and marks it sent', async () => {
+    const { store, server, tokens, sync } = await closedPage([stored], 'reporter-token', backoff);
+    await expect(sync()).resolves.toBe('sent');
+    expect(tokens).toEqual(['reporter-token']);
+    expect(server.seen).toEqual([[report(1).id, report(2).id]]);
+    expect([...store.items.values()].map((i) => i.state)).toEqual(['sent', 'sent']);
+    expect(store.sender).toMatchObject({ failures: 0, lastSuccessAt: NOW });
+  });
+
+  it('throws while the server does not answer, so the browser fires the sync again, and keeps the reports queued', async () => {
+    const { store, sync } = await closedPage([offline], 'reporter-token');
+    await expect(sync()).rejects.toThrow(/2 report\(s\) still queued: No connection to the server/);
+    expect([...store.items.values()].map((i) => i.state)).toEqual(['queued', 'queued']);
+  });
+
+  it('does not send before the server’s Retry-After, and asks to be fired again', async () => {
+    const { server, sync } = await closedPage([stored], 'reporter-token', { ...backoff, notBefore: NOW + 30_000 });
+    await expect(sync()).rejects.toThrow(/still queued/);
+    expect(server.seen).toEqual([]);
+  });
+
+  it('keeps a refused report in "needs attention" and sends the rest, without asking again', async () => {
+    const refuse = (): Answer => ({ status: 422, body: { error: { code: 'unprocessable', message: 'No.', details: [{ field: 'reports[0].observedAt', message: 'is in the future' }] } } });
+    const { store, sync } = await closedPage([refuse, stored], 'reporter-token');
+    await expect(sync()).resolves.toBe('sent');
+    expect(store.items.get(report(1).id)).toMatchObject({ state: 'needs_attention', lastError: 'observedAt: is in the future' });
+    expect(store.items.get(report(2).id)?.state).toBe('sent');
+  });
+
+  it('deletes its copy of a refused token, keeps the reports queued, and does not ask again', async () => {
+    const refused = (): Answer => ({ status: 401, body: { error: { code: 'unauthorized', message: 'Unknown token.' } } });
+    const { store, sync } = await closedPage([refused], 'reporter-token');
+    await expect(sync()).resolves.toBe('blocked');
+    expect(store.token).toBeUndefined();
+    expect([...store.items.values()].map((i) => i.state)).toEqual(['queued', 'queued']);
+    expect(store.sender.blocked).toBe('Unknown token.');
+  });
+
+  it('sends nothing without a token (signed out): the reports wait for the page', async () => {
+    const { store, server, sync } = await closedPage([stored], undefined);
+    await expect(sync()).resolves.toBe('no-token');
+    expect(server.seen).toEqual([]);
+    expect([...store.items.values()].map((i) => i.state)).toEqual(['queued', 'queued']);
   });
 });

@@ -1,24 +1,13 @@
 // Saves each report on the device first, then flushes the queue to the server whenever the network allows.
 import type { Report } from '../../../shared/schemas.ts';
-import {
-  applyOutcome,
-  classifyAnswer,
-  INITIAL_SENDER,
-  newItem,
-  pickBatch,
-  prunableIds,
-  requeue,
-  wakeUp,
-  type Answer,
-  type QueueItem,
-  type SenderState,
-} from './queue.ts';
+import { flushQueue, withSendLock } from './flush.ts';
+import { INITIAL_SENDER, newItem, requeue, wakeUp, type Answer, type QueueItem, type SenderState } from './queue.ts';
 import type { QueueStorage } from './storage.ts';
+
+export { httpPost, REQUEST_TIMEOUT_MS } from './flush.ts';
 
 /** How often the sender looks at the queue even if no event woke it: a safety net for missed events. */
 export const SWEEP_INTERVAL_MS = 15_000;
-/** A request with no answer after this long is treated as lost, and sent again. */
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface QueueView {
   items: QueueItem[];
@@ -50,32 +39,6 @@ export interface Sender {
   remove(id: string): Promise<void>;
   /** Listens for the network, the page coming back into view and a periodic sweep. */
   start(): () => void;
-}
-
-/** POSTs a batch with the device's token; every failure becomes an Answer, never an exception. */
-export function httpPost(getToken: () => string | null, timeoutMs = REQUEST_TIMEOUT_MS): (reports: Report[]) => Promise<Answer> {
-  return async (reports) => {
-    const token = getToken();
-    try {
-      const response = await fetch('/api/reports', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ reports }),
-        signal: AbortSignal.timeout(timeoutMs),
-        cache: 'no-store',
-      });
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      return { status: response.status, body, retryAfter: response.headers.get('Retry-After') };
-    } catch (err) {
-      return { networkError: err instanceof Error && err.name === 'TimeoutError' ? 'No answer from the server.' : 'No connection to the server.' };
-    }
-  };
 }
 
 export function createSender(deps: SenderDeps): Sender {
@@ -111,33 +74,12 @@ export function createSender(deps: SenderDeps): Sender {
     if (due > 0) timer = setTimeout(() => void flush(), Math.min(due, 2 ** 31 - 1));
   };
 
+  // The sending itself is shared with the service worker's Background Sync (flush.ts).
   const flushOnce = async () => {
-    // Another tab may have sent or queued reports: start from what is stored.
-    await reload();
-    for (;;) {
-      if (!isOnline()) break;
-      const batch = pickBatch(view.items, view.sender, now());
-      if (batch.length === 0) break;
-      publish({ sending: true });
-      const ids = batch.map((r) => r.id);
-      const answer = await post(batch);
-      const at = now();
-      const outcome = classifyAnswer(answer, ids, at);
-      const applied = applyOutcome(view.items, view.sender, ids, outcome, at, random);
-      await storage.commit(applied.changed, applied.sender);
-      publish({ items: merge(applied.changed), sender: applied.sender });
-      if (outcome.kind === 'retry' || outcome.kind === 'blocked') break;
-    }
-    const prune = prunableIds(view.items, now());
-    if (prune.length) {
-      await storage.deleteItems(prune);
-      const gone = new Set(prune);
-      publish({ items: view.items.filter((i) => !gone.has(i.report.id)) });
-    }
-    publish({ sending: false });
+    await flushQueue({ storage, post, now, random, isOnline }, (state) => publish({ ...state, loaded: true }));
   };
 
-  /** One flush at a time in this tab, and (where the browser has Web Locks) across tabs. */
+  /** One flush at a time in this tab, and (where the browser has Web Locks) across tabs and the worker. */
   const flush = (): Promise<void> => {
     if (flushing) {
       again = true;
@@ -147,8 +89,8 @@ export function createSender(deps: SenderDeps): Sender {
       try {
         do {
           again = false;
-          if (typeof navigator !== 'undefined' && navigator.locks) await navigator.locks.request('amina-report-sender', flushOnce);
-          else await flushOnce();
+          // The same lock as other tabs and the service worker: one sender at a time on the phone.
+          await withSendLock(flushOnce);
         } while (again);
       } catch (err) {
         publish({ sending: false, sender: { ...view.sender, lastError: err instanceof Error ? err.message : String(err) } });

@@ -25,6 +25,10 @@ export interface QueueStorage {
   deleteItems(ids: readonly string[]): Promise<void>;
   loadSites(): Promise<CachedSites | undefined>;
   saveSites(sites: CachedSites): Promise<void>;
+  /** the reporter token as the service worker reads it for Background Sync; undefined when none */
+  loadToken(): Promise<string | undefined>;
+  /** null deletes it: signed out, or refused by the server */
+  saveToken(token: string | null): Promise<void>;
 }
 
 interface ReportDb extends DBSchema {
@@ -71,6 +75,16 @@ export async function openQueueStorage(name = DB_NAME): Promise<QueueStorage> {
     },
     async saveSites(sites) {
       await db.put('meta', sites, 'sites');
+    },
+    // The page keeps the token in localStorage, which a service worker cannot read; this copy is
+    // the worker's, on the same origin, and never leaves it except as the Authorization header.
+    async loadToken() {
+      const token = await db.get('meta', 'token');
+      return typeof token === 'string' && token ? token : undefined;
+    },
+    async saveToken(token) {
+      if (token) await db.put('meta', token, 'token');
+      else await db.delete('meta', 'token');
     },
   };
 }

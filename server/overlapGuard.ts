@@ -21,7 +21,7 @@ export type StoredArrivals = Extract<StoredReport, { kind: 'arrivals' }>;
 export async function storedOverlaps(store: Store, world: World, report: PeriodReport, limit = MAX_WARNINGS_PER_REPORT): Promise<StoredArrivals[]> {
   const { fromMs, toMs } = overlapSearchRange(report);
   const candidates: StoredArrivals[] = [];
-  for await (const stored of store.reports.query({ world, siteIds: [report.siteId], fromMs, toMs, limit: limit + 1 })) {
+  for await (const stored of store.reports.query({ world, siteIds: [report.siteId], kind: 'arrivals', fromMs, toMs, limit: limit + 1, asWritten: true })) {
     if (stored.kind === 'arrivals') candidates.push(stored);
   }
   return overlapsOf(report, candidates).slice(0, limit);

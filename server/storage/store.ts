@@ -2,7 +2,7 @@
 // One interface per noun (reports, sites, thresholds, alerts, tokens, audit), plus the log that
 // live pictures follow; the adapters (SQLite, PostgreSQL) implement every one.
 import { z } from 'zod';
-import { Role, type Alert, type AlertState, type Site, type SiteKind, type StoredReport, type Thresholds, type World } from '../../shared/schemas.ts';
+import { Role, type Alert, type AlertState, type ReportKind, type Site, type SiteKind, type StoredReport, type Thresholds, type World } from '../../shared/schemas.ts';
 
 export interface AppendResult {
   accepted: string[];
@@ -13,12 +13,23 @@ export interface ReportQuery {
   /** the world whose reports to give: real data, or a drill's */
   world: World;
   siteIds?: readonly string[];
+  /**
+   * Only reports of this kind. With one site, the store then reads just that site's reports of the
+   * kind within the range (its (site, kind, observedAt) index), not every report the site ever had.
+   */
+  kind?: ReportKind;
   /** inclusive, by observedAt */
   fromMs?: number;
   /** exclusive, by observedAt */
   toMs?: number;
   /** at most this many reports, the first in the query's order: a look at a few, not a scan */
   limit?: number;
+  /**
+   * The rows as written, without the schema's parse again (each was parsed before it was stored, and
+   * the start-up replay reads them so): for the overlap guard, which asks once per arrivals report
+   * posted and reads a few fields. Parsing cost more than the query itself (bench/README.md).
+   */
+  asWritten?: boolean;
 }
 
 export interface ReportStore {

@@ -254,6 +254,9 @@ export function describeStoreContract(
         const bySite = await collect(store.reports.query({ world: 'real', siteIds: ['domiz-1'] }));
         expect(bySite.map((r) => r.id)).toEqual([shelter.id]);
         expect(await collect(store.reports.query({ world: 'real', siteIds: [] }))).toEqual([]);
+        const arrivalsOnly = await collect(store.reports.query({ world: 'real', kind: 'arrivals', toMs: Date.parse('2026-11-28T12:00:00Z') }));
+        expect(arrivalsOnly.map((r) => r.id)).toEqual([at10.id, at11.id, at11b.id]);
+        expect(await collect(store.reports.query({ world: 'real', siteIds: ['domiz-1'], kind: 'arrivals' }))).toEqual([]);
       });
 
       it('pages through more reports than one page holds, in order, without loss or repeat', async () => {

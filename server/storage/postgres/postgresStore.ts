@@ -5,7 +5,7 @@ import { sameValue } from '../../../shared/sameValue.ts';
 import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World } from '../../../shared/schemas.ts';
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
-import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
+import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
 import { alertEventKind, AlertEventKind, AuditEntry, ReportConflictError, type AppendResult, type AuditFilter, type ReportQuery, type SeedData, type Store, type TokenRecord } from '../store.ts';
 import { isoSeconds } from '../../../shared/time.ts';
 import { openDatabase, type PostgresStoreOptions } from './database.ts';
@@ -105,6 +105,10 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     if (filter.siteIds) {
       params.push(filter.siteIds);
       where.push(`reports.site_id = ANY($${params.length}::text[])`);
+    }
+    if (filter.kind !== undefined) {
+      params.push(filter.kind);
+      where.push(`reports.kind = $${params.length}`);
     }
     if (after) {
       const condition = afterCondition(REPORTS_BY_OBSERVED, after, (i) => `$${i + 1}`, params.length);
@@ -207,8 +211,9 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
         const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
         const pages = keysetPages(pageSize, (after, n) => queryPage(filter, after, n), (row) => [row.observed_ms, row.seq]);
         let given = 0;
+        const toReport = filter.asWritten ? (row: ReportRow) => replayedReport(row.content, row.received_at, row.exercise) : rowToReport;
         for await (const row of pages) {
-          yield rowToReport(row);
+          yield toReport(row);
           if (++given === limit) return;
         }
       },

@@ -337,18 +337,43 @@ export function openSqliteStore(dataDir: string): Store {
       where.push('reports.observed_ms < @toMs');
       params.toMs = query.toMs;
     }
-    if (query.siteIds) {
+    if (query.siteIds?.length === 1) {
+      // One site (the overlap guard, a site's page): equality lets the (site, kind, observedAt) index
+      // give the rows in the query's order, so that LIMIT stops the read instead of a sort of them all.
+      where.push('reports.site_id = @siteId');
+      params.siteId = query.siteIds[0];
+    } else if (query.siteIds) {
       where.push('reports.site_id IN (SELECT value FROM json_each(@siteIds))');
       params.siteIds = JSON.stringify(query.siteIds);
+    }
+    if (query.kind !== undefined) {
+      where.push('reports.kind = @kind');
+      params.kind = query.kind;
     }
     if (after) {
       const condition = afterCondition(REPORTS_BY_OBSERVED, after, sqliteParam, 0);
       where.push(condition.sql);
       condition.params.forEach((value, i) => (params[`k${i}`] = value));
     }
+    params.limit = limit;
     const sql = `SELECT reports.seq, reports.observed_ms, reports.content, reports.received_at, reports.exercise FROM reports
-      WHERE ${where.join(' AND ')} ${orderBy(REPORTS_BY_OBSERVED)} LIMIT ${limit}`;
-    return db.prepare<[Record<string, unknown>], ReportRow>(sql).all(params);
+      WHERE ${where.join(' AND ')} ${orderBy(REPORTS_BY_OBSERVED)} LIMIT @limit`;
+    return prepared<ReportRow>(sql).all(params);
+  }
+
+  /**
+   * Statements of the queries built from filters, prepared once each: the overlap guard asks one
+   * per arrivals report posted, and preparing it anew cost more than running it (bench/README.md).
+   * The filters combine into a few dozen texts at most; the cache is emptied should it ever hold more.
+   */
+  const preparedQueries = new Map<string, Database.Statement<[Record<string, unknown>], unknown>>();
+  function prepared<Row>(sql: string): Database.Statement<[Record<string, unknown>], Row> {
+    let statement = preparedQueries.get(sql);
+    if (!statement) {
+      if (preparedQueries.size >= 128) preparedQueries.clear();
+      preparedQueries.set(sql, (statement = db.prepare<[Record<string, unknown>], unknown>(sql)));
+    }
+    return statement as Database.Statement<[Record<string, unknown>], Row>;
   }
 
   function auditPage(filter: AuditFilter, after: readonly unknown[] | null, limit: number): { seq: number; body: string }[] {
@@ -377,8 +402,9 @@ export function openSqliteStore(dataDir: string): Store {
       where.push(condition.sql);
       condition.params.forEach((value, i) => (params[`k${i}`] = value));
     }
-    const sql = `SELECT audit.seq, audit.body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(AUDIT_NEWEST_FIRST)} LIMIT ${limit}`;
-    return db.prepare<[Record<string, unknown>], { seq: number; body: string }>(sql).all(params);
+    params.limit = limit;
+    const sql = `SELECT audit.seq, audit.body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(AUDIT_NEWEST_FIRST)} LIMIT @limit`;
+    return prepared<{ seq: number; body: string }>(sql).all(params);
   }
 
   /** Bumped when exercise reports are deleted: a reader that stood before it replays. */
@@ -426,8 +452,9 @@ export function openSqliteStore(dataDir: string): Store {
         const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
         const pages = keysetPages(pageSize, (after, n) => queryPage(query, after, n), (row) => [row.observed_ms, row.seq]);
         let given = 0;
+        const toReport = query.asWritten ? replayedRow : rowToReport;
         for await (const row of pages) {
-          yield rowToReport(row);
+          yield toReport(row);
           if (++given === limit) return;
         }
       },

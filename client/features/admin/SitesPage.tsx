@@ -180,7 +180,7 @@ export function SitesPage(_props: AdminPageProps) {
                   {s.closedAt ? (
                     <ReopenSite site={s} onDone={(message) => setSaved(`\u2713${message}`)} />
                   ) : (
-                    <button type="button" className="danger" onClick={() => (setSaved(null), setClosing(s.id))} disabled={closing === s.id} data-testid="site-close">
+                    <button type="button" onClick={() => (setSaved(null), setClosing(s.id))} disabled={closing === s.id} data-testid="site-close">
                       {t('closeSite')}
                     </button>
                   )}

@@ -176,7 +176,7 @@ async function drawnSites(page: Page): Promise<string[]> {
 }
 
 const CLOSING = {
-  en: { closed: 'khanke', open: 'sharya', saysKept: /history is kept/, mark: /Closed since/ },
+  en: { closed: 'khanke', open: 'sharya', saysKept: /history is kept/, mark: /closed since/ },
   ar: { closed: 'kabarto-1', open: 'bajet-kandala', saysKept: /يُحفظ تاريخه/, mark: /مغلق منذ/ },
 } as const;
 

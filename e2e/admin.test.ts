@@ -167,6 +167,101 @@ for (const lang of ['en', 'ar'] as const) {
   });
 }
 
+/** The site ids the overview's map draws, read from its source (the markers' data, not what is on screen). */
+async function drawnSites(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const source = window.aminaMap!.getSource('sites') as unknown as { getData(): Promise<{ features: { properties: { siteId: string } }[] }> };
+    return (await source.getData()).features.map((f) => f.properties.siteId);
+  });
+}
+
+const CLOSING = {
+  en: { closed: 'khanke', open: 'sharya', saysKept: /history is kept/, mark: /closed since/ },
+  ar: { closed: 'kabarto-1', open: 'bajet-kandala', saysKept: /يُحفظ تاريخه/, mark: /مغلق منذ/ },
+} as const;
+
+for (const lang of ['en', 'ar'] as const) {
+  describe(`closing a site in ${lang}`, () => {
+    it('closes a shelter after a confirmation that its history is kept: it leaves the map, the lists and the form, and reopens', async () => {
+      const { closed, open, saysKept, mark } = CLOSING[lang];
+      // A phone with the form for two shelters, loaded before the closing
+      const issued = (await server.request('POST', '/api/tokens', admin, { role: 'reporter', sites: [closed, open], label: `Duhok camps ${lang}` })).body;
+      const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const phone = await watchedPage(phoneContext, server.url);
+      await phone.page.goto(`${server.url}/report?lang=${lang}#token=${encodeURIComponent(issued.token)}`);
+      await phone.page.getByTestId(`site-${closed}`).waitFor({ timeout: 20_000 });
+      // The overview draws it, and the governorate's list has it
+      const { page, errors, outsideRequests } = await adminPage(lang);
+      const overview = await page.context().newPage();
+      await overview.goto(`${server.url}/?lang=${lang}&testhooks`);
+      await overview.locator('[data-ready="true"]').first().waitFor({ timeout: 20_000 });
+      await expect.poll(() => drawnSites(overview)).toContain(closed);
+      await overview.close();
+
+      // Close it from the Sites page: the confirmation says the history is kept; kept open first
+      await page.getByTestId('admin-nav-sites').click();
+      await page.getByTestId('site-search').fill(closed);
+      const row = page.locator(`[data-testid="site-row"][data-site-id="${closed}"]`);
+      await row.getByTestId('site-close').click();
+      const confirm = row.getByTestId('site-close-confirm');
+      await expect.poll(() => confirm.textContent()).toMatch(saysKept);
+      await confirm.getByRole('button', { name: lang === 'ar' ? 'أبقه مفتوحاً' : 'Keep it open' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      expect((await server.request('GET', '/api/sites', admin)).body.find((s: Answer) => s.id === closed).closedAt).toBeUndefined();
+      await row.getByTestId('site-close').click();
+      await row.getByTestId('site-close-yes').waitFor();
+      await page.screenshot({ path: `${SHOTS}/admin-sites-close-confirm-${lang}.png` });
+      await row.getByTestId('site-close-yes').click();
+      await row.getByTestId('site-closed-mark').waitFor();
+      expect(await row.getByTestId('site-closed-mark').textContent()).toMatch(mark);
+      await row.getByTestId('site-reopen').waitFor();
+      expect((await server.request('GET', '/api/sites', admin)).body.find((s: Answer) => s.id === closed).closedAt).toMatch(/Z$/);
+      await page.getByTestId('site-search').fill('');
+      await row.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/admin-sites-closed-${lang}.png` });
+
+      // The phone that still offers it is refused, naming the closing; a reload no longer offers it
+      await sendOccupancy(phone.page, lang, closed, 900);
+      await phone.page.locator('.report-item[data-state="needs_attention"]', { hasText: /was closed at/ }).waitFor({ timeout: 20_000 });
+      await phone.page.reload();
+      await phone.page.getByTestId(`site-${open}`).waitFor({ timeout: 20_000 });
+      // the device's copy of its sites may show first; the server's list, read next, has it closed
+      await expect.poll(() => phone.page.getByTestId(`site-${closed}`).count(), { timeout: 10_000 }).toBe(0);
+      await phoneContext.close();
+
+      // Off the live map and the governorate's list; the admin list keeps it, marked
+      const again = await page.context().newPage();
+      await again.goto(`${server.url}/?lang=${lang}&testhooks`);
+      await again.locator('[data-ready="true"]').first().waitFor({ timeout: 20_000 });
+      await expect.poll(() => drawnSites(again)).not.toContain(closed);
+      expect(await drawnSites(again)).toContain(open);
+      await again.goto(`${server.url}/g/IQG09?lang=${lang}`);
+      await again.locator(`[data-testid="site-table"] tr[data-site-id="${open}"]`).waitFor({ timeout: 20_000 });
+      expect(await again.locator(`[data-testid="site-table"] tr[data-site-id="${closed}"]`).count()).toBe(0);
+      await again.close();
+
+      // Reopened: it takes reports again
+      await row.getByTestId('site-reopen').click();
+      await row.getByTestId('site-close').waitFor();
+      expect((await server.request('GET', '/api/sites', admin)).body.find((s: Answer) => s.id === closed).closedAt).toBeUndefined();
+      const audit = (await server.request('GET', '/api/audit?limit=10', admin)).body.map((e: Answer) => `${e.action} ${e.subject ?? ''}`);
+      expect(audit).toEqual(expect.arrayContaining([`site.close ${closed}`, `site.reopen ${closed}`]));
+
+      // the refused report logs as a failed load (422)
+      expect(errors.filter((e) => !/status of (400|422)/.test(e))).toEqual([]);
+      expect(outsideRequests).toEqual([]);
+      await page.context().close();
+    }, 120_000);
+  });
+}
+
+/** A shelter's count on the form: the occupancy field. */
+async function sendOccupancy(phone: Page, lang: 'en' | 'ar', siteId: string, count: number) {
+  await phone.getByTestId(`site-${siteId}`).click();
+  await phone.locator('input[name="occupancy"]').fill(String(count));
+  await phone.getByRole('button', { name: WORDS[lang].send }).click();
+}
+
 describe('the registry on the map', () => {
   it('rings a site with an approximate point and says so in its popup', async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });

@@ -22,8 +22,8 @@ export interface ReportProblem {
 
 /**
  * A post refused as a whole, nothing stored: `forbidden` when the token may not report for a site,
- * `impossible` when a report cannot be true (no such site, a kind the site does not take, a time in
- * the future). The HTTP edge turns these into 403 and 422.
+ * `impossible` when a report cannot be true (no such site, a closed site, a kind the site does not
+ * take, a time in the future). The HTTP edge turns these into 403 and 422.
  */
 export class ReportRejected extends Error {
   constructor(
@@ -52,6 +52,11 @@ function checkReports(reports: readonly Report[], principal: Principal, deps: In
     }
     if (!site) {
       impossible.push({ index, field: 'siteId', message: `no site has the id "${report.siteId}"` });
+      return;
+    }
+    // Closed: it keeps its history but takes nothing new, whenever the report says it was observed.
+    if (site.closedAt) {
+      impossible.push({ index, field: 'siteId', message: `site "${site.id}" was closed at ${site.closedAt}; reopen it to take reports` });
       return;
     }
     if (REPORT_KIND_FOR_SITE[site.kind] !== report.kind) {

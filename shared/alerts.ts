@@ -13,7 +13,7 @@ import {
   surgeThreshold,
 } from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION } from './forecast.ts';
-import type { Alert, AlertRule, CapacityForecast, GovernorateRollup, Pcode, Severity, Site, SiteState, Thresholds } from './schemas.ts';
+import { isClosedAt, type Alert, type AlertRule, type CapacityForecast, type GovernorateRollup, type Pcode, type Severity, type Site, type SiteState, type Thresholds } from './schemas.ts';
 import { roundedExpected } from './onward.ts';
 import { HOUR_MS } from './time.ts';
 
@@ -50,7 +50,9 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
   const { thresholds, nowMs } = inputs;
   const subject = { siteId: site.id, governorate: site.governorate };
   const found: AlertCondition[] = [];
-  if (!state) return found;
+  // A closed site raises nothing, not even site_silent: its silence is expected. Its open alerts
+  // resolve at the next evaluation, since no condition holds for them.
+  if (!state || isClosedAt(site, nowMs)) return found;
 
   if (site.kind === 'checkpoint') {
     const value = state.arrivals1h ?? 0;

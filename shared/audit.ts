@@ -9,6 +9,8 @@ export const AuditAction = z.enum([
   'thresholds.change',
   'thresholds.travel_times',
   'site.put',
+  'site.close',
+  'site.reopen',
   'token.create',
   'token.revoke',
   'exercise.clear',

@@ -1,7 +1,7 @@
 // Inflow against shelter capacity: when a governorate's shelters will be full. Pure: time is an argument.
 // The method and its limits are written up in docs/forecast.md.
 import { ownEntry } from './bands.ts';
-import { FUTURE_TOLERANCE_MS, type CapacityForecast, type OnwardFigures, type Site, type Thresholds } from './schemas.ts';
+import { FUTURE_TOLERANCE_MS, isClosedAt, type CapacityForecast, type OnwardFigures, type Site, type Thresholds } from './schemas.ts';
 import type { SiteLog } from './siteLog.ts';
 import { HOUR_MS } from './time.ts';
 
@@ -228,7 +228,8 @@ export function forecastGovernorates(
     const log = logs.get(site.id);
     const governorateBuckets = buckets.get(site.governorate);
     if (site.kind === 'checkpoint' && log && governorateBuckets) addToBuckets(governorateBuckets, log.arrivals, nowMs);
-    if (site.kind === 'shelter' && site.capacity) {
+    // a closed shelter offers no places: its capacity leaves the forecast as it leaves the rollup
+    if (site.kind === 'shelter' && site.capacity && !isClosedAt(site, nowMs)) {
       const occupancy = currentShelters.has(site.id) ? (log?.occupancy?.value ?? null) : null;
       shelters.get(site.governorate)?.push({ capacity: site.capacity, occupancy });
     }

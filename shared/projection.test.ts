@@ -233,3 +233,28 @@ describe('honest occupancy: only shelters with a current report count', () => {
     expect(r.forecast).toMatchObject({ sheltersReporting: 4, shelters: 5, remainingCapacity: 1_720 });
   });
 });
+
+describe('a closed site', () => {
+  const logs = new Map<string, SiteLog>([
+    ['ik', logOf([arrivals('2026-11-28T11:30:00Z', 100)])],
+    ['camp', logOf([occupancy('2026-11-28T10:00:00Z', 800)])],
+    ['clinic', logOf([{ id: 'h2', siteId: 'clinic', observedAt: '2026-11-28T10:00:00Z', kind: 'health', status: 'limited', receivedAt: 'x' }])],
+  ]);
+  const closedAt = '2026-11-28T11:45:00Z';
+  const sites = [checkpoint, shelter, clinic].map((s) => ({ ...s, closedAt }));
+  const picture = (atMs: number) => computePicture(['IQG09', 'IQG11'], sites, logs, new Map(), atMs, THRESHOLDS);
+
+  it('leaves the picture from its closing: no state, no shelter, places or health post; the arrivals it saw stay', () => {
+    const after = picture(NOW);
+    expect(after.sites).toEqual([]);
+    expect(after.national).toMatchObject({ arrivals1h: 100, arrivals24h: 100, occupancy: 0, capacity: 0, capacityUnknown: 0, shelters: 0, sheltersReporting: 0 });
+    expect(after.national.healthPosts).toEqual({ operational: 0, limited: 0, closed: 0, unknown: 0 });
+    expect(after.governorates.find((g) => g.pcode === 'IQG09')!.forecast).toMatchObject({ shelters: 0 });
+  });
+
+  it('is on a picture of a moment before it closed, as it was then', () => {
+    const before = picture(Date.parse('2026-11-28T11:40:00Z'));
+    expect(before.sites.map((s) => s.id)).toEqual(['ik', 'camp', 'clinic']);
+    expect(before.national).toMatchObject({ occupancy: 800, capacity: 1000, shelters: 1, sheltersReporting: 1 });
+  });
+});

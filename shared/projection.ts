@@ -2,7 +2,7 @@
 import { isSilent } from './bands.ts';
 import { DEFAULT_CAPACITY_EXHAUSTION, forecastGovernorates } from './forecast.ts';
 import { DEFAULT_ONWARD_INFLUX, onwardGovernorates } from './onward.ts';
-import type { GovernorateRollup, Pcode, Rollup, Site, SiteState, Thresholds } from './schemas.ts';
+import { isClosedAt, type GovernorateRollup, type Pcode, type Rollup, type Site, type SiteState, type Thresholds } from './schemas.ts';
 import { arrivalsBetween, arrivalsInWindow, WINDOW_1H_MS, WINDOW_24H_MS, type SiteLog } from './siteLog.ts';
 import { isoSeconds } from './time.ts';
 
@@ -48,10 +48,14 @@ export function isCurrentShelter(site: Site, log: SiteLog | undefined, threshold
   return lastMs !== null && !isSilent(site, lastMs, thresholds, nowMs);
 }
 
-/** Adds one site to a rollup, in place; `current` says whether a shelter's occupancy counts. */
-function addToRollup(rollup: Rollup, site: Site, state: SiteState, current: boolean): void {
+function addArrivals(rollup: Rollup, state: SiteState): void {
   rollup.arrivals1h += state.arrivals1h ?? 0;
   rollup.arrivals24h += state.arrivals24h ?? 0;
+}
+
+/** Adds one site to a rollup, in place; `current` says whether a shelter's occupancy counts. */
+function addToRollup(rollup: Rollup, site: Site, state: SiteState, current: boolean): void {
+  addArrivals(rollup, state);
   if (site.kind === 'shelter') {
     rollup.shelters += 1;
     if (current) {
@@ -99,11 +103,18 @@ export function computePicture(
   for (const site of sites) {
     const log = logs.get(site.id);
     const state = siteState(site, log, nowMs);
+    const governorate = byGovernorate.get(site.governorate);
+    // A site closed by then is not on the picture: no state, no shelter place or health post counted.
+    // The arrivals it saw before closing did happen, so they stay in the flows until they age out.
+    if (isClosedAt(site, nowMs)) {
+      addArrivals(national, state);
+      if (governorate) addArrivals(governorate, state);
+      continue;
+    }
     const isCurrent = site.kind === 'shelter' && isCurrentShelter(site, log, thresholds, nowMs);
     if (isCurrent) current.add(site.id);
     states.push(state);
     addToRollup(national, site, state, isCurrent);
-    const governorate = byGovernorate.get(site.governorate);
     if (governorate) addToRollup(governorate, site, state, isCurrent);
   }
   finishRollup(national);

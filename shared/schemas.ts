@@ -92,8 +92,19 @@ export const Site = z.strictObject({
   // true for a site added to stand for a typical facility (a clinic at a camp), not taken from a source.
   representative: z.boolean().optional(),
   sources: z.array(z.string().max(500)).max(20).optional(),
+  /**
+   * When the site closed (POST /api/sites/:id/close), or absent/null while it is open. A closed site
+   * keeps its history: its reports stay in the log, the exports and every picture of a moment before
+   * it closed; it takes no new report and leaves the live picture.
+   */
+  closedAt: Instant.nullable().optional(),
 });
 export type Site = z.infer<typeof Site>;
+
+/** Whether a site is closed at `atMs`: it closed at or before that moment and has not reopened. */
+export function isClosedAt(site: Pick<Site, 'closedAt'>, atMs: number): boolean {
+  return typeof site.closedAt === 'string' && Date.parse(site.closedAt) <= atMs;
+}
 
 export const Governorate = z.strictObject({
   pcode: Pcode,

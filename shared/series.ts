@@ -1,6 +1,6 @@
 // Series for charts, from the reports of one governorate's sites. Pure: the range is an argument.
 import { isSilent } from './bands.ts';
-import type { SeriesPoint, Site, SiteSeriesValues, StoredReport, Thresholds } from './schemas.ts';
+import { isClosedAt, type SeriesPoint, type Site, type SiteSeriesValues, type StoredReport, type Thresholds } from './schemas.ts';
 import { reportOrder } from './siteLog.ts';
 import { HOUR_MS, hourStart, isoSeconds, MINUTE_MS } from './time.ts';
 
@@ -96,7 +96,8 @@ export function bucketSeries(request: SeriesRequest): SeriesPoint[] {
     const bySite: Record<string, SiteSeriesValues> = {};
     for (const shelter of shelters) {
       const level = latest.get(shelter.id);
-      const current = level !== undefined && !isSilent(shelter, level.atMs, thresholds, judgedAtMs);
+      // a shelter closed by the bucket's end holds nobody from then on; its earlier buckets keep its level
+      const current = level !== undefined && !isSilent(shelter, level.atMs, thresholds, judgedAtMs) && !isClosedAt(shelter, judgedAtMs);
       if (current) {
         occupancy += level.value;
         capacity += shelter.capacity ?? 0;

@@ -369,7 +369,9 @@ export type SmsOutcome =
   | { type: 'problem'; kind?: ReportKind; code?: string; problem: SmsProblem }
   | { type: 'unknown_site'; code: string; yourCodes: readonly string[] }
   | { type: 'not_your_site'; code: string; yourCodes: readonly string[] }
-  | { type: 'wrong_kind'; code: string; siteKind: SiteKind };
+  | { type: 'wrong_kind'; code: string; siteKind: SiteKind }
+  /** the site was closed in the registry: it keeps its history and takes no new report */
+  | { type: 'site_closed'; code: string };
 
 /** Iraq's time zone: replies name the time as the sender's watch shows it. */
 export const SMS_TIME_ZONE = 'Asia/Baghdad';
@@ -395,6 +397,7 @@ interface Words {
   unknownSite(code: string, codes: string): string;
   notYourSite(code: string, codes: string): string;
   wrongKind(code: string, kindName: string, example: string): string;
+  siteClosed(code: string): string;
   kinds: Record<SiteKind, string>;
   keyword: Record<ReportKind, string>;
   examples: { hour: string; health: string };
@@ -429,6 +432,7 @@ const WORDS: Record<Language, Words> = {
     unknownSite: (code, codes) => `No site has the code ${code}. Your sites: ${codes}`,
     notYourSite: (code, codes) => `${code} is not one of this phone's sites: ${codes}`,
     wrongKind: (code, kind, ex) => `${code} is a ${kind}. Send: ${ex}`,
+    siteClosed: (code) => `${code} is closed and takes no new reports. Ask your coordinator.`,
     kinds: { checkpoint: 'checkpoint', shelter: 'shelter', health_post: 'health post' },
     keyword: { arrivals: 'A', occupancy: 'O', health: 'H' },
     examples: { hour: '1h', health: 'closed' },
@@ -460,6 +464,7 @@ const WORDS: Record<Language, Words> = {
     unknownSite: (code, codes) => `لا موقع بالرمز ${code}. مواقعك: ${codes}`,
     notYourSite: (code, codes) => `${code} ليس من مواقع هذا الهاتف: ${codes}`,
     wrongKind: (code, kind, ex) => `${code} ${kind}. أرسل: ${ex}`,
+    siteClosed: (code) => `${code} مغلق ولا يقبل تقارير جديدة. راجع منسقك.`,
     kinds: { checkpoint: 'منفذ', shelter: 'مخيم', health_post: 'نقطة صحية' },
     keyword: { arrivals: 'و', occupancy: 'ش', health: 'ص' },
     examples: { hour: '١س', health: 'مغلق' },
@@ -491,6 +496,7 @@ const WORDS: Record<Language, Words> = {
     unknownSite: (code, codes) => `هیچ شوێنێک کۆدی ${code}ی نییە. شوێنەکانت: ${codes}`,
     notYourSite: (code, codes) => `${code} لە شوێنەکانی ئەم مۆبایلە نییە: ${codes}`,
     wrongKind: (code, kind, ex) => `${code} ${kind}ە. بنێرە: ${ex}`,
+    siteClosed: (code) => `${code} داخراوە و ڕاپۆرتی نوێ وەرناگرێت. لە هەماهەنگکارەکەت بپرسە.`,
     kinds: { checkpoint: 'دەروازە', shelter: 'کەمپ', health_post: 'بنکەی تەندروستی' },
     keyword: { arrivals: 'گ', occupancy: 'د', health: 'ت' },
     examples: { hour: '١ک', health: 'داخراو' },
@@ -601,5 +607,7 @@ export function smsReplyText(outcome: SmsOutcome, lang: Language, timeZone: stri
       return firstThatFits(codeLists(outcome.yourCodes, w.list).map((codes) => w.notYourSite(outcome.code, codes)));
     case 'wrong_kind':
       return w.wrongKind(outcome.code, w.kinds[outcome.siteKind], smsExample(lang, KIND_OF_SITE[outcome.siteKind], outcome.code));
+    case 'site_closed':
+      return w.siteClosed(outcome.code);
   }
 }

@@ -1,5 +1,6 @@
 // The dashboard's one store, in slices by noun; each slice keeps its actions beside its state.
 import type { StateCreator } from 'zustand';
+import { isClosedAt } from '../../shared/schemas.ts';
 import type {
   Alert,
   ContextCollection,
@@ -28,7 +29,9 @@ export interface GeographySlice {
 }
 
 export interface SitesSlice {
-  /** the registry, by id */
+  /** the whole registry, by id, closed sites too: what the admin screens list */
+  registry: Record<string, Site>;
+  /** the sites on the picture shown, by id: the registry less those closed by the picture's moment */
   sites: Record<string, Site>;
   /** each site's latest state, by id */
   siteStates: Record<string, SiteState>;
@@ -110,10 +113,27 @@ export const geographySlice: Slice<GeographySlice> = (set) => ({
 });
 
 export const sitesSlice: Slice<SitesSlice> = (set) => ({
+  registry: {},
   sites: {},
   siteStates: {},
-  setSites: (sites) => set({ sites: Object.fromEntries(sites.map((s) => [s.id, s])) }),
+  setSites: (sites) =>
+    set((s) => {
+      const registry = Object.fromEntries(sites.map((site) => [site.id, site]));
+      return { registry, sites: sitesOpenAt(registry, s.at) };
+    }),
 });
+
+/**
+ * The registry's sites open at `at` (the picture's moment; before any picture, those not closed).
+ * A past picture from before a site closed shows it, as the server's does. The same object comes
+ * back while the open sites are the same ones, so screens that follow `sites` redraw only on a change.
+ */
+function sitesOpenAt(registry: Record<string, Site>, at: string | null, previous?: Record<string, Site>): Record<string, Site> {
+  const atMs = at === null ? Number.POSITIVE_INFINITY : Date.parse(at);
+  const open = Object.values(registry).filter((site) => !isClosedAt(site, atMs));
+  if (previous && open.length === Object.keys(previous).length && open.every((site) => previous[site.id] === site)) return previous;
+  return Object.fromEntries(open.map((site) => [site.id, site]));
+}
 
 function withoutResolved(current: Record<string, Alert>, changed: readonly Alert[]): Record<string, Alert> {
   const next = { ...current };
@@ -146,7 +166,7 @@ export const pictureSlice: Slice<PictureSlice> = (set) => ({
   at: null,
   national: null,
   governorateRollups: {},
-  applySnapshot: (snapshot) => set(pictureOf(snapshot)),
+  applySnapshot: (snapshot) => set((s) => ({ ...pictureOf(snapshot), sites: sitesOpenAt(s.registry, snapshot.at, s.sites) })),
   applyUpdate: (update) =>
     set((s) => {
       const governorateRollups = { ...s.governorateRollups };
@@ -156,6 +176,7 @@ export const pictureSlice: Slice<PictureSlice> = (set) => ({
       return {
         seq: update.seq,
         at: update.at,
+        sites: sitesOpenAt(s.registry, update.at, s.sites),
         national: update.national,
         governorateRollups,
         siteStates,
@@ -169,7 +190,7 @@ export const pictureSlice: Slice<PictureSlice> = (set) => ({
 export const pastSlice: Slice<PastSlice> = (set) => ({
   pastAt: null,
   // seq stays null in the past, so that no live update can be taken as the next one
-  showPast: (snapshot) => set({ ...pictureOf(snapshot), seq: null, pastAt: snapshot.at }),
+  showPast: (snapshot) => set((s) => ({ ...pictureOf(snapshot), sites: sitesOpenAt(s.registry, snapshot.at, s.sites), seq: null, pastAt: snapshot.at })),
   returnLive: () => set({ pastAt: null, seq: null }),
 });
 

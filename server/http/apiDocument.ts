@@ -97,6 +97,8 @@ export const ERROR_SCHEMAS = {
   ReportConflictError: errorBody(['conflict'], z.object({ ids: z.array(z.string()) })),
   AlertResolvedError: errorBody(['conflict'], z.object({ state: AlertState })),
   DrillConflictError: errorBody(['conflict']),
+  /** closing a closed site, or reopening an open one: `closedAt` says which it is */
+  SiteClosingConflictError: errorBody(['conflict'], z.object({ closedAt: Instant.nullable() })),
   TooLargeError: errorBody(['too_large']),
   UnsupportedMediaTypeError: errorBody(['bad_request']),
   UnprocessableError: errorBody(['unprocessable'], fieldProblems),
@@ -192,6 +194,7 @@ type Failure =
   | 'alertResolved'
   | 'unprocessable'
   | 'drillConflict'
+  | 'siteClosing'
   /** an operation without a bearer token that a shared secret guards (the SMS gateway): its 401 */
   | 'gatewaySecret'
   /** an operation without a bearer token that reads the store: its 500 and 503 */
@@ -273,6 +276,7 @@ function responses(op: Operation): RouteConfig['responses'] {
   if (f.reportConflict) out[409] = { description: f.reportConflict, content: json(ERROR_SCHEMAS.ReportConflictError) };
   if (f.alertResolved) out[409] = { description: f.alertResolved, content: json(ERROR_SCHEMAS.AlertResolvedError) };
   if (f.drillConflict) out[409] = { description: f.drillConflict, content: json(ERROR_SCHEMAS.DrillConflictError) };
+  if (f.siteClosing) out[409] = { description: f.siteClosing, content: json(ERROR_SCHEMAS.SiteClosingConflictError) };
   if (op.body) {
     out[413] = { description: 'The body is larger than the server takes (BODY_LIMIT_BYTES, 1 MiB by default).', content: json(ERROR_SCHEMAS.TooLargeError) };
     out[415] = { description: 'The body has a charset or content encoding the server cannot read.', content: json(ERROR_SCHEMAS.UnsupportedMediaTypeError) };
@@ -415,7 +419,9 @@ export const OPERATIONS: Operation[] = [
     operationId: 'putSite',
     tag: 'sites',
     summary: 'Create or replace one site',
-    description: 'The body is the whole site; its `id` must equal the one in the address.',
+    description:
+      'The body is the whole site; its `id` must equal the one in the address. `closedAt` is kept as the registry holds it: leave it out, or send it unchanged; ' +
+      'closing and reopening have their own operations (`closeSite`, `reopenSite`).',
     role: 'admin',
     params: z.object({ id: SiteId }),
     body: { schema: Site, description: 'The site.', required: true },
@@ -425,8 +431,38 @@ export const OPERATIONS: Operation[] = [
     ],
     failures: {
       badRequest: "an invalid site, or an `id` that differs from the address's",
-      unprocessable: `Refused: it would change ${mustStay}, or give it a \`code\` another site has (codes are unique).`,
+      unprocessable: `Refused: it would change ${mustStay}, give it a \`code\` another site has (codes are unique), or change \`closedAt\`.`,
     },
+  },
+  {
+    method: 'post',
+    path: '/api/sites/{id}/close',
+    operationId: 'closeSite',
+    tag: 'sites',
+    summary: 'Close a site: it keeps its history and takes no new report',
+    description:
+      'Sets `closedAt` to the server time. The site stays in the registry, and its reports in the log, the CSV export, the series and every picture of a moment before it closed ' +
+      '(`GET /api/snapshot?at=`). From then on every new report for it is refused (422 naming `siteId`, by HTTP or SMS; a batch with one such report stores nothing); ' +
+      'it leaves the live picture (no site state; a shelter leaves the shelters, places and occupancy counted; the arrivals it saw stay in the 24-hour flows until they age out), ' +
+      'raises no alert (not even `site_silent`), and its open alerts resolve at once. Audited as `site.close`. The body is ignored. (An addition to v1.)',
+    role: 'admin',
+    params: z.object({ id: SiteId }),
+    success: [{ status: 200, description: 'The site, closed.', json: Site }],
+    failures: { notFound: 'No site has that id.', siteClosing: 'The site is already closed; `details.closedAt` says since when.' },
+  },
+  {
+    method: 'post',
+    path: '/api/sites/{id}/reopen',
+    operationId: 'reopenSite',
+    tag: 'sites',
+    summary: 'Reopen a closed site',
+    description:
+      'Clears `closedAt`: the site takes reports again and is back on the live picture. Past pictures are judged by the registry as it is now, so a moment while it was closed ' +
+      'shows it as open (with no report then); the audit log keeps when it was closed and reopened (`site.close`, `site.reopen`). The body is ignored. (An addition to v1.)',
+    role: 'admin',
+    params: z.object({ id: SiteId }),
+    success: [{ status: 200, description: 'The site, open.', json: Site }],
+    failures: { notFound: 'No site has that id.', siteClosing: 'The site is open.' },
   },
   {
     method: 'post',
@@ -467,7 +503,7 @@ export const OPERATIONS: Operation[] = [
       badRequest: 'an invalid report (an unknown field, a count out of range, a bad instant)',
       forbidden: 'The role may not post reports, or a report names a site not on the token (`details` names its `siteId`).',
       reportConflict: 'A report id was used before with different content; nothing was stored. `details.ids` lists them.',
-      unprocessable: "Impossible: an unknown site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead, `destinations` counting more persons than `arrivals` or naming a governorate twice.",
+      unprocessable: "Impossible: an unknown or closed site, a report kind that does not fit the site's kind, `observedAt` more than 5 minutes ahead, `destinations` counting more persons than `arrivals` or naming a governorate twice.",
     },
   },
   {

@@ -122,7 +122,8 @@ export function tokenRoutes(deps: TokenDeps): Router {
     if (!parsed.success) throw invalidBody(parsed.error, 'batch of tokens');
     const { governorate, kinds, label, expiresAt, exercise } = parsed.data;
     checkExpiry(expiresAt);
-    const sites: Site[] = live.sites().filter((s) => s.governorate === governorate && (!kinds || kinds.includes(s.kind)));
+    // a closed site takes no report, so it gets no token
+    const sites: Site[] = live.sites().filter((s) => !s.closedAt && s.governorate === governorate && (!kinds || kinds.includes(s.kind)));
     if (sites.length === 0) {
       throw new ApiError(422, 'unprocessable', `Governorate ${governorate} has no sites${kinds ? ` of kind ${kinds.join(', ')}` : ''}.`, [
         { field: kinds ? 'kinds' : 'governorate', message: 'selects no site' },

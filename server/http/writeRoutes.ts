@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { DEFAULT_ONWARD_INFLUX } from '../../shared/onward.ts';
 import { AckBody, AlertState, ReportBatch, Report, Site, Thresholds, TravelTimesBody } from '../../shared/schemas.ts';
 import type { AuditEvent, AuditLog } from '../audit.ts';
+import { isoSeconds } from '../../shared/time.ts';
 import { ingestReports, ReportRejected, type IngestDeps } from '../ingest.ts';
 import { overlapWarnings } from '../overlapGuard.ts';
 import type { Settings } from '../settings.ts';
@@ -159,6 +160,14 @@ export function writeRoutes(deps: WriteDeps): Router {
       ]);
     }
     const existing = live.site(site.id);
+    // Closing and reopening have their own endpoints, audited as such: PUT keeps what the registry holds.
+    if (site.closedAt !== undefined && (site.closedAt ?? null) !== (existing?.closedAt ?? null)) {
+      throw new ApiError(422, 'unprocessable', `Cannot accept: closedAt changes only by POST /api/sites/${site.id}/${site.closedAt ? 'close' : 'reopen'}.`, [
+        { field: 'closedAt', message: `must be left out or stay ${existing?.closedAt ?? 'null'}: close and reopen a site by its own endpoints` },
+      ]);
+    }
+    if (existing?.closedAt) site.closedAt = existing.closedAt;
+    else delete site.closedAt;
     // A code names one site: an SMS must never be able to land on two.
     const holder = site.code ? live.sites().find((s) => s.id !== site.id && s.code === site.code) : undefined;
     if (holder) {
@@ -175,6 +184,32 @@ export function writeRoutes(deps: WriteDeps): Router {
     await record(res, { action: 'site.put', subject: site.id, details: { created: !existing, site } });
     res.status(existing ? 200 : 201).json(site);
   });
+
+  // Closing keeps the site and its reports: the log, the exports and past pictures still show it. It
+  // takes no new report, leaves the live picture, and its open alerts resolve in the same refresh.
+  router.post('/sites/:id/close', allow('administer'), async (req, res) => {
+    const site = siteToChange(String(req.params.id));
+    if (site.closedAt) throw new ApiError(409, 'conflict', `Site "${site.id}" is already closed, since ${site.closedAt}.`, { closedAt: site.closedAt });
+    const closed: Site = { ...site, closedAt: isoSeconds(deps.clock.now()) };
+    await settings.putSite(closed);
+    await record(res, { action: 'site.close', subject: site.id, details: { closedAt: closed.closedAt } });
+    res.json(closed);
+  });
+
+  router.post('/sites/:id/reopen', allow('administer'), async (req, res) => {
+    const site = siteToChange(String(req.params.id));
+    if (!site.closedAt) throw new ApiError(409, 'conflict', `Site "${site.id}" is open.`, { closedAt: null });
+    const { closedAt, ...open } = site;
+    await settings.putSite(open);
+    await record(res, { action: 'site.reopen', subject: site.id, details: { closedAt } });
+    res.json(open);
+  });
+
+  function siteToChange(id: string): Site {
+    const site = live.site(id);
+    if (!site) throw notFound(`Site "${id}"`);
+    return site;
+  }
 
   /** Per-site settings for sites the registry does not have: a typo that would silently do nothing. */
   function unknownSitesIn(thresholds: Thresholds): FieldProblem[] {

@@ -101,12 +101,14 @@ async function decide(sms: InboundSms, deps: SmsDeps): Promise<{ lang: Language;
     return { lang, outcome: { type: 'problem', problem: parsed.problem, ...(parsed.kind ? { kind: parsed.kind } : {}), ...(parsed.code ? { code: parsed.code } : {}) } };
   }
   const { request } = parsed;
-  const own = deps.live.sites().filter((s) => mayReportFor(principal, s.id));
+  const own = deps.live.sites().filter((s) => !s.closedAt && mayReportFor(principal, s.id));
   const yourCodes = own.map((s) => s.code ?? s.id);
   const site = siteForCode(deps.live.sites(), request.code);
   if (!site) return { lang, outcome: { type: 'unknown_site', code: request.code, yourCodes } };
   const code = site.code ?? site.id;
   if (!mayReportFor(principal, site.id)) return { lang, outcome: { type: 'not_your_site', code, yourCodes } };
+  // Told apart from other refusals: the lead should stop sending, not fix the message.
+  if (site.closedAt) return { lang, outcome: { type: 'site_closed', code } };
   if (REPORT_KIND_FOR_SITE[site.kind] !== request.kind) return { lang, outcome: { type: 'wrong_kind', code, siteKind: site.kind } };
 
   const world: World = principal.exercise ? 'exercise' : 'real';

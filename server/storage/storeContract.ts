@@ -375,6 +375,19 @@ export function describeStoreContract(
         expect(sites[0]).toEqual(added);
       });
 
+      it('keeps a closed site with its closing, and its reports, and forgets the closing when it reopens', async () => {
+        const report = occupancy('domiz-2', 300, '2026-11-28T11:00:00Z');
+        await store.reports.append([report]);
+        await store.sites.put({ ...SITES[2]!, closedAt: '2026-11-28T11:30:00Z' });
+        expect((await store.sites.list()).find((s) => s.id === 'domiz-2')).toEqual({ ...SITES[2], closedAt: '2026-11-28T11:30:00Z' });
+        expect(await store.reports.count('domiz-2')).toBe(1);
+        await store.sites.putMany([SITES[2]!]);
+        const reopened = (await store.sites.list()).find((s) => s.id === 'domiz-2')!;
+        expect(reopened).toEqual(SITES[2]);
+        expect('closedAt' in reopened).toBe(false);
+        expect(await store.reports.count('domiz-2')).toBe(1);
+      });
+
       it('replaces the thresholds whole', async () => {
         const next = Thresholds.parse({
           ...fixtures.thresholds,

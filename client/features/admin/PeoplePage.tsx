@@ -293,7 +293,7 @@ const STATES: TokenState[] = ['active', 'expired', 'revoked'];
 function TokenList({ version }: { version: number }) {
   const { t } = useTranslation('admin');
   const { format, lang } = useFormat();
-  const sites = useDashboard((s) => s.sites);
+  const sites = useDashboard((s) => s.registry);
   const [role, setRole] = useState<Role | ''>('');
   const [state, setState] = useState<TokenState | ''>('active');
   const [q, setQ] = useState('');

@@ -87,9 +87,11 @@ function bodyOf(draft: Draft, existing: Site | undefined): Record<string, unknow
 
 export function SitesPage(_props: AdminPageProps) {
   const { t } = useTranslation('admin');
-  const { lang } = useFormat();
-  const sites = useDashboard((s) => s.sites);
+  const { lang, format } = useFormat();
+  // the whole registry: a closed site stays listed, marked, with a Reopen button
+  const sites = useDashboard((s) => s.registry);
   const governorates = useGovernorates();
+  const [closing, setClosing] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<SiteKind | ''>('');
   const [editing, setEditing] = useState<{ draft: Draft; existing?: Site } | null>(null);
@@ -153,27 +155,104 @@ export function SitesPage(_props: AdminPageProps) {
         </thead>
         <tbody>
           {listed.map((s) => (
-            <tr key={s.id} data-testid="site-row" data-site-id={s.id}>
+            <tr key={s.id} data-testid="site-row" data-site-id={s.id} data-closed={s.closedAt ? 'true' : undefined} className={s.closedAt ? 'closed' : undefined}>
               <td>
                 {placeName(s, lang)} <small className="muted">{s.id}</small>
+                {s.closedAt ? (
+                  <span className="closed-mark" data-testid="site-closed-mark">
+                    {t('closedSince', { time: format.dateTime(s.closedAt) })}
+                  </span>
+                ) : null}
+                {closing === s.id ? <CloseSite site={s} onDone={(message) => (setClosing(null), setSaved(`\u2713${message}`))} onCancel={() => setClosing(null)} /> : null}
               </td>
               <td>{t(`kind_${s.kind}`)}</td>
               <td>{governorates[s.governorate] ? placeName(governorates[s.governorate]!, lang) : s.governorate}</td>
-              <td>{s.capacity === undefined ? '—' : `${s.capacity}${s.capacityEstimated ? ` (${t('estimated')})` : ''}`}</td>
+              <td>{s.capacity === undefined ? '—' : `${format.number(s.capacity)}${s.capacityEstimated ? ` (${t('estimated')})` : ''}`}</td>
               <td>
                 {s.lon === null ? t('unplaced') : `${s.lat}, ${s.lon}`}
                 {s.coordinateQuality ? <small className={isApproximate(s.coordinateQuality) ? 'approx' : 'muted'}> · {t(`quality_${s.coordinateQuality}`)}</small> : null}
               </td>
               <td>
-                <button type="button" onClick={() => (setSaved(null), setEditing({ draft: draftOf(s), existing: s }))} data-testid="site-edit">
-                  {t('edit')}
-                </button>
+                <span className="row-actions">
+                  <button type="button" onClick={() => (setSaved(null), setEditing({ draft: draftOf(s), existing: s }))} data-testid="site-edit">
+                    {t('edit')}
+                  </button>
+                  {s.closedAt ? (
+                    <ReopenSite site={s} onDone={(message) => setSaved(`\u2713${message}`)} />
+                  ) : (
+                    <button type="button" onClick={() => (setSaved(null), setClosing(s.id))} disabled={closing === s.id} data-testid="site-close">
+                      {t('closeSite')}
+                    </button>
+                  )}
+                </span>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Asks before closing, and says what closing keeps: the site's reports, exports and past pictures.
+ * The server refuses new reports for it from then on and resolves its open alerts.
+ */
+function CloseSite({ site, onDone, onCancel }: { site: Site; onDone: (message: string) => void; onCancel: () => void }) {
+  const { t } = useTranslation('admin');
+  const { lang } = useFormat();
+  const setSites = useDashboard((s) => s.setSites);
+  const { busy, errors, run } = useSubmission();
+  const close = async () => {
+    const answer = await run(() => apiRequest(`/api/sites/${encodeURIComponent(site.id)}/close`, Site, { method: 'POST', body: {} }));
+    if (!answer) return;
+    setSites(await apiRequest('/api/sites', z.array(Site)));
+    onDone(t('siteClosedDone', { name: placeName(answer, lang) }));
+  };
+  return (
+    <div className="close-confirm" role="alertdialog" aria-labelledby={`close-${site.id}`} data-testid="site-close-confirm">
+      <p id={`close-${site.id}`}>
+        <strong>{t('closeConfirmTitle', { name: placeName(site, lang) })}</strong> {t('closeConfirmBody')}
+      </p>
+      {errors.size ? (
+        <p className="form-error" role="alert">
+          {[...errors.values()][0]}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="button" className="danger" onClick={close} disabled={busy} data-testid="site-close-yes">
+          {t('closeConfirmYes')}
+        </button>
+        <button type="button" onClick={onCancel} autoFocus>
+          {t('keepOpen')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ReopenSite({ site, onDone }: { site: Site; onDone: (message: string) => void }) {
+  const { t } = useTranslation('admin');
+  const { lang } = useFormat();
+  const setSites = useDashboard((s) => s.setSites);
+  const { busy, errors, run } = useSubmission();
+  const reopen = async () => {
+    const answer = await run(() => apiRequest(`/api/sites/${encodeURIComponent(site.id)}/reopen`, Site, { method: 'POST', body: {} }));
+    if (!answer) return;
+    setSites(await apiRequest('/api/sites', z.array(Site)));
+    onDone(t('siteReopenedDone', { name: placeName(answer, lang) }));
+  };
+  return (
+    <>
+      <button type="button" onClick={reopen} disabled={busy} data-testid="site-reopen">
+        {t('reopenSite')}
+      </button>
+      {errors.size ? (
+        <span className="form-error" role="alert">
+          {[...errors.values()][0]}
+        </span>
+      ) : null}
+    </>
   );
 }
 

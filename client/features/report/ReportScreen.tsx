@@ -2,7 +2,7 @@
 import '@fontsource/noto-sans-arabic/arabic-400.css';
 import '@fontsource/noto-sans-arabic/arabic-700.css';
 import './report.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Site } from '../../../shared/schemas.ts';
 import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
@@ -100,7 +100,8 @@ function ReportDevice({ device }: { device: Device }) {
   // Re-read the clock whenever the queue changes, so "next try at" and "last send" are current.
   useEffect(() => setNow(Date.now()), [view]);
 
-  const siteList = sites.status === 'ready' ? sites.sites : [];
+  // A closed site takes no report: the form does not offer it (the server would refuse it anyway).
+  const siteList = useMemo(() => (sites.status === 'ready' ? sites.sites.filter((s) => !s.closedAt) : []), [sites]);
   const site: Site | undefined = siteList.find((s) => s.id === siteId) ?? (siteList.length === 1 ? siteList[0] : undefined);
   const format = makeFormat(lang);
   const recent = useServerRecent(

@@ -38,8 +38,7 @@ const MAX_COMMANDS = env.AMINA_DIFF_COMMANDS ? Number(env.AMINA_DIFF_COMMANDS) :
 const SHRINK = env.AMINA_DIFF_SHRINK === '1';
 /** The CSV export is compared after every this many commands, and at the end of each run. */
 const CSV_EVERY = 5;
-/** Per test: the default runs take well under this; a soak's many runs get room in proportion. */
-// generous: a loaded two-core machine has taken over 180 s for the two PostgreSQL runs of 10,500 reports
+/** Per test: the default runs take about a minute on a quiet machine but over 180 s at load 15; a soak's many runs get room in proportion. */
 const TIMEOUT_MS = Math.max(420_000, (RUNS ?? 0) * 120_000);
 
 const START = '2026-11-28T12:00:00Z';

@@ -357,7 +357,7 @@ describe('the capacity_exhaustion rule', () => {
           governorate: 'IQG09',
           value: 20,
           threshold: 48,
-          message: 'Duhok: shelters full in about 20 h at the current inflow (1,200 places left)',
+          message: 'Duhok: shelters full in about 20 hours if arrivals go on at this rate',
         },
       ],
     },

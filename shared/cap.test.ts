@@ -93,7 +93,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
     severity: 'Moderate',
     category: ['Safety', 'Infra'],
     circle: '36.782322,42.891424 1',
-    headline: { en: 'Domiz 1: 24,500 people sheltered, 90% of its 27,000 places', ar: 'مخيم دوميز ١: ٢٤٬٥٠٠ شخص، ٩٠٪؜ من السعة البالغة ٢٧٬٠٠٠ مكان', ckb: 'مخيم دوميز ١: ٢٤٬٥٠٠ کەس، ٩٠ ٪ی توانای ٢٧٬٠٠٠ شوێن' },
+    headline: { en: 'Domiz 1: 24,500 people sheltered, 90% of its 27,000 places', ar: 'مخيم دوميز ١: ٢٤٬٥٠٠ شخص، ٩٠٪؜ من السعة البالغة ٢٧٬٠٠٠ مكان', ckb: 'مخيم دوميز ١: ٢٤٬٥٠٠ کەس، ٩٠٪؜ی توانای ٢٧٬٠٠٠ شوێن' },
   },
   {
     name: 'a resolved governorate influx',

@@ -450,13 +450,13 @@ describe('capacity_exhaustion on the CAP feed', () => {
     {
       name: 'a projection names the hours, as likely',
       alert: alert(20, 'warning', 48),
-      headlines: ['Duhok: shelters projected full in 20 hours', 'دهوك: يُتوقع امتلاء المخيمات خلال 20 ساعة', 'دهۆک: پێشبینی دەکرێت کەمپەکان لە ماوەی 20 کاتژمێردا پڕ ببن'],
+      headlines: ['Duhok: shelters full in about 20 hours if arrivals go on at this rate', 'دهوك: تمتلئ المخيمات خلال نحو ٢٠ ساعة إذا استمر وصول الوافدين بهذا المعدل', 'دهۆک: ئەگەر هاتن بەم ڕێژەیە بەردەوام بێت، کەمپەکان لە نزیکەی ٢٠ کاتژمێردا پڕ دەبن'],
       certainty: 'Likely',
     },
     {
       name: 'full with arrivals flowing in says so, not "in 0 hours"',
       alert: alert(0, 'critical', 12),
-      headlines: ['Duhok: shelters full, arrivals continue', 'دهوك: المخيمات ممتلئة ولا يزال الوافدون يصلون', 'دهۆک: کەمپەکان پڕن و هاتن بەردەوامە'],
+      headlines: ['Duhok: shelters are full and arrivals continue', 'دهوك: المخيمات ممتلئة ولا يزال الوافدون يصلون', 'دهۆک: کەمپەکان پڕن و هاتن بەردەوامە'],
       certainty: 'Likely',
     },
   ];

@@ -37,3 +37,8 @@ export function placeName(place: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | G
   if (lang === 'ckb') return arabicIndicDigits(place.nameCkb ?? place.nameAr);
   return place.nameEn;
 }
+
+/** Orders places by their name in the language, as its alphabet sorts them: for lists and menus. */
+export function byPlaceName(lang: Language): (a: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate, b: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate) => number {
+  return (a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang);
+}

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { enrolmentLink } from '../../../shared/enrolment.ts';
-import { LANGUAGES, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
+import { LANGUAGES, byPlaceName, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
 import {
   IssuedToken,
   IssuedTokenBatch,
@@ -20,7 +20,7 @@ import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { i18n } from '../../i18n/index.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { useDashboard } from '../../store/store.ts';
-import { FieldError, instantFromLocal, useSubmission } from './forms.tsx';
+import { FieldError, GovernorateOptions, instantFromLocal, useSubmission } from './forms.tsx';
 import type { AdminPageProps } from './pages.ts';
 import { QrCode } from './QrCode.tsx';
 
@@ -110,7 +110,7 @@ function IssueForm({ onIssued }: { onIssued: (made: Issued[]) => void }) {
     const needle = siteFilter.trim().toLowerCase();
     return Object.values(sites)
       .filter((s) => !needle || s.id.includes(needle) || [s.nameEn, s.nameAr, s.nameCkb ?? ''].some((n) => n.toLowerCase().includes(needle)))
-      .sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang))
+      .sort(byPlaceName(lang))
       .slice(0, 50);
   }, [sites, siteFilter, lang]);
 
@@ -214,14 +214,7 @@ function BatchForm({ onIssued }: { onIssued: (made: Issued[]) => void }) {
       <label>
         {t('governorate')}
         <select value={governorate} onChange={(e) => setGovernorate(e.target.value)} data-testid="batch-governorate">
-          <option value="">{t('choose')}</option>
-          {Object.values(governorates)
-            .sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang))
-            .map((g) => (
-              <option key={g.pcode} value={g.pcode}>
-                {placeName(g, lang)}
-              </option>
-            ))}
+          <GovernorateOptions governorates={governorates} lang={lang} choose={t('choose')} />
         </select>
         <FieldError errors={errors} field="governorate" />
       </label>

@@ -5,6 +5,7 @@ import { forecastCapacity, forecastGovernorates, hourlyArrivals, smoothedInflow,
 import { emptyRollup } from './projection.ts';
 import { addReportToLog, emptySiteLog, type SiteLog } from './siteLog.ts';
 import { Thresholds, type Alert, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
+import { PROJECTED_FORECAST } from './testing/forecasts.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const HOUR = 3_600_000;
@@ -319,21 +320,7 @@ describe('the capacity_exhaustion rule', () => {
     siteSilent: { hours: 6, perKind: {}, perSite: {} },
     capacityExhaustion: { warningHours: 48, criticalHours: 12, shelterShare: 0.6, smoothingHours: 6 },
   };
-  const projected: CapacityForecast = {
-    status: 'projected',
-    inflowPerHour: 100,
-    inflowLowPerHour: 91.7,
-    inflowHighPerHour: 108.3,
-    arrivalReports: 6,
-    shelterShare: 0.6,
-    smoothingHours: 6,
-    remainingCapacity: 1200,
-    sheltersReporting: 2,
-    shelters: 2,
-    hoursToFull: 20,
-    hoursToFullLow: 18,
-    hoursToFullHigh: 22,
-  };
+  const projected = PROJECTED_FORECAST;
   function conditions(forecast: CapacityForecast | undefined, own: Thresholds = thresholds): AlertCondition[] {
     const rollup: GovernorateRollup = { pcode: 'IQG09', ...emptyRollup(), activeAlerts: 0, ...(forecast ? { forecast } : {}) };
     return evaluateConditions({

@@ -4,6 +4,9 @@ import type { Governorate, Site } from './schemas.ts';
 export const LANGUAGES = ['en', 'ar', 'ckb'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Each language's name in itself, as a language menu offers it. */
+export const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
+
 /** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
 export const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
 

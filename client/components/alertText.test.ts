@@ -5,7 +5,8 @@ import { capMessage } from '../../shared/cap.ts';
 import { LANGUAGES } from '../../shared/language.ts';
 import enAlerts from '../../shared/locales/en/alerts.json';
 import { emptyRollup } from '../../shared/projection.ts';
-import type { Alert, CapacityForecast, Governorate, GovernorateRollup, Site, Thresholds } from '../../shared/schemas.ts';
+import type { Alert, Governorate, GovernorateRollup, Site, Thresholds } from '../../shared/schemas.ts';
+import { PROJECTED_FORECAST } from '../../shared/testing/forecasts.ts';
 import { i18n, startI18n } from '../i18n/index.ts';
 import { alertText } from './alertText.ts';
 import { makeFormat, placeName, wholePercentDown } from './format.ts';
@@ -105,21 +106,7 @@ describe('an alert says the same on the screens, in the CAP feed and in the serv
     siteSilent: { hours: 6, perKind: {}, perSite: {} },
   };
   const fresh = '2026-11-28T11:30:00Z';
-  const forecast: CapacityForecast = {
-    status: 'projected',
-    inflowPerHour: 60,
-    inflowLowPerHour: 50,
-    inflowHighPerHour: 70,
-    arrivalReports: 12,
-    shelterShare: 0.5,
-    smoothingHours: 6,
-    remainingCapacity: 1200,
-    sheltersReporting: 2,
-    shelters: 2,
-    hoursToFull: 20,
-    hoursToFullLow: 18,
-    hoursToFullHigh: 22,
-  };
+  const forecast = PROJECTED_FORECAST;
   const origin = (pcode: string, expected24h: number) => ({ origin: pcode, heading24h: expected24h, heading6h: 0, expected24h, travelHours: 6 });
   const rollup = (pcode: string, over: Partial<GovernorateRollup>): GovernorateRollup => ({ pcode, ...emptyRollup(), activeAlerts: 0, ...over });
   const conditions = evaluateConditions({

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { enrolmentLink } from '../../../shared/enrolment.ts';
-import { LANGUAGES, byPlaceName, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
+import { byPlaceName, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
 import {
   IssuedToken,
   IssuedTokenBatch,
@@ -16,6 +16,7 @@ import {
   type TokenState,
 } from '../../../shared/schemas.ts';
 import { placeName, useFormat } from '../../components/format.ts';
+import { LanguageOptions } from '../../components/LanguageSwitcher.tsx';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { i18n } from '../../i18n/index.ts';
 import { apiRequest } from '../../lib/api.ts';
@@ -26,7 +27,6 @@ import { QrCode } from './QrCode.tsx';
 
 const ROLES = Role.options;
 const KINDS: SiteKind[] = ['checkpoint', 'shelter', 'health_post'];
-const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
 
 /** A token just issued: its secret, shown once, and what the card prints. */
 interface Issued {
@@ -66,11 +66,7 @@ export function PeoplePage(_props: AdminPageProps) {
             <label>
               {t('cardLanguage')}{' '}
               <select value={cardLang} onChange={(e) => setCardLang(e.target.value as Language)} data-testid="card-language">
-                {LANGUAGES.map((l) => (
-                  <option key={l} value={l} lang={l}>
-                    {NATIVE_NAMES[l]}
-                  </option>
-                ))}
+                <LanguageOptions />
               </select>
             </label>
             <button type="button" onClick={() => window.print()} data-testid="print-cards">

@@ -22,7 +22,7 @@ import { i18n } from '../../i18n/index.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { useDashboard } from '../../store/store.ts';
 import { FieldError, GovernorateOptions, instantFromLocal, useSubmission } from './forms.tsx';
-import type { AdminPageProps } from './pages.ts';
+import type { AdminPageProps } from './pageProps.ts';
 import { QrCode } from './QrCode.tsx';
 
 const ROLES = Role.options;

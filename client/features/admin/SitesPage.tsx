@@ -11,7 +11,7 @@ import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { useDashboard } from '../../store/store.ts';
 import { FieldError, GovernorateOptions, useSubmission } from './forms.tsx';
-import type { AdminPageProps } from './pages.ts';
+import type { AdminPageProps } from './pageProps.ts';
 import { SitePicker } from './SitePicker.tsx';
 
 const KINDS: SiteKind[] = ['checkpoint', 'shelter', 'health_post'];

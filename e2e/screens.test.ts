@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type Running } from '../server/testing/harness.ts';
+import { child, children, parseXml, textOf } from '../shared/testing/capCheck.ts';
 import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
 import { arrivals, health, occupancy, post as postReports, seedRealWeek } from './support/seed.ts';
 
@@ -37,6 +38,20 @@ async function mapReady(page: Page): Promise<void> {
 
 async function figure(page: Page, testId: string): Promise<string> {
   return (await page.locator(`[data-testid=${testId}] output`).first().textContent()) ?? '';
+}
+
+/** The CAP feed's headline of each open alert in one language, by alert id. */
+async function capHeadlines(lang: string): Promise<Map<string, string>> {
+  const feed = parseXml(String((await server.request('GET', '/api/export/alerts.cap', viewer)).body));
+  const headlines = new Map<string, string>();
+  for (const entry of children(feed, 'entry')) {
+    for (const info of children(child(child(entry, 'content')!, 'alert')!, 'info')) {
+      if (textOf(info, 'language') !== lang) continue;
+      const id = children(info, 'parameter').find((p) => textOf(p, 'valueName') === 'alertId');
+      if (id) headlines.set(textOf(id, 'value')!, textOf(info, 'headline')!);
+    }
+  }
+  return headlines;
 }
 
 function expectClean(watched: WatchedPage): void {
@@ -81,6 +96,11 @@ describe.each(LANGS)('screens in %s', (lang) => {
     expect(await page.locator('[data-testid=alert]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=ranking] tbody tr').count()).toBe(18);
     if (lang !== 'en') expect(await page.locator('[data-testid=alert-list]').textContent()).not.toMatch(/arrivals in the last hour/);
+    // each row says what the CAP feed's headline says in this language (and in English the server's
+    // message): one set of templates, rendered here by Chromium's i18next and there by the server
+    const rows = await page.locator('[data-testid=alert]').evaluateAll((items) => items.map((li) => [li.getAttribute('data-alert-id') ?? '', li.querySelector('.alert-text')?.textContent ?? '']));
+    const said = await capHeadlines(lang);
+    for (const [id, text] of rows) expect(text, `alert ${id}`).toBe(said.get(id!));
 
     await post([arrivals('zurbatiyah', 37, 60_000)]);
     await page.waitForFunction(

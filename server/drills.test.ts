@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Scenario } from '../shared/scenario.ts';
 import { runDrill } from '../scripts/drill.ts';
 import { ADMIN_TOKEN, startServer, type Answer, type Running } from './testing/harness.ts';
+import { SHORT_DRILL } from './testing/shortDrill.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let running: Running[] = [];
@@ -17,20 +17,7 @@ afterEach(async () => {
   running = [];
 });
 
-const SHORT: Scenario = {
-  name: 'test-short',
-  title: 'SYNTHETIC: test drill',
-  synthetic: true,
-  description: 'Synthetic test data.',
-  durationMinutes: 120,
-  events: [
-    { atMinute: 0, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 400, periodMinutes: 60 },
-    { atMinute: 0, siteId: 'domiz-1', kind: 'occupancy', occupancy: 24_000 },
-    { atMinute: 60, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 700, periodMinutes: 60, households: 150 },
-    { atMinute: 60, siteId: 'domiz-1-clinic', kind: 'health', status: 'limited', note: 'drill: vaccine stock low' },
-    { atMinute: 120, siteId: 'domiz-1', kind: 'occupancy', occupancy: 26_000 },
-  ],
-};
+const SHORT = SHORT_DRILL;
 
 /** The repository's fixtures, with a short scenario, one naming a site nobody has, and a file that is no scenario. */
 function fixturesWithScenarios(): string {

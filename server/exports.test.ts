@@ -6,13 +6,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HXL_HASHTAG_ROW, HXL_HEADER_ROW } from '../shared/hxl.ts';
-import type { Scenario } from '../shared/scenario.ts';
 import { isoSeconds } from '../shared/time.ts';
 import { capProblems, child, children, parseXml, textOf, type XmlElement } from '../shared/testing/capCheck.ts';
 import { runDrill } from '../scripts/drill.ts';
 import { parseCsv } from '../scripts/sitesImport.ts';
 import { checkAnswer } from './testing/apiConformance.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running, type Answer } from './testing/harness.ts';
+import { SHORT_DRILL } from './testing/shortDrill.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let running: Running[] = [];
@@ -170,21 +170,7 @@ describe('GET /api/export/alerts.cap', () => {
   });
 });
 
-/** A short scenario: three minutes of a crossing, a shelter filling and a clinic going to limited. */
-const SHORT: Scenario = {
-  name: 'test-short',
-  title: 'SYNTHETIC: test drill',
-  synthetic: true,
-  description: 'Synthetic test data.',
-  durationMinutes: 120,
-  events: [
-    { atMinute: 0, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 400, periodMinutes: 60 },
-    { atMinute: 0, siteId: 'domiz-1', kind: 'occupancy', occupancy: 24_000 },
-    { atMinute: 60, siteId: 'peshkhabour', kind: 'arrivals', arrivals: 700, periodMinutes: 60, households: 150 },
-    { atMinute: 60, siteId: 'domiz-1-clinic', kind: 'health', status: 'limited', note: 'drill: vaccine stock low' },
-    { atMinute: 120, siteId: 'domiz-1', kind: 'occupancy', occupancy: 26_000 },
-  ],
-};
+const SHORT = SHORT_DRILL;
 
 describe('a preparedness drill', () => {
   it('replays a scenario into the exercise world, which leaves the real picture, CSV and CAP feed unchanged and is cleared alone', async () => {

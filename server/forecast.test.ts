@@ -48,7 +48,7 @@ describe('capacity_exhaustion through the real server', () => {
       value: 25,
       threshold: 48,
       state: 'active',
-      message: 'Duhok: shelters full in about 25 h at the current inflow (750 places left)',
+      message: 'Duhok: shelters full in about 25 hours if arrivals go on at this rate',
     });
     expect(raised.siteId).toBeUndefined();
 
@@ -57,7 +57,7 @@ describe('capacity_exhaustion through the real server', () => {
     expect(cap.status).toBe(200);
     const entry = String(cap.body).split('<entry>').find((e) => e.includes(raised.id))!;
     expect(entry).toContain('<event>Shelters projected to fill</event>');
-    expect(entry).toContain('<headline>Duhok: shelters projected full in 25 hours</headline>');
+    expect(entry).toContain('<headline>Duhok: shelters full in about 25 hours if arrivals go on at this rate</headline>');
     expect(entry).toContain('<certainty>Likely</certainty>');
     expect(entry).toContain('<value>IQG09</value>');
     expect(entry).toContain('<language>ar</language>');

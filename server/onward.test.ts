@@ -118,7 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)('onward movement on %s', (backend
     const entry = cap.split('<entry>').find((e) => e.includes('<value>onward_influx</value>'))!;
     expect(entry).toBeDefined();
     expect(entry).toContain('<value>IQG11</value>');
-    expect(entry).toContain('Erbil: about 2,900 persons expected within 24 hours from Duhok');
+    expect(entry).toContain('<headline>Erbil: about 2,900 persons expected in 24 h from Duhok (threshold');
     expect(entry).toContain('<certainty>Likely</certainty>');
   });
 

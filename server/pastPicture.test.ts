@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../shared/schemas.ts';
 import { ADMIN_TOKEN, manualClock, startServer, type Answer, type Running } from './testing/harness.ts';
+import { pastDayBatch } from './testing/pastDay.ts';
 
 const START = Date.parse('2026-11-27T06:00:00Z');
 const HOUR = 3_600_000;
@@ -28,13 +29,7 @@ beforeAll(async () => {
   // Rabia reports once and falls silent, and one report arrives three hours late.
   for (let hour = 0; hour < 24; hour++) {
     clock.set(new Date(START + hour * HOUR + 17 * 60_000).toISOString());
-    const batch = [report('ibrahim-khalil', { kind: 'arrivals', arrivals: 200 + hour * 150, periodMinutes: 60 })];
-    if (hour % 4 === 0) batch.push(report('domiz-1', { kind: 'occupancy', occupancy: 22_000 + hour * 300 }));
-    if (hour === 2) batch.push(report('rabia', { kind: 'arrivals', arrivals: 40, periodMinutes: 60 }));
-    if (hour === 5) batch.push(report('domiz-1-clinic', { kind: 'health', status: 'closed' }));
-    if (hour === 15) batch.push(report('domiz-1-clinic', { kind: 'health', status: 'operational' }));
-    // the late one: observed at 09:30, received at 12:17
-    if (hour === 6) batch.push(report('peshkhabour', { kind: 'arrivals', arrivals: 900, periodMinutes: 60 }, START + 3.5 * HOUR));
+    const batch = pastDayBatch(hour, START, report);
     expect((await server.request('POST', '/api/reports', ADMIN_TOKEN, { reports: batch })).status).toBe(201);
     await server.app.live.tick();
     if (hour === 13) {

@@ -13,6 +13,7 @@ import { loadFixtures } from './fixtures.ts';
 import { openPostgresStore } from './storage/postgres/postgresStore.ts';
 import { createTestDatabase } from './storage/postgresTestDatabase.ts';
 import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Running } from './testing/harness.ts';
+import { pastDayBatch } from './testing/pastDay.ts';
 import { alertKey, ReferenceModel, type ModelAlert, type ModelPicture } from './testing/referenceModel.ts';
 
 const fixtures = loadFixtures(path.resolve(import.meta.dirname, '..', 'fixtures'));
@@ -94,20 +95,13 @@ describe.each(['sqlite', 'postgres'] as const)('GET /api/snapshot?at= against th
     const report = (siteId: string, fields: Record<string, unknown>, observedMs = clock.now()) =>
       ({ id: randomUUID(), siteId, observedAt: isoSeconds(observedMs), ...fields }) as Report;
 
-    // A surge builds at Ibrahim Khalil and tips Duhok over its line, Domiz 1 fills, a clinic closes and
-    // reopens, Rabia reports once and falls silent, and one report arrives three hours late.
+    // the day of server/testing/pastDay.ts, an hour at a time
     const events: { atMs: number; run: () => Promise<void> }[] = [];
     for (let hour = 0; hour < 24; hour++) {
       events.push({
         atMs: START + hour * HOUR + 17 * MINUTE,
         run: async () => {
-          const batch = [report('ibrahim-khalil', { kind: 'arrivals', arrivals: 200 + hour * 150, periodMinutes: 60 })];
-          if (hour % 4 === 0) batch.push(report('domiz-1', { kind: 'occupancy', occupancy: 22_000 + hour * 300 }));
-          if (hour === 2) batch.push(report('rabia', { kind: 'arrivals', arrivals: 40, periodMinutes: 60 }));
-          if (hour === 5) batch.push(report('domiz-1-clinic', { kind: 'health', status: 'closed' }));
-          if (hour === 15) batch.push(report('domiz-1-clinic', { kind: 'health', status: 'operational' }));
-          if (hour === 6) batch.push(report('peshkhabour', { kind: 'arrivals', arrivals: 900, periodMinutes: 60 }, START + 3.5 * HOUR));
-          await post(batch);
+          await post(pastDayBatch(hour, START, report));
         },
       });
     }

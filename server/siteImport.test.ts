@@ -1,31 +1,12 @@
 // POST /api/sites/import on SQLite and PostgreSQL: a dry run lists every change and changes nothing;
 // applying writes all or, with any refused row, none; each write is audited.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore } from './storage/postgres/postgresStore.ts';
-import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
-import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
-import type { Store } from './storage/store.ts';
-import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Answer, type Running } from './testing/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { bothStores } from './testing/bothStores.ts';
+import { ADMIN_TOKEN, manualClock, startServer, type Answer } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:00Z';
-let running: Running[] = [];
-let databases: TestDatabase[] = [];
-afterEach(async () => {
-  for (const server of running) await server.stop();
-  running = [];
-  for (const db of databases) await db.drop();
-  databases = [];
-});
-
-const STORES: Record<string, () => Promise<Store>> = {
-  sqlite: async () => openSqliteStore(tempDataDir()),
-  postgres: async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
-    return openPostgresStore(db.url, { poolSize: 3 });
-  },
-};
+const { STORES, running } = bothStores();
 
 const HEADER = 'id,kind,nameEn,nameAr,governorate,lon,lat,capacity';
 

@@ -1,33 +1,14 @@
 // Tokens over HTTP, on SQLite and on PostgreSQL: expiry, coarse last use, listing without secrets,
 // a governorate's batch (all or none), revoking many (all or none), and the audit of each.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth.ts';
-import { openPostgresStore } from './storage/postgres/postgresStore.ts';
-import { createTestDatabase, type TestDatabase } from './storage/postgresTestDatabase.ts';
-import { openSqliteStore } from './storage/sqlite/sqliteStore.ts';
 import type { Store } from './storage/store.ts';
-import { ADMIN_TOKEN, manualClock, startServer, tempDataDir, type Answer, type Running } from './testing/harness.ts';
+import { bothStores } from './testing/bothStores.ts';
+import { ADMIN_TOKEN, manualClock, startServer, type Answer } from './testing/harness.ts';
 
 const NOW = '2026-11-28T12:00:30Z';
-let running: Running[] = [];
-let databases: TestDatabase[] = [];
-
-afterEach(async () => {
-  for (const server of running) await server.stop();
-  running = [];
-  for (const db of databases) await db.drop();
-  databases = [];
-});
-
-const STORES: Record<string, () => Promise<Store>> = {
-  sqlite: async () => openSqliteStore(tempDataDir()),
-  postgres: async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
-    return openPostgresStore(db.url, { poolSize: 3 });
-  },
-};
+const { STORES, running } = bothStores();
 
 /** The store with its stamps of last use counted, to see that a busy token does not write per request. */
 function countingTouches(store: Store): { store: Store; touches: () => number } {

@@ -16,6 +16,7 @@ import { DEFAULT_CAPACITY_EXHAUSTION } from './forecast.ts';
 import { isClosedAt, type Alert, type AlertRule, type CapacityForecast, type GovernorateRollup, type Pcode, type Severity, type Site, type SiteState, type Thresholds } from './schemas.ts';
 import { roundedExpected } from './onward.ts';
 import { HOUR_MS } from './time.ts';
+import { alertSentence, type AlertFacts, type AlertNames } from './alertWording.ts';
 
 /** A rule that holds for one subject (a site, or a governorate) at this moment. */
 export interface AlertCondition {
@@ -35,7 +36,11 @@ export function alertSubjectKey(a: { rule: AlertRule; siteId?: string; governora
   return `${a.rule}|${a.siteId ?? a.governorate}`;
 }
 
-const formatCount = (n: number) => n.toLocaleString('en-US');
+/** The condition's `message`: its English sentence, the one its screen row and its CAP headline say. */
+function withMessage(condition: Omit<AlertCondition, 'message'>, names: AlertNames): AlertCondition {
+  const facts: AlertFacts = { ...condition };
+  return { ...condition, message: alertSentence(facts, names, 'en') };
+}
 
 export interface AlertInputs {
   sites: readonly Site[];
@@ -49,6 +54,8 @@ export interface AlertInputs {
 function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertInputs): AlertCondition[] {
   const { thresholds, nowMs } = inputs;
   const subject = { siteId: site.id, governorate: site.governorate };
+  const governorate = inputs.governorateNames.get(site.governorate) ?? site.governorate;
+  const names: AlertNames = { subject: site.nameEn, governorate, capacity: site.capacity, origins: [] };
   const found: AlertCondition[] = [];
   // A closed site raises nothing, not even site_silent: its silence is expected. Its open alerts
   // resolve at the next evaluation, since no condition holds for them.
@@ -58,49 +65,35 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
     const value = state.arrivals1h ?? 0;
     const band = doubledBand(value, surgeThreshold(site.id, thresholds));
     if (band) {
-      found.push({
-        rule: 'checkpoint_surge',
-        ...subject,
-        ...band,
-        value,
-        message: `${site.nameEn}: ${formatCount(value)} arrivals in the last hour (threshold ${formatCount(band.threshold)})`,
-      });
+      found.push(withMessage({ rule: 'checkpoint_surge', ...subject, ...band, value }, names));
     }
   }
 
   if (site.kind === 'shelter' && site.capacity && state.occupancy !== undefined) {
     const band = shelterBand(state.occupancy, site.capacity, thresholds);
     if (band) {
-      found.push({
-        rule: 'shelter_capacity',
-        ...subject,
-        ...band,
-        // value and threshold in persons, so that every alert speaks in the units on screen
-        value: state.occupancy,
-        message: `${site.nameEn}: ${formatCount(state.occupancy)} sheltered, ${Math.round((state.occupancy / site.capacity) * 100)}% of capacity ${formatCount(site.capacity)}`,
-      });
+      // value and threshold in persons, so that every alert speaks in the units on screen
+      found.push(withMessage({ rule: 'shelter_capacity', ...subject, ...band, value: state.occupancy }, names));
     }
   }
 
   const health = site.kind === 'health_post' ? healthBand(state.status) : null;
   if (health) {
     // 0 operational, 1 limited, 2 closed: a number, as every alert carries one
-    found.push({ rule: 'health_post_down', ...subject, ...health, value: health.threshold, message: `${site.nameEn}: health post ${state.status}` });
+    found.push(withMessage({ rule: 'health_post_down', ...subject, ...health, value: health.threshold }, names));
   }
 
   if (state.lastReportAt !== null) {
     const windowHours = silenceWindowHours(site, thresholds);
     const silentHours = (nowMs - Date.parse(state.lastReportAt)) / HOUR_MS;
     if (isSilent(site, Date.parse(state.lastReportAt), thresholds, nowMs)) {
-      found.push({
-        rule: 'site_silent',
-        ...subject,
-        severity: 'warning',
-        // whole hours, so a silent site's alert changes once an hour rather than on every tick
-        value: Math.floor(silentHours),
-        threshold: windowHours,
-        message: `${site.nameEn}: no report for ${Math.floor(silentHours)} h (expected within ${windowHours} h)`,
-      });
+      found.push(
+        withMessage(
+          // whole hours, so a silent site's alert changes once an hour rather than on every tick
+          { rule: 'site_silent', ...subject, severity: 'warning', value: Math.floor(silentHours), threshold: windowHours },
+          names,
+        ),
+      );
     }
   }
   return found;
@@ -109,16 +102,13 @@ function siteConditions(site: Site, state: SiteState | undefined, inputs: AlertI
 function governorateConditions(rollup: GovernorateRollup, inputs: AlertInputs): AlertCondition[] {
   const band = doubledBand(rollup.arrivals24h, influxThreshold(rollup.pcode, inputs.thresholds));
   if (!band) return [];
-  const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
-  return [
-    {
-      rule: 'governorate_influx',
-      governorate: rollup.pcode,
-      ...band,
-      value: rollup.arrivals24h,
-      message: `${name}: ${formatCount(rollup.arrivals24h)} arrivals in 24 h (threshold ${formatCount(band.threshold)})`,
-    },
-  ];
+  return [withMessage({ rule: 'governorate_influx', governorate: rollup.pcode, ...band, value: rollup.arrivals24h }, governorateNames(rollup.pcode, inputs))];
+}
+
+/** A governorate's alert names the governorate, in English. */
+function governorateNames(pcode: Pcode, inputs: AlertInputs): AlertNames {
+  const name = inputs.governorateNames.get(pcode) ?? pcode;
+  return { subject: name, governorate: name, origins: [] };
 }
 
 /**
@@ -133,12 +123,7 @@ function capacityExhaustionConditions(rollup: GovernorateRollup, inputs: AlertIn
   const hours = forecast.hoursToFull;
   const band = capacityExhaustionBand(forecast, inputs.thresholds);
   if (!band) return [];
-  const name = inputs.governorateNames.get(rollup.pcode) ?? rollup.pcode;
-  const message =
-    forecast.status === 'full'
-      ? `${name}: shelters are full and arrivals continue`
-      : `${name}: shelters full in about ${hours} h at the current inflow (${formatCount(forecast.remainingCapacity)} places left)`;
-  return [{ rule: 'capacity_exhaustion', governorate: rollup.pcode, ...band, value: hours, message }];
+  return [withMessage({ rule: 'capacity_exhaustion', governorate: rollup.pcode, ...band, value: hours }, governorateNames(rollup.pcode, inputs))];
 }
 
 /**
@@ -165,19 +150,9 @@ function onwardInfluxConditions(rollup: GovernorateRollup, inputs: AlertInputs):
   const value = roundedExpected(onward.expected24h);
   const band = doubledBand(value, onwardThreshold(rollup.pcode, inputs.thresholds));
   if (!band) return [];
-  const name = (pcode: string) => inputs.governorateNames.get(pcode) ?? pcode;
-  const origins = onward.byOrigin.filter((o) => o.expected24h > 0);
-  const from = origins.map((o) => `${name(o.origin)} (${formatCount(roundedExpected(o.expected24h))})`).join(', ');
-  return [
-    {
-      rule: 'onward_influx',
-      governorate: rollup.pcode,
-      ...band,
-      value,
-      origins: origins.map((o) => o.origin),
-      message: `${name(rollup.pcode)}: about ${formatCount(value)} persons expected in 24 h from ${from} (threshold ${formatCount(band.threshold)})`,
-    },
-  ];
+  const origins = onward.byOrigin.filter((o) => o.expected24h > 0).map((o) => o.origin);
+  const names = { ...governorateNames(rollup.pcode, inputs), origins: origins.map((pcode) => inputs.governorateNames.get(pcode) ?? pcode) };
+  return [withMessage({ rule: 'onward_influx', governorate: rollup.pcode, ...band, value, origins }, names)];
 }
 
 /** Every condition that holds at `inputs.nowMs`, for the site and governorate rules. */

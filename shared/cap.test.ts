@@ -68,7 +68,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
     severity: 'Moderate',
     category: ['Safety'],
     circle: '37.144722,42.56556 1',
-    headline: { en: 'Ibrahim Khalil: 2,150 arrivals in the last hour', ar: 'إبراهيم الخليل: 2,150 وافد خلال الساعة الأخيرة', ckb: 'ئیبراهیم خەلیل: 2,150 کەس لە کاتژمێری ڕابردوودا گەیشتن' },
+    headline: { en: 'Ibrahim Khalil: 2,150 arrivals in the last hour, over the alert line of 2,000', ar: 'إبراهيم الخليل: ٢٬١٥٠ وافد في الساعة الأخيرة، فوق حدّ التنبيه البالغ ٢٬٠٠٠', ckb: 'ئیبراهیم خەلیل: ٢٬١٥٠ گەیشتوو لە دوایین کاتژمێردا، سەرووی سنووری ئاگادارکردنەوەی ٢٬٠٠٠' },
   },
   {
     name: 'a surge that turned critical at an unlocated crossing, from a drill',
@@ -80,7 +80,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
     urgency: 'Immediate',
     severity: 'Severe',
     category: ['Safety'],
-    headline: { en: 'EXERCISE: Peshkhabour: 2,400 arrivals in the last hour', ar: 'تمرين: فيشخابور: 2,400 وافد خلال الساعة الأخيرة', ckb: 'ڕاهێنان: پێشخابوور: 2,400 کەس لە کاتژمێری ڕابردوودا گەیشتن' },
+    headline: { en: 'EXERCISE: Peshkhabour: 2,400 arrivals in the last hour, over the alert line of 2,000', ar: 'تمرين: فيشخابور: ٢٬٤٠٠ وافد في الساعة الأخيرة، فوق حدّ التنبيه البالغ ٢٬٠٠٠', ckb: 'ڕاهێنان: پێشخابوور: ٢٬٤٠٠ گەیشتوو لە دوایین کاتژمێردا، سەرووی سنووری ئاگادارکردنەوەی ٢٬٠٠٠' },
   },
   {
     name: 'an acknowledged shelter alert (no Kurdish site name: the Arabic one stands in)',
@@ -93,7 +93,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
     severity: 'Moderate',
     category: ['Safety', 'Infra'],
     circle: '36.782322,42.891424 1',
-    headline: { en: 'Domiz 1: 24,500 persons sheltered (91% of capacity)', ar: 'مخيم دوميز 1: 24,500 شخص في المأوى (91٪ من الطاقة الاستيعابية)', ckb: 'مخيم دوميز 1: 24,500 کەس پەناگیرن (91%ی توانا)' },
+    headline: { en: 'Domiz 1: 24,500 people sheltered, 90% of its 27,000 places', ar: 'مخيم دوميز ١: ٢٤٬٥٠٠ شخص، ٩٠٪؜ من السعة البالغة ٢٧٬٠٠٠ مكان', ckb: 'مخيم دوميز ١: ٢٤٬٥٠٠ کەس، ٩٠٪؜ی توانای ٢٧٬٠٠٠ شوێن' },
   },
   {
     name: 'a resolved governorate influx',
@@ -105,7 +105,7 @@ const cases: { name: string; alert: Alert; subject: CapSubject; msgType: string;
     urgency: 'Past',
     severity: 'Moderate',
     category: ['Safety'],
-    headline: { en: 'Duhok: 26,000 arrivals in 24 hours', ar: 'دهوك: 26,000 وافد خلال 24 ساعة', ckb: 'دهۆک: 26,000 کەس لە 24 کاتژمێردا گەیشتن' },
+    headline: { en: 'Duhok: 26,000 arrivals in the last 24 hours, over the alert line of 25,000', ar: 'دهوك: ٢٦٬٠٠٠ وافد خلال آخر ٢٤ ساعة، فوق حدّ التنبيه البالغ ٢٥٬٠٠٠', ckb: 'دهۆک: ٢٦٬٠٠٠ گەیشتوو لە دوایین ٢٤ کاتژمێردا، سەرووی سنووری ئاگادارکردنەوەی ٢٥٬٠٠٠' },
   },
   {
     name: 'a closed health post',

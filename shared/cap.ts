@@ -1,4 +1,6 @@
 // Alerts as OASIS CAP 1.2 messages in an Atom feed: pure builders, one `info` per language.
+import { alertNames, alertSentence, alertSentenceKey, alertWording, type AlertKey } from './alertWording.ts';
+import { LANGUAGES, type Language } from './language.ts';
 import type { Alert, AlertRule, Governorate, Site } from './schemas.ts';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
@@ -6,8 +8,9 @@ export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
 /** The Atom content type that says "this entry's content is a CAP message, inline". */
 export const CAP_MEDIA_TYPE = 'application/cap+xml';
 
-export type CapLanguage = 'en' | 'ar' | 'ckb';
-export const CAP_LANGUAGES: readonly CapLanguage[] = ['en', 'ar', 'ckb'];
+/** One <info> per language of the dashboard, in the words its screens use (shared/alertWording.ts). */
+export type CapLanguage = Language;
+export const CAP_LANGUAGES: readonly CapLanguage[] = LANGUAGES;
 
 export type CapStatus = 'Actual' | 'Exercise';
 export type CapMsgType = 'Alert' | 'Update' | 'Cancel';
@@ -170,230 +173,6 @@ function urgencyOf(alert: Alert): CapUrgency {
   }
 }
 
-/** Per-language text pieces: an event name and how to phrase a headline and description. */
-interface Phrases {
-  senderName: string;
-  event: Record<AlertRule, string>;
-  headline(alert: Alert, n: Names): string;
-  description(alert: Alert, n: Names): string;
-  /** what the watch officer receiving the alert should do, by rule */
-  instruction: Record<AlertRule, string>;
-  /** the instruction of a Cancel */
-  allClear: string;
-  exercisePrefix: string;
-  acknowledged(by: string, at: string): string;
-  resolved(at: string): string;
-}
-
-/** Names of the alert's subject in one language. */
-interface Names {
-  site: string;
-  governorate: string;
-  capacity: string;
-  percent: string;
-  /** onward_influx: the origin governorates, in the language's list form */
-  origins: string;
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-/** How each language joins the names in a list of governorates. */
-const LIST_SEPARATOR: Record<CapLanguage, string> = { en: ', ', ar: '، ', ckb: '، ' };
-const hours = (n: number) => String(Math.round(n * 10) / 10);
-
-// Arabic and Kurdish (Sorani) wording needs a native speaker's review before official use.
-const PHRASES: Record<CapLanguage, Phrases> = {
-  en: {
-    senderName: 'Amina situation dashboard',
-    event: {
-      checkpoint_surge: 'Mass arrivals at a crossing',
-      governorate_influx: 'Influx into a governorate',
-      shelter_capacity: 'Shelter near or over capacity',
-      health_post_down: 'Health post limited or closed',
-      site_silent: 'Site not reporting',
-      capacity_exhaustion: 'Shelters projected to fill',
-      onward_influx: 'Arrivals expected from other governorates',
-    },
-    headline(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `${n.site}: ${count(a.value)} arrivals in the last hour`;
-        case 'governorate_influx':
-          return `${n.governorate}: ${count(a.value)} arrivals in 24 hours`;
-        case 'shelter_capacity':
-          return `${n.site}: ${count(a.value)} persons sheltered (${n.percent}% of capacity)`;
-        case 'health_post_down':
-          return `${n.site}: health post ${a.value >= 2 ? 'closed' : 'working with limits'}`;
-        case 'site_silent':
-          return `${n.site}: no report for ${hours(a.value)} hours`;
-        case 'capacity_exhaustion':
-          // 0 h: already full with arrivals still flowing in (docs/forecast.md)
-          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: shelters full, arrivals continue`;
-          return `${a.siteId ? n.site : n.governorate}: shelters projected full in ${hours(a.value)} hours`;
-        case 'onward_influx':
-          return `${n.governorate}: about ${count(a.value)} persons expected within 24 hours from ${n.origins}`;
-      }
-    },
-    description(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `${count(a.value)} persons arrived at ${n.site} (${n.governorate}) in the last hour, at or above the threshold of ${count(a.threshold)}.`;
-        case 'governorate_influx':
-          return `${count(a.value)} persons arrived in ${n.governorate} in the last 24 hours, at or above the threshold of ${count(a.threshold)}.`;
-        case 'shelter_capacity':
-          return `${n.site} (${n.governorate}) shelters ${count(a.value)} persons against a capacity of ${n.capacity}; the threshold is ${count(a.threshold)}.`;
-        case 'health_post_down':
-          return `The health post ${n.site} (${n.governorate}) reports that it is ${a.value >= 2 ? 'closed' : 'working with limits'}.`;
-        case 'site_silent':
-          return `${n.site} (${n.governorate}) has sent no report for ${hours(a.value)} hours; one was expected within ${hours(a.threshold)} hours.`;
-        case 'capacity_exhaustion':
-          if (a.value === 0) return `The shelters of ${a.siteId ? n.site : n.governorate} are full and arrivals continue: new arrivals have no place.`;
-          return `At the current inflow, the shelters of ${a.siteId ? n.site : n.governorate} are projected to be full in ${hours(a.value)} hours (threshold ${hours(a.threshold)} hours).`;
-        case 'onward_influx':
-          return `About ${count(a.value)} persons who crossed at checkpoints in ${n.origins} and said they are heading to ${n.governorate} are expected there within 24 hours, at or above the threshold of ${count(a.threshold)}. Intentions stated at a crossing are an indication, not a count of arrivals.`;
-      }
-    },
-    instruction: {
-      checkpoint_surge: 'Send reception staff, water and health screening to the crossing, and tell the governorate the arrivals are heading for.',
-      governorate_influx: "Open reserve shelter places and alert the governorate's health and relief teams.",
-      shelter_capacity: 'Direct new arrivals to shelters with room, and prepare more places.',
-      health_post_down: "Send a mobile medical team, and restore the post's supplies or staff.",
-      site_silent: "Call the site's lead to check the link: its figures may be out of date.",
-      capacity_exhaustion: 'Open new shelter places before the projected time, or plan onward transport.',
-      onward_influx: 'Prepare reception, shelter places and health teams for the arrivals, and stay in touch with the origin governorates.',
-    },
-    allClear: 'No action needed: the condition has cleared.',
-    exercisePrefix: 'EXERCISE: ',
-    acknowledged: (by, at) => `Acknowledged by ${by} at ${at}.`,
-    resolved: (at) => `Resolved at ${at}: the condition has cleared.`,
-  },
-  ar: {
-    senderName: 'لوحة أمينة للوضع الإنساني',
-    event: {
-      checkpoint_surge: 'تدفق كبير للوافدين عبر منفذ',
-      governorate_influx: 'تدفق وافدين إلى محافظة',
-      shelter_capacity: 'مخيم قارب طاقته الاستيعابية أو تجاوزها',
-      health_post_down: 'نقطة صحية تعمل بشكل محدود أو مغلقة',
-      site_silent: 'موقع متوقف عن الإبلاغ',
-      capacity_exhaustion: 'توقع امتلاء المخيمات',
-      onward_influx: 'وافدون متوقعون من محافظات أخرى',
-    },
-    headline(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `${n.site}: ${count(a.value)} وافد خلال الساعة الأخيرة`;
-        case 'governorate_influx':
-          return `${n.governorate}: ${count(a.value)} وافد خلال 24 ساعة`;
-        case 'shelter_capacity':
-          return `${n.site}: ${count(a.value)} شخص في المأوى (${n.percent}٪ من الطاقة الاستيعابية)`;
-        case 'health_post_down':
-          return `${n.site}: النقطة الصحية ${a.value >= 2 ? 'مغلقة' : 'تعمل بشكل محدود'}`;
-        case 'site_silent':
-          return `${n.site}: لا تقارير منذ ${hours(a.value)} ساعة`;
-        case 'capacity_exhaustion':
-          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: المخيمات ممتلئة ولا يزال الوافدون يصلون`;
-          return `${a.siteId ? n.site : n.governorate}: يُتوقع امتلاء المخيمات خلال ${hours(a.value)} ساعة`;
-        case 'onward_influx':
-          return `${n.governorate}: يُتوقع وصول نحو ${count(a.value)} شخص خلال 24 ساعة من ${n.origins}`;
-      }
-    },
-    description(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `وصل ${count(a.value)} شخص إلى ${n.site} (${n.governorate}) خلال الساعة الأخيرة، وهو ما يبلغ العتبة ${count(a.threshold)} أو يتجاوزها.`;
-        case 'governorate_influx':
-          return `وصل ${count(a.value)} شخص إلى محافظة ${n.governorate} خلال الساعات الأربع والعشرين الأخيرة، وهو ما يبلغ العتبة ${count(a.threshold)} أو يتجاوزها.`;
-        case 'shelter_capacity':
-          return `يؤوي ${n.site} (${n.governorate}) ${count(a.value)} شخص من أصل طاقة استيعابية قدرها ${n.capacity}؛ العتبة ${count(a.threshold)}.`;
-        case 'health_post_down':
-          return `أفادت النقطة الصحية ${n.site} (${n.governorate}) بأنها ${a.value >= 2 ? 'مغلقة' : 'تعمل بشكل محدود'}.`;
-        case 'site_silent':
-          return `لم يرسل ${n.site} (${n.governorate}) أي تقرير منذ ${hours(a.value)} ساعة، وكان التقرير متوقعاً خلال ${hours(a.threshold)} ساعة.`;
-        case 'capacity_exhaustion':
-          if (a.value === 0) return `مخيمات ${a.siteId ? n.site : n.governorate} ممتلئة ولا يزال الوافدون يصلون، فلا مكان للقادمين الجدد.`;
-          return `بحسب معدل التدفق الحالي، يُتوقع امتلاء مخيمات ${a.siteId ? n.site : n.governorate} خلال ${hours(a.value)} ساعة (العتبة ${hours(a.threshold)} ساعة).`;
-        case 'onward_influx':
-          return `يُتوقع أن يصل خلال 24 ساعة نحو ${count(a.value)} شخص عبروا منافذ في ${n.origins} وقالوا إنهم متجهون إلى ${n.governorate}، وهو ما يبلغ العتبة ${count(a.threshold)} أو يتجاوزها. النوايا المعلنة عند المنفذ مؤشر وليست عدّاً للوافدين.`;
-      }
-    },
-    instruction: {
-      checkpoint_surge: 'أرسلوا فرق الاستقبال والمياه والفحص الصحي إلى المنفذ، وأبلغوا المحافظة التي يتجه إليها الوافدون.',
-      governorate_influx: 'افتحوا أماكن الإيواء الاحتياطية، ونبّهوا فرق الصحة والإغاثة في المحافظة.',
-      shelter_capacity: 'وجّهوا الوافدين الجدد إلى المخيمات التي فيها أماكن شاغرة، وجهّزوا أماكن إضافية.',
-      health_post_down: 'أرسلوا فريقاً طبياً متنقلاً، وأعيدوا تزويد النقطة بالمستلزمات أو الكوادر.',
-      site_silent: 'اتصلوا بمسؤول الموقع للتحقق من الاتصال: قد تكون أرقامه قديمة.',
-      capacity_exhaustion: 'افتحوا أماكن إيواء جديدة قبل الموعد المتوقع، أو خطّطوا لنقل الوافدين إلى أماكن أخرى.',
-      onward_influx: 'جهّزوا الاستقبال وأماكن الإيواء والفرق الصحية للوافدين، وابقوا على تواصل مع محافظات المصدر.',
-    },
-    allClear: 'لا حاجة إلى أي إجراء: زالت الحالة.',
-    exercisePrefix: 'تمرين: ',
-    acknowledged: (by, at) => `اطّلع عليه ${by} في ${at}.`,
-    resolved: (at) => `انتهى في ${at}: زالت الحالة.`,
-  },
-  ckb: {
-    senderName: 'داشبۆردی ئامینە',
-    event: {
-      checkpoint_surge: 'هاتنی ژمارەیەکی زۆر لە دەروازەیەک',
-      governorate_influx: 'هاتنی ژمارەیەکی زۆر بۆ پارێزگایەک',
-      shelter_capacity: 'کەمپێک نزیکی پڕبوونە یان پڕ بووە',
-      health_post_down: 'بنکەی تەندروستی بە سنووردار کار دەکات یان داخراوە',
-      site_silent: 'شوێنێک ڕاپۆرت نانێرێت',
-      capacity_exhaustion: 'پێشبینی پڕبوونی کەمپەکان',
-      onward_influx: 'هاتنی چاوەڕوانکراو لە پارێزگاکانی ترەوە',
-    },
-    headline(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `${n.site}: ${count(a.value)} کەس لە کاتژمێری ڕابردوودا گەیشتن`;
-        case 'governorate_influx':
-          return `${n.governorate}: ${count(a.value)} کەس لە 24 کاتژمێردا گەیشتن`;
-        case 'shelter_capacity':
-          return `${n.site}: ${count(a.value)} کەس پەناگیرن (${n.percent}%ی توانا)`;
-        case 'health_post_down':
-          return `${n.site}: بنکەی تەندروستی ${a.value >= 2 ? 'داخراوە' : 'بە سنووردار کار دەکات'}`;
-        case 'site_silent':
-          return `${n.site}: ${hours(a.value)} کاتژمێرە هیچ ڕاپۆرتێک نەهاتووە`;
-        case 'capacity_exhaustion':
-          if (a.value === 0) return `${a.siteId ? n.site : n.governorate}: کەمپەکان پڕن و هاتن بەردەوامە`;
-          return `${a.siteId ? n.site : n.governorate}: پێشبینی دەکرێت کەمپەکان لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن`;
-        case 'onward_influx':
-          return `${n.governorate}: چاوەڕوان دەکرێت نزیکەی ${count(a.value)} کەس لە ماوەی 24 کاتژمێردا لە ${n.origins}ەوە بگەن`;
-      }
-    },
-    description(a, n) {
-      switch (a.rule) {
-        case 'checkpoint_surge':
-          return `${count(a.value)} کەس لە کاتژمێری ڕابردوودا گەیشتنە ${n.site} (${n.governorate})، کە دەگاتە سنووری ${count(a.threshold)} یان لێی زیاترە.`;
-        case 'governorate_influx':
-          return `${count(a.value)} کەس لە 24 کاتژمێری ڕابردوودا گەیشتنە پارێزگای ${n.governorate}، کە دەگاتە سنووری ${count(a.threshold)} یان لێی زیاترە.`;
-        case 'shelter_capacity':
-          return `${n.site} (${n.governorate}) ${count(a.value)} کەسی تێدایە لە کۆی توانای ${n.capacity}؛ سنوور ${count(a.threshold)}ە.`;
-        case 'health_post_down':
-          return `بنکەی تەندروستی ${n.site} (${n.governorate}) ڕایگەیاندووە کە ${a.value >= 2 ? 'داخراوە' : 'بە سنووردار کار دەکات'}.`;
-        case 'site_silent':
-          return `${n.site} (${n.governorate}) ${hours(a.value)} کاتژمێرە هیچ ڕاپۆرتێکی نەناردووە؛ چاوەڕوان دەکرا لە ماوەی ${hours(a.threshold)} کاتژمێردا ڕاپۆرت بنێرێت.`;
-        case 'capacity_exhaustion':
-          if (a.value === 0) return `کەمپەکانی ${a.siteId ? n.site : n.governorate} پڕن و هاتن بەردەوامە؛ شوێن بۆ تازەهاتووان نییە.`;
-          return `بەپێی ڕێژەی هاتنی ئێستا، پێشبینی دەکرێت کەمپەکانی ${a.siteId ? n.site : n.governorate} لە ماوەی ${hours(a.value)} کاتژمێردا پڕ ببن (سنوور ${hours(a.threshold)} کاتژمێر).`;
-        case 'onward_influx':
-          return `چاوەڕوان دەکرێت نزیکەی ${count(a.value)} کەس کە لە خاڵەکانی ${n.origins} تێپەڕین و گوتیان بەرەو ${n.governorate} دەچن، لە ماوەی 24 کاتژمێردا بگەن، کە دەگاتە سنووری ${count(a.threshold)} یان لێی زیاترە. مەبەستی ڕاگەیەندراو لە خاڵی سنووری تەنها ئاماژەیە، نەک ژماردنی گەیشتووان.`;
-      }
-    },
-    instruction: {
-      checkpoint_surge: 'تیمی پێشوازی، ئاو و پشکنینی تەندروستی بنێرن بۆ خاڵی سنووری، و ئەو پارێزگایە ئاگادار بکەنەوە کە هاتووان بەرەو ئەوێ دەچن.',
-      governorate_influx: 'شوێنی حەوانەوەی یەدەگ بکەنەوە، و تیمەکانی تەندروستی و فریاکەوتنی پارێزگا ئاگادار بکەنەوە.',
-      shelter_capacity: 'هاتووە نوێیەکان بەرەو ئەو کەمپانە ڕێنمایی بکەن کە شوێنیان تێدایە، و شوێنی زیاتر ئامادە بکەن.',
-      health_post_down: 'تیمێکی پزیشکی گەڕۆک بنێرن، و پێداویستی یان ستافی خاڵەکە بگەڕێننەوە.',
-      site_silent: 'پەیوەندی بە بەرپرسی شوێنەکەوە بکەن بۆ پشکنینی پەیوەندییەکە: لەوانەیە ژمارەکانی کۆن بن.',
-      capacity_exhaustion: 'پێش کاتی پێشبینیکراو شوێنی حەوانەوەی نوێ بکەنەوە، یان گواستنەوەی هاتووان بۆ شوێنی تر پلان بکەن.',
-      onward_influx: 'پێشوازی، شوێنی حەوانەوە و تیمی تەندروستی بۆ هاتووان ئامادە بکەن، و لە پەیوەندیدا بن لەگەڵ پارێزگاکانی سەرچاوە.',
-    },
-    allClear: 'پێویست بە هیچ کارێک ناکات: بارودۆخەکە نەما.',
-    exercisePrefix: 'ڕاهێنان: ',
-    acknowledged: (by, at) => `لەلایەن ${by} لە ${at} بینرا.`,
-    resolved: (at) => `لە ${at} کۆتایی هات: بارودۆخەکە نەما.`,
-  },
-};
-
 /** Circle radius in km by how far a site's point can be trusted (see fixtures/README.md). */
 const RADIUS_KM: Record<NonNullable<Site['coordinateQuality']>, number> = {
   crossing_point: 1,
@@ -404,18 +183,6 @@ const RADIUS_KM: Record<NonNullable<Site['coordinateQuality']>, number> = {
   nearest_town: 10,
   unlocated: 10,
 };
-
-function siteName(site: Site | undefined, language: CapLanguage, fallback: string): string {
-  if (!site) return fallback;
-  if (language === 'ar') return site.nameAr;
-  if (language === 'ckb') return site.nameCkb ?? site.nameAr;
-  return site.nameEn;
-}
-
-function governorateName(governorate: Governorate | undefined, language: CapLanguage, fallback: string): string {
-  if (!governorate) return fallback;
-  return language === 'ar' ? governorate.nameAr : language === 'ckb' ? governorate.nameCkb : governorate.nameEn;
-}
 
 export interface CapSubject {
   /** the alert's site, when it has one and the registry knows it */
@@ -488,30 +255,25 @@ function hoursAfter(iso: string, hours: number): string {
 }
 
 function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, language: CapLanguage): CapInfo {
-  const phrases = PHRASES[language];
-  const { site, governorate } = subject;
-  const capacity = site?.capacity;
-  const names: Names = {
-    site: siteName(site, language, alert.siteId ?? alert.governorate),
-    governorate: governorateName(governorate, language, alert.governorate),
-    capacity: capacity ? count(capacity) : '?',
-    percent: capacity ? String(Math.round((alert.value / capacity) * 100)) : '?',
-    origins: (subject.origins ?? []).map((g) => governorateName(g, language, g.pcode)).join(LIST_SEPARATOR[language]) || '?',
-  };
+  const { site } = subject;
+  const known = [subject.governorate, ...(subject.origins ?? [])];
+  const names = alertNames(alert, language, { site, governorate: (pcode) => known.find((g) => g?.pcode === pcode) });
+  // the headline is the alert's sentence as its screen row and the server's message say it
+  const words = (key: AlertKey, extra?: Record<string, string>) => alertWording(language, key, { facts: alert, names }, extra);
+  const exercise = (text: string) => (subject.exercise ? words('cap_exercise', { text }) : text);
   const resolved = alert.state === 'resolved';
   const notes: string[] = [];
   const acknowledgement: CapParameter[] = [];
   if (alert.state === 'acknowledged' && alert.acknowledgedAt) {
-    notes.push(phrases.acknowledged(alert.acknowledgedBy ?? '?', capDate(alert.acknowledgedAt)));
+    notes.push(words('cap_acknowledged', { who: alert.acknowledgedBy ?? '?', at: capDate(alert.acknowledgedAt) }));
     if (alert.note) notes.push(alert.note);
     acknowledgement.push({ valueName: 'acknowledgedAt', value: capDate(alert.acknowledgedAt) });
     if (alert.acknowledgedBy) acknowledgement.push({ valueName: 'acknowledgedBy', value: alert.acknowledgedBy });
   }
-  if (resolved) notes.push(phrases.resolved(capDate(alert.resolvedAt ?? alert.updatedAt)));
-  const prefix = subject.exercise ? phrases.exercisePrefix : '';
+  if (resolved) notes.push(words('cap_resolved', { at: capDate(alert.resolvedAt ?? alert.updatedAt) }));
 
   const area: CapArea = {
-    areaDesc: alert.siteId ? `${names.site}, ${names.governorate}` : names.governorate,
+    areaDesc: alert.siteId ? `${names.subject}, ${names.governorate}` : names.governorate,
     polygons: [],
     geocode: { valueName: PCODE_VALUE_NAME, value: alert.governorate },
   };
@@ -526,7 +288,7 @@ function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, lan
   return {
     language,
     category: CATEGORY[alert.rule],
-    event: phrases.event[alert.rule],
+    event: words(`cap_event_${alert.rule}`),
     responseType: resolved ? 'AllClear' : alert.severity === 'critical' ? 'Prepare' : 'Monitor',
     urgency: urgencyOf(alert),
     severity: alert.severity === 'critical' ? 'Severe' : 'Moderate',
@@ -534,10 +296,10 @@ function capInfo(alert: Alert, subject: CapSubject, publisher: CapPublisher, lan
     certainty: alert.rule === 'capacity_exhaustion' || alert.rule === 'onward_influx' ? 'Likely' : 'Observed',
     effective: capDate(alert.raisedAt),
     expires: capDate(hoursAfter(versionIso, resolved ? CANCEL_HOURS : CAP_EXPIRES_HOURS[alert.rule])),
-    senderName: phrases.senderName,
-    headline: prefix + phrases.headline(alert, names),
-    description: [prefix + phrases.description(alert, names), ...notes].join(' '),
-    instruction: resolved ? phrases.allClear : phrases.instruction[alert.rule],
+    senderName: words('cap_senderName'),
+    headline: exercise(alertSentence(alert, names, language)),
+    description: [exercise(words(`cap_description_${alertSentenceKey(alert).slice('rule_'.length)}` as AlertKey)), ...notes].join(' '),
+    instruction: resolved ? words('cap_allClear') : words(`cap_instruction_${alert.rule}`),
     web: webOf(alert, subject, publisher),
     contact: publisher.contact,
     parameter: [

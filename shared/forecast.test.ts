@@ -5,6 +5,7 @@ import { forecastCapacity, forecastGovernorates, hourlyArrivals, smoothedInflow,
 import { emptyRollup } from './projection.ts';
 import { addReportToLog, emptySiteLog, type SiteLog } from './siteLog.ts';
 import { Thresholds, type Alert, type CapacityForecast, type GovernorateRollup, type Site } from './schemas.ts';
+import { PROJECTED_FORECAST } from './testing/forecasts.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const HOUR = 3_600_000;
@@ -319,21 +320,7 @@ describe('the capacity_exhaustion rule', () => {
     siteSilent: { hours: 6, perKind: {}, perSite: {} },
     capacityExhaustion: { warningHours: 48, criticalHours: 12, shelterShare: 0.6, smoothingHours: 6 },
   };
-  const projected: CapacityForecast = {
-    status: 'projected',
-    inflowPerHour: 100,
-    inflowLowPerHour: 91.7,
-    inflowHighPerHour: 108.3,
-    arrivalReports: 6,
-    shelterShare: 0.6,
-    smoothingHours: 6,
-    remainingCapacity: 1200,
-    sheltersReporting: 2,
-    shelters: 2,
-    hoursToFull: 20,
-    hoursToFullLow: 18,
-    hoursToFullHigh: 22,
-  };
+  const projected = PROJECTED_FORECAST;
   function conditions(forecast: CapacityForecast | undefined, own: Thresholds = thresholds): AlertCondition[] {
     const rollup: GovernorateRollup = { pcode: 'IQG09', ...emptyRollup(), activeAlerts: 0, ...(forecast ? { forecast } : {}) };
     return evaluateConditions({
@@ -357,7 +344,7 @@ describe('the capacity_exhaustion rule', () => {
           governorate: 'IQG09',
           value: 20,
           threshold: 48,
-          message: 'Duhok: shelters full in about 20 h at the current inflow (1,200 places left)',
+          message: 'Duhok: shelters full in about 20 hours if arrivals go on at this rate',
         },
       ],
     },
@@ -450,13 +437,13 @@ describe('capacity_exhaustion on the CAP feed', () => {
     {
       name: 'a projection names the hours, as likely',
       alert: alert(20, 'warning', 48),
-      headlines: ['Duhok: shelters projected full in 20 hours', 'دهوك: يُتوقع امتلاء المخيمات خلال 20 ساعة', 'دهۆک: پێشبینی دەکرێت کەمپەکان لە ماوەی 20 کاتژمێردا پڕ ببن'],
+      headlines: ['Duhok: shelters full in about 20 hours if arrivals go on at this rate', 'دهوك: تمتلئ المخيمات خلال نحو ٢٠ ساعة إذا استمر وصول الوافدين بهذا المعدل', 'دهۆک: ئەگەر هاتن بەم ڕێژەیە بەردەوام بێت، کەمپەکان لە نزیکەی ٢٠ کاتژمێردا پڕ دەبن'],
       certainty: 'Likely',
     },
     {
       name: 'full with arrivals flowing in says so, not "in 0 hours"',
       alert: alert(0, 'critical', 12),
-      headlines: ['Duhok: shelters full, arrivals continue', 'دهوك: المخيمات ممتلئة ولا يزال الوافدون يصلون', 'دهۆک: کەمپەکان پڕن و هاتن بەردەوامە'],
+      headlines: ['Duhok: shelters are full and arrivals continue', 'دهوك: المخيمات ممتلئة ولا يزال الوافدون يصلون', 'دهۆک: کەمپەکان پڕن و هاتن بەردەوامە'],
       certainty: 'Likely',
     },
   ];

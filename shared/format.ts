@@ -86,8 +86,11 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
   const timeZone = options.timeZone && isTimeZone(options.timeZone) ? options.timeZone : DEFAULT_TIME_ZONE;
   // A 24-hour clock in every language: "٠٧:٤٠ ص" is not how a watch log reads.
   const clock: Intl.DateTimeFormatOptions = { hourCycle: 'h23', timeZone };
-  const numberFormat = new Intl.NumberFormat(locale);
-  const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  // Kurdish numbers and percentages always in Iraqi Arabic's form: the runtimes with Kurdish data write
+  // "٩٤ ٪" and those without "٩٤٪", and the server (the CAP feed) must say what the browser says
+  const numberLocale = lang === 'ckb' ? `${LOCALE.ar}-u-nu-arab-ca-gregory` : locale;
+  const numberFormat = new Intl.NumberFormat(numberLocale);
+  const percentFormat = new Intl.NumberFormat(numberLocale, { style: 'percent', maximumFractionDigits: 0 });
   const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...clock });
   const dateFormat = borrowed
     ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone })

@@ -4,6 +4,9 @@ import type { Governorate, Site } from './schemas.ts';
 export const LANGUAGES = ['en', 'ar', 'ckb'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Each language's name in itself, as a language menu offers it. */
+export const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
+
 /** Iraqi conventions for each language: Arabic-Indic digits in Arabic and Kurdish. */
 export const LOCALE: Record<Language, string> = { en: 'en-GB', ar: 'ar-IQ', ckb: 'ckb-IQ' };
 
@@ -36,4 +39,9 @@ export function placeName(place: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | G
   if (lang === 'ar') return arabicIndicDigits(place.nameAr);
   if (lang === 'ckb') return arabicIndicDigits(place.nameCkb ?? place.nameAr);
   return place.nameEn;
+}
+
+/** Orders places by their name in the language, as its alphabet sorts them: for lists and menus. */
+export function byPlaceName(lang: Language): (a: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate, b: Pick<Site, 'nameEn' | 'nameAr' | 'nameCkb'> | Governorate) => number {
+  return (a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang);
 }

@@ -1,9 +1,17 @@
 // Switches the language in place: the page turns right to left for Arabic and Kurdish.
 import { switchLanguage } from '../i18n/index.ts';
 import { LANGUAGES, rememberLanguage, type Language } from '../lib/session.ts';
+import { NATIVE_NAMES } from '../../shared/language.ts';
 import { useFormat } from './format.ts';
 
-const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
+/** The languages as a select's options, each named in itself. */
+export function LanguageOptions() {
+  return LANGUAGES.map((l) => (
+    <option key={l} value={l} lang={l}>
+      {NATIVE_NAMES[l]}
+    </option>
+  ));
+}
 
 export function LanguageSwitcher() {
   const { t, lang } = useFormat();
@@ -19,11 +27,7 @@ export function LanguageSwitcher() {
     <label className="language-switcher">
       <span>{t('language')}</span>
       <select value={lang} onChange={(e) => choose(e.target.value as Language)} data-testid="language">
-        {LANGUAGES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {NATIVE_NAMES[l]}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </label>
   );

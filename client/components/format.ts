@@ -8,7 +8,7 @@ import { chooseTimeZone } from '../lib/session.ts';
 
 export { makeFormat, wholePercentDown, type Format } from '../../shared/format.ts';
 
-export { placeName } from '../../shared/language.ts';
+export { byPlaceName, placeName } from '../../shared/language.ts';
 /** The i18next language as one of Amina's. */
 export const currentLanguage = languageOf;
 

@@ -9,10 +9,10 @@ import { LOCALE_FILE, NESTS, SCREEN_NAMESPACES, withNested, type Namespace, type
 import type { Strings } from './resources.ts';
 
 /** Each locale file as a chunk of its own, fetched on first use (and cached by the browser's module map). */
-const LOCALE_MODULES = import.meta.glob<Strings>('../locales/*/*.json', { import: 'default' });
+const LOCALE_MODULES = import.meta.glob<Strings>(['../locales/*/*.json', '../../shared/locales/*/*.json'], { import: 'default' });
 const localeLoaders = new Map<string, () => Promise<Strings>>(
   Object.entries(LOCALE_MODULES).map(([path, load]) => {
-    const [, lang, ns] = LOCALE_FILE.exec(path.replace('../', '/client/')) ?? [];
+    const [, lang, ns] = LOCALE_FILE.exec(path) ?? [];
     return [`${lang}/${ns}`, load];
   }),
 );
@@ -26,7 +26,7 @@ const localeBackend: BackendModule = {
   init: () => undefined,
   read(lng, ns, callback) {
     const load = localeLoaders.get(`${lng}/${ns}`);
-    if (!load) return callback(new Error(`no locale file client/locales/${lng}/${ns}.json`), false);
+    if (!load) return callback(new Error(`no locale file ${lng}/${ns}.json under client/locales or shared/locales`), false);
     const nested = NESTS[ns as Namespace] ?? [];
     Promise.all([load(), nested.length ? loadWords([languageOf(lng)], nested) : undefined]).then(
       ([words]) => callback(null, words),

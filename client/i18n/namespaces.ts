@@ -1,6 +1,7 @@
 // The locale namespaces, which screen needs which, and which nest which: the one list the loader
 // (index.ts), the build's budget (bundleBudget.ts), the offline shell (offlineShell.ts) and the
-// locale test read. Each namespace is a file per language, client/locales/{lang}/{ns}.json, loaded
+// locale test read. Each namespace is a file per language, client/locales/{lang}/{ns}.json (glossary and alerts under
+// shared/locales/, since the server and the CAP feed say the same templates), loaded
 // only when a screen needs it and only in the language shown.
 
 /**
@@ -52,4 +53,4 @@ export function withNested(namespaces: readonly Namespace[]): Namespace[] {
 }
 
 /** The module of a namespace's words in a language, as the build names it. */
-export const LOCALE_FILE = /\/client\/locales\/(en|ar|ckb)\/(\w+)\.json$/;
+export const LOCALE_FILE = /\/locales\/(en|ar|ckb)\/(\w+)\.json$/;

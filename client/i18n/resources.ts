@@ -2,11 +2,11 @@
 // themselves load per language and namespace when a screen needs them (index.ts, namespaces.ts).
 import type enAdminops from '../locales/en/adminops.json';
 import type enAdmin from '../locales/en/admin.json';
-import type enAlerts from '../locales/en/alerts.json';
+import type enAlerts from '../../shared/locales/en/alerts.json';
 import type enAnalyst from '../locales/en/analyst.json';
 import type enDashboard from '../locales/en/dashboard.json';
 import type enForecast from '../locales/en/forecast.json';
-import type enGlossary from '../locales/en/glossary.json';
+import type enGlossary from '../../shared/locales/en/glossary.json';
 import type enOnward from '../locales/en/onward.json';
 import type enReport from '../locales/en/report.json';
 import type enScreens from '../locales/en/screens.json';

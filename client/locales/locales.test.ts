@@ -7,12 +7,12 @@ import { LOCALE_FILE, NAMESPACES, type Namespace } from '../i18n/namespaces.ts';
 import type { Strings } from '../i18n/resources.ts';
 import variants from './variants.json';
 
-/** Every file under client/locales/, read as the loader finds them (namespaces.ts names them all). */
-const files = import.meta.glob<Strings>('./*/*.json', { import: 'default', eager: true });
+/** Every file under client/locales/ and shared/locales/ (the glossary and the alerts' templates), read as the loader finds them (namespaces.ts names them all). */
+const files = import.meta.glob<Strings>(['./*/*.json', '../../shared/locales/*/*.json'], { import: 'default', eager: true });
 const resources = Object.fromEntries(LANGUAGES.map((lang) => [lang, {} as Record<Namespace, Strings>])) as Record<Language, Record<Namespace, Strings>>;
 const strays: string[] = [];
 for (const [path, words] of Object.entries(files)) {
-  const [, lang, ns] = LOCALE_FILE.exec(path.replace('./', '/client/locales/')) ?? [];
+  const [, lang, ns] = LOCALE_FILE.exec(path.startsWith('./') ? `/locales/${path.slice(2)}` : path) ?? [];
   if (lang && (NAMESPACES as readonly string[]).includes(ns!)) resources[lang as Language][ns as Namespace] = words;
   else strays.push(path);
 }

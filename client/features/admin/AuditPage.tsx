@@ -5,6 +5,7 @@ import { AuditAction, AuditEntry } from '../../../shared/audit.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { downloadWithToken } from '../../lib/download.ts';
 import { refusalOf, useAdminOps, type Refusal } from './adminOps.ts';
+import { FieldProblem, RefusalLine } from './Refusal.tsx';
 
 const PAGE = 50;
 
@@ -74,12 +75,7 @@ export function AuditPage() {
     }
   }
 
-  const problem = (field: string) =>
-    refusal?.fields.get(field) ? (
-      <span className="problem" data-problem-for={field}>
-        {refusal.fields.get(field)}
-      </span>
-    ) : null;
+  const problem = (field: string) => <FieldProblem refusal={refusal} field={field} />;
   const set = (key: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
 
   return (
@@ -126,11 +122,7 @@ export function AuditPage() {
           </button>
         </div>
       </form>
-      {refusal ? (
-        <p className="refusal" role="alert" data-testid="audit-refusal">
-          {t('fieldProblems', { message: refusal.message })}
-        </p>
-      ) : null}
+      <RefusalLine refusal={refusal} testId="audit-refusal" />
       {note ? <p role="status">{note}</p> : null}
       {entries.length === 0 && !refusal ? <p>{t('noEntries')}</p> : null}
       <table className="audit-table" data-testid="audit-table">

@@ -6,6 +6,7 @@ import { CurrentDrill, DrillStatus, ScenarioSummary } from '../../../shared/scen
 import { ExerciseCleared } from '../../../shared/schemas.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { refusalOf, useAdminOps, type Refusal } from './adminOps.ts';
+import { FieldProblem, RefusalLine } from './Refusal.tsx';
 
 /** How often the page asks for progress while a drill plays. */
 const POLL_MS = 1000;
@@ -70,12 +71,7 @@ export function DrillsPage() {
 
   const scenario = scenarios?.find((s) => s.name === chosen);
   const speedNumber = Number(speed);
-  const problem = (field: string) =>
-    refusal?.fields.get(field) ? (
-      <span className="problem" data-problem-for={field}>
-        {refusal.fields.get(field)}
-      </span>
-    ) : null;
+  const problem = (field: string) => <FieldProblem refusal={refusal} field={field} />;
 
   return (
     <section className="drills-page" data-testid="drills-page">
@@ -119,11 +115,7 @@ export function DrillsPage() {
           {t('drillWatch')}
         </a>
       </div>
-      {refusal ? (
-        <p className="refusal" role="alert" data-testid="drill-refusal">
-          {t('fieldProblems', { message: refusal.message })}
-        </p>
-      ) : null}
+      <RefusalLine refusal={refusal} testId="drill-refusal" />
       {note ? (
         <p role="status" data-testid="drill-note">
           {note}

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { enrolmentLink } from '../../../shared/enrolment.ts';
-import { LANGUAGES, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
+import { byPlaceName, directionOf, isLanguage, type Language } from '../../../shared/language.ts';
 import {
   IssuedToken,
   IssuedTokenBatch,
@@ -16,17 +16,17 @@ import {
   type TokenState,
 } from '../../../shared/schemas.ts';
 import { placeName, useFormat } from '../../components/format.ts';
+import { LanguageOptions } from '../../components/LanguageSwitcher.tsx';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { i18n } from '../../i18n/index.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { useDashboard } from '../../store/store.ts';
-import { FieldError, instantFromLocal, useSubmission } from './forms.tsx';
-import type { AdminPageProps } from './pages.ts';
+import { FieldError, GovernorateOptions, instantFromLocal, useSubmission } from './forms.tsx';
+import type { AdminPageProps } from './pageProps.ts';
 import { QrCode } from './QrCode.tsx';
 
 const ROLES = Role.options;
 const KINDS: SiteKind[] = ['checkpoint', 'shelter', 'health_post'];
-const NATIVE_NAMES: Record<Language, string> = { en: 'English', ar: 'العربية', ckb: 'کوردی' };
 
 /** A token just issued: its secret, shown once, and what the card prints. */
 interface Issued {
@@ -66,11 +66,7 @@ export function PeoplePage(_props: AdminPageProps) {
             <label>
               {t('cardLanguage')}{' '}
               <select value={cardLang} onChange={(e) => setCardLang(e.target.value as Language)} data-testid="card-language">
-                {LANGUAGES.map((l) => (
-                  <option key={l} value={l} lang={l}>
-                    {NATIVE_NAMES[l]}
-                  </option>
-                ))}
+                <LanguageOptions />
               </select>
             </label>
             <button type="button" onClick={() => window.print()} data-testid="print-cards">
@@ -110,7 +106,7 @@ function IssueForm({ onIssued }: { onIssued: (made: Issued[]) => void }) {
     const needle = siteFilter.trim().toLowerCase();
     return Object.values(sites)
       .filter((s) => !needle || s.id.includes(needle) || [s.nameEn, s.nameAr, s.nameCkb ?? ''].some((n) => n.toLowerCase().includes(needle)))
-      .sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang))
+      .sort(byPlaceName(lang))
       .slice(0, 50);
   }, [sites, siteFilter, lang]);
 
@@ -214,14 +210,7 @@ function BatchForm({ onIssued }: { onIssued: (made: Issued[]) => void }) {
       <label>
         {t('governorate')}
         <select value={governorate} onChange={(e) => setGovernorate(e.target.value)} data-testid="batch-governorate">
-          <option value="">{t('choose')}</option>
-          {Object.values(governorates)
-            .sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang))
-            .map((g) => (
-              <option key={g.pcode} value={g.pcode}>
-                {placeName(g, lang)}
-              </option>
-            ))}
+          <GovernorateOptions governorates={governorates} lang={lang} choose={t('choose')} />
         </select>
         <FieldError errors={errors} field="governorate" />
       </label>

@@ -6,12 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { BORDER_TOLERANCE_KM, checkPlacement, isApproximate, type GovernorateShape } from '../../../shared/geo.ts';
 import { CoordinateQuality, Site, SiteImportAnswer, type Pcode, type SiteKind } from '../../../shared/schemas.ts';
-import { placeName, useFormat } from '../../components/format.ts';
+import { byPlaceName, placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { apiRequest } from '../../lib/api.ts';
 import { useDashboard } from '../../store/store.ts';
-import { FieldError, useSubmission } from './forms.tsx';
-import type { AdminPageProps } from './pages.ts';
+import { FieldError, GovernorateOptions, useSubmission } from './forms.tsx';
+import type { AdminPageProps } from './pageProps.ts';
 import { SitePicker } from './SitePicker.tsx';
 
 const KINDS: SiteKind[] = ['checkpoint', 'shelter', 'health_post'];
@@ -101,7 +101,7 @@ export function SitesPage(_props: AdminPageProps) {
     const needle = q.trim().toLowerCase();
     return Object.values(sites)
       .filter((s) => (!kind || s.kind === kind) && (!needle || s.id.includes(needle) || [s.nameEn, s.nameAr, s.nameCkb ?? ''].some((n) => n.toLowerCase().includes(needle))))
-      .sort((a, b) => a.governorate.localeCompare(b.governorate) || placeName(a, lang).localeCompare(placeName(b, lang), lang));
+      .sort((a, b) => a.governorate.localeCompare(b.governorate) || byPlaceName(lang)(a, b));
   }, [sites, q, kind, lang]);
 
   return (
@@ -329,14 +329,7 @@ function SiteForm({ initial, existing, onDone, onCancel }: { initial: Draft; exi
           <label>
             {t('governorate')}
             <select value={draft.governorate} onChange={(e) => set('governorate', e.target.value)} data-testid="site-governorate">
-              <option value="">{t('choose')}</option>
-              {Object.values(governorates)
-                .sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang))
-                .map((g) => (
-                  <option key={g.pcode} value={g.pcode}>
-                    {placeName(g, lang)}
-                  </option>
-                ))}
+              <GovernorateOptions governorates={governorates} lang={lang} choose={t('choose')} />
             </select>
             <FieldError errors={errors} field="governorate" />
           </label>

@@ -1,5 +1,7 @@
 // What the admin pages' forms share: the server's refusal, field by field, shown next to the field.
 import { useState } from 'react';
+import { byPlaceName, placeName, type Language } from '../../../shared/language.ts';
+import type { Governorate } from '../../../shared/schemas.ts';
 import { ApiRequestError } from '../../lib/api.ts';
 
 /** The server's message for each field it named; `(form)` for a refusal that names none. */
@@ -55,4 +57,20 @@ export function instantFromLocal(value: string): string | undefined {
   if (!value) return undefined;
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+}
+
+/** A select's options for the governorates, by name in the language, after the "choose" option. */
+export function GovernorateOptions({ governorates, lang, choose }: { governorates: Record<string, Governorate>; lang: Language; choose: string }) {
+  return (
+    <>
+      <option value="">{choose}</option>
+      {Object.values(governorates)
+        .sort(byPlaceName(lang))
+        .map((g) => (
+          <option key={g.pcode} value={g.pcode}>
+            {placeName(g, lang)}
+          </option>
+        ))}
+    </>
+  );
 }

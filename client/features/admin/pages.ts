@@ -3,13 +3,9 @@
 // client/locales/*/admin.json. The server refuses every other role whatever this list says: it
 // only keeps the screen from offering what the role may not do.
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Role, Whoami } from '../../../shared/schemas.ts';
+import type { Role } from '../../../shared/schemas.ts';
 import type enAdmin from '../../locales/en/admin.json';
-
-export interface AdminPageProps {
-  /** who is signed in: the page may offer less to a lower role */
-  me: Whoami;
-}
+import type { AdminPageProps } from './pageProps.ts';
 
 export interface AdminPage {
   /** the address under /admin/ */

@@ -1,7 +1,7 @@
 // The overview's alert filters: severity, state, kind (rule) and governorate, remembered on the device.
 import { useTranslation } from 'react-i18next';
 import { AlertRule } from '../../../shared/schemas.ts';
-import { placeName, useFormat } from '../../components/format.ts';
+import { byPlaceName, placeName, useFormat } from '../../components/format.ts';
 import { useGovernorates } from '../../components/useDashboardFeed.ts';
 import { NO_FILTERS, isFiltering, type AlertFilters } from './alertFilters.ts';
 
@@ -16,7 +16,7 @@ export function AlertFiltersBar({ filters, onChange }: Props) {
   const { t: tAlerts } = useTranslation('alerts');
   const governorates = useGovernorates();
   const set = <K extends keyof AlertFilters>(key: K, value: string) => onChange({ ...filters, [key]: value as AlertFilters[K] });
-  const byName = Object.values(governorates).sort((a, b) => placeName(a, lang).localeCompare(placeName(b, lang), lang));
+  const byName = Object.values(governorates).sort(byPlaceName(lang));
   return (
     <fieldset className="alert-filters" data-testid="alert-filters">
       <legend>{t('filters')}</legend>

@@ -6,7 +6,7 @@
 import '@fontsource/noto-sans-arabic/400.css';
 import '@fontsource/noto-sans-arabic/700.css';
 import './sitrep.css';
-import { useEffect, useMemo, useState } from 'react';
+import { Children, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { influxThreshold, isSilent } from '../../../shared/bands.ts';
@@ -55,6 +55,31 @@ async function load(signal: AbortSignal): Promise<Data> {
 }
 
 /** A change as a reader scans it: signed, with its share when the base is not zero. */
+/** A titled section of the report with one table, or the `none` line when a list has no rows. */
+function TableSection({ title, testId, className, headers, none, children }: { title: string; testId: string; className?: string; headers: string[]; none?: string; children: ReactNode }) {
+  const empty = none !== undefined && Children.count(children) === 0;
+  return (
+    <section>
+      <h2>{title}</h2>
+      {empty ? (
+        <p>{none}</p>
+      ) : (
+        <table className={className ? `sitrep-table ${className}` : 'sitrep-table'} data-testid={testId}>
+          <thead>
+            <tr>
+              {headers.map((header, i) => (
+                // by place: two headings may read alike in a language
+                <th key={i}>{header}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 function change(now: number, before: number, format: Format): string {
   const diff = now - before;
   const sign = diff > 0 ? '+' : diff < 0 ? '−' : '±';
@@ -192,35 +217,22 @@ function Report({ data, ready }: { data: Data; ready: boolean }) {
       <p className="sitrep-note">{t('asKnown', { at: format.dateTime(atMs) })}</p>
 
       <div className="sitrep-top">
-        <section>
-          <h2>{t('headlineTitle')}</h2>
-          <table className="sitrep-table sitrep-headline" data-testid="sitrep-headline">
-            <thead>
-              <tr>
-                <th>{t('colFigure')}</th>
-                <th>{t('colNow')}</th>
-                <th>{t('colBefore')}</th>
-                <th>{t('colChange')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ key, label }) => (
-                <tr key={key} data-figure={key} data-value={figures[key]} data-before={figuresBefore[key]}>
-                  <th scope="row">{label}</th>
-                  <td className="num strong">{format.number(figures[key])}</td>
-                  <td className="num">{format.number(figuresBefore[key])}</td>
-                  <td className="num">{change(figures[key], figuresBefore[key], format)}</td>
-                </tr>
-              ))}
-              <tr data-figure="occupancyRatio">
-                <th scope="row">{t('fig_occupancyRatio')}</th>
-                <td className="num strong">{now.national.occupancyRatio === null ? t('noData') : format.fullness(now.national.occupancyRatio)}</td>
-                <td className="num">{before.national.occupancyRatio === null ? t('noData') : format.fullness(before.national.occupancyRatio)}</td>
-                <td />
-              </tr>
-            </tbody>
-          </table>
-        </section>
+        <TableSection title={t('headlineTitle')} testId="sitrep-headline" className="sitrep-headline" headers={[t('colFigure'), t('colNow'), t('colBefore'), t('colChange')]}>
+          {rows.map(({ key, label }) => (
+            <tr key={key} data-figure={key} data-value={figures[key]} data-before={figuresBefore[key]}>
+              <th scope="row">{label}</th>
+              <td className="num strong">{format.number(figures[key])}</td>
+              <td className="num">{format.number(figuresBefore[key])}</td>
+              <td className="num">{change(figures[key], figuresBefore[key], format)}</td>
+            </tr>
+          ))}
+          <tr data-figure="occupancyRatio">
+            <th scope="row">{t('fig_occupancyRatio')}</th>
+            <td className="num strong">{now.national.occupancyRatio === null ? t('noData') : format.fullness(now.national.occupancyRatio)}</td>
+            <td className="num">{before.national.occupancyRatio === null ? t('noData') : format.fullness(before.national.occupancyRatio)}</td>
+            <td />
+          </tr>
+        </TableSection>
         <section className="sitrep-map-section">
           <h2>{t('mapTitle')}</h2>
           <SitrepMap shapes={shapes} rollups={now.governorates} breaks={breaks} colours={colours} lang={lang} />
@@ -235,120 +247,53 @@ function Report({ data, ready }: { data: Data; ready: boolean }) {
         </section>
       </div>
 
-      <section>
-        <h2>{t('pressureTitle')}</h2>
-        <table className="sitrep-table" data-testid="sitrep-pressure">
-          <thead>
-            <tr>
-              <th>{t('colGovernorate')}</th>
-              <th>{t('colArrivals24h')}</th>
-              <th>{t('colInfluxShare')}</th>
-              <th>{t('colOccupancy')}</th>
-              <th>{t('colForecast')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pressured.map((g) => (
-              <tr key={g.pcode}>
-                <th scope="row">{governorateName(g.pcode)}</th>
-                <td className="num">{format.number(g.arrivals24h)}</td>
-                <td className="num">{influxShare(g)}</td>
-                <td className="num">{g.occupancyRatio === null ? t('noData') : format.fullness(g.occupancyRatio)}</td>
-                <td>{forecastText(g)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <TableSection title={t('pressureTitle')} testId="sitrep-pressure" headers={[t('colGovernorate'), t('colArrivals24h'), t('colInfluxShare'), t('colOccupancy'), t('colForecast')]}>
+        {pressured.map((g) => (
+          <tr key={g.pcode}>
+            <th scope="row">{governorateName(g.pcode)}</th>
+            <td className="num">{format.number(g.arrivals24h)}</td>
+            <td className="num">{influxShare(g)}</td>
+            <td className="num">{g.occupancyRatio === null ? t('noData') : format.fullness(g.occupancyRatio)}</td>
+            <td>{forecastText(g)}</td>
+          </tr>
+        ))}
+      </TableSection>
 
       <div className="sitrep-columns">
-        <section>
-          <h2>{t('sheltersTitle')}</h2>
-          {fullShelters.length ? (
-            <table className="sitrep-table" data-testid="sitrep-shelters">
-              <thead>
-                <tr>
-                  <th>{t('colShelter')}</th>
-                  <th>{t('colPersons')}</th>
-                  <th>{t('colCapacity')}</th>
-                  <th>{t('colShare')}</th>
-                  <th>{t('colLastReport')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {fullShelters.map(({ site, state }) => (
-                  <tr key={site.id}>
-                    <th scope="row">{placeName(site, lang)}</th>
-                    <td className="num">{format.number(state!.occupancy!)}</td>
-                    <td className="num">{format.number(site.capacity!)}</td>
-                    <td className="num">{format.fullness(state!.occupancy! / site.capacity!)}</td>
-                    <td>{state!.lastReportAt ? format.dateTime(state!.lastReportAt) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p>{t('none')}</p>
-          )}
-        </section>
-        <section>
-          <h2>{t('healthTitle')}</h2>
-          {healthDown.length ? (
-            <table className="sitrep-table" data-testid="sitrep-health">
-              <thead>
-                <tr>
-                  <th>{t('colHealthPost')}</th>
-                  <th>{t('colGovernorate')}</th>
-                  <th>{t('colStatus')}</th>
-                  <th>{t('colLastReport')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {healthDown.map(({ site, state }) => (
-                  <tr key={site.id}>
-                    <th scope="row">{placeName(site, lang)}</th>
-                    <td>{governorateName(site.governorate)}</td>
-                    <td className={`status-${state!.status}`}>{t(`status_${state!.status as 'limited' | 'closed'}`)}</td>
-                    <td>{state!.lastReportAt ? format.dateTime(state!.lastReportAt) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p>{t('none')}</p>
-          )}
-        </section>
+        <TableSection title={t('sheltersTitle')} testId="sitrep-shelters" headers={[t('colShelter'), t('colPersons'), t('colCapacity'), t('colShare'), t('colLastReport')]} none={t('none')}>
+          {fullShelters.map(({ site, state }) => (
+            <tr key={site.id}>
+              <th scope="row">{placeName(site, lang)}</th>
+              <td className="num">{format.number(state!.occupancy!)}</td>
+              <td className="num">{format.number(site.capacity!)}</td>
+              <td className="num">{format.fullness(state!.occupancy! / site.capacity!)}</td>
+              <td>{state!.lastReportAt ? format.dateTime(state!.lastReportAt) : '—'}</td>
+            </tr>
+          ))}
+        </TableSection>
+        <TableSection title={t('healthTitle')} testId="sitrep-health" headers={[t('colHealthPost'), t('colGovernorate'), t('colStatus'), t('colLastReport')]} none={t('none')}>
+          {healthDown.map(({ site, state }) => (
+            <tr key={site.id}>
+              <th scope="row">{placeName(site, lang)}</th>
+              <td>{governorateName(site.governorate)}</td>
+              <td className={`status-${state!.status}`}>{t(`status_${state!.status as 'limited' | 'closed'}`)}</td>
+              <td>{state!.lastReportAt ? format.dateTime(state!.lastReportAt) : '—'}</td>
+            </tr>
+          ))}
+        </TableSection>
       </div>
 
-      <section>
-        <h2>{t('alertsTitle')}</h2>
-        {alerts.length ? (
-          <table className="sitrep-table" data-testid="sitrep-alerts">
-            <thead>
-              <tr>
-                <th>{t('colSeverity')}</th>
-                <th>{t('colAlert')}</th>
-                <th>{t('colState')}</th>
-                <th>{t('colRaised')}</th>
-                <th>{t('colNote')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.map((a) => (
-                <tr key={a.id} className={`severity-${a.severity}`}>
-                  <td>{t(`severity_${a.severity}`)}</td>
-                  <td>{alertText(a, tAlerts, format, sitesById, governorates)}</td>
-                  <td>{stateText(a)}</td>
-                  <td>{format.dateTime(a.raisedAt)}</td>
-                  <td>{a.note ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p>{t('none')}</p>
-        )}
-      </section>
+      <TableSection title={t('alertsTitle')} testId="sitrep-alerts" headers={[t('colSeverity'), t('colAlert'), t('colState'), t('colRaised'), t('colNote')]} none={t('none')}>
+        {alerts.map((a) => (
+          <tr key={a.id} className={`severity-${a.severity}`}>
+            <td>{t(`severity_${a.severity}`)}</td>
+            <td>{alertText(a, tAlerts, format, sitesById, governorates)}</td>
+            <td>{stateText(a)}</td>
+            <td>{format.dateTime(a.raisedAt)}</td>
+            <td>{a.note ?? ''}</td>
+          </tr>
+        ))}
+      </TableSection>
 
       <section className="sitrep-coverage" data-testid="sitrep-coverage">
         <h2>{t('coverageTitle')}</h2>

@@ -2,33 +2,21 @@
 // server cannot be reached goes out from the service worker after the form is closed, and the page
 // and the worker sending at the same moment still send it once. The worker's `sync` event is fired
 // through DevTools (ServiceWorker.dispatchSyncEvent), as the browser fires it when the network returns.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
-import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
+import { browserPerFile, watchedPage, type WatchedPage } from './support/browser.ts';
 
 const SHOTS = process.env.FORM_SHOTS ?? '/tmp/amina-shots';
 const SITES = ['ibrahim-khalil', 'domiz-1', 'domiz-1-clinic'];
 const SYNC_TAG = 'amina-report-queue';
 
-let browser: Browser;
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const files = browserPerFile(SHOTS);
+const { cleanups } = files;
 
 /** A server that can be stopped and started again on its port, counting the report POSTs that reach it. */
 async function serve() {
@@ -136,7 +124,7 @@ async function until(check: () => Promise<boolean> | boolean, timeout = 15_000):
 describe('Background Sync', () => {
   it('sends a report queued while the server was down after the form is closed, and the server stores it once', { timeout: 120_000 }, async () => {
     const running = await serve();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await files.browser.newContext({ viewport: { width: 390, height: 844 } });
     cleanups.push(() => context.close());
     const { page, errors, outsideRequests } = await openForm(context, running.url, running.token);
 
@@ -183,7 +171,7 @@ describe('Background Sync', () => {
 
   it('sends once when the open page and the worker send at the same moment, and the page shows it sent', { timeout: 120_000 }, async () => {
     const running = await serve();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await files.browser.newContext({ viewport: { width: 390, height: 844 } });
     cleanups.push(() => context.close());
     const { page } = await openForm(context, running.url, running.token);
     const trigger = await syncTrigger(context, running.url);
@@ -204,7 +192,7 @@ describe('Background Sync', () => {
 
   it('says in Arabic that the page may be closed, and the open page shows what the worker sent', { timeout: 120_000 }, async () => {
     const running = await serve();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await files.browser.newContext({ viewport: { width: 390, height: 844 } });
     cleanups.push(() => context.close());
     const { page } = await openForm(context, running.url, running.token, 'ar');
     const pagePosts: string[] = [];
@@ -229,7 +217,7 @@ describe('Background Sync', () => {
 
   it('tells the lead to keep the page open where the browser has no Background Sync (Firefox, Safari)', { timeout: 120_000 }, async () => {
     const running = await serve();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await files.browser.newContext({ viewport: { width: 390, height: 844 } });
     cleanups.push(() => context.close());
     // Chromium without the API, as Firefox and Safari are: the attribute is configurable, as WebIDL makes it.
     await context.addInitScript(() => {

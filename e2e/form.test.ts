@@ -3,14 +3,13 @@
 // restart, the remembered site, Send in view, the destinations step, and axe in three languages and
 // three looks. FORM_SHOTS=docs/screenshots writes the documentation's pictures there.
 import AxeBuilder from '@axe-core/playwright';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
-import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
+import { browserPerFile, watchedPage, type WatchedPage } from './support/browser.ts';
 
 const SHOTS = process.env.FORM_SHOTS ?? '/tmp/amina-shots';
 const SITES = ['ibrahim-khalil', 'domiz-1', 'domiz-1-clinic'];
@@ -19,19 +18,8 @@ const PHONES = [
   { width: 360, height: 740 },
 ] as const;
 
-let browser: Browser;
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const files = browserPerFile(SHOTS);
+const { cleanups } = files;
 
 interface Setup {
   server: Running;
@@ -64,7 +52,7 @@ async function openForm(
   token: string,
   options: { width?: number; height?: number; lang?: string; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<Phone> {
-  const context = await browser.newContext({
+  const context = await files.browser.newContext({
     viewport: { width: options.width ?? 390, height: options.height ?? 844 },
     colorScheme: options.colorScheme ?? 'light',
   });

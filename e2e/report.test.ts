@@ -1,30 +1,18 @@
 // The field form end to end: the built client in Chromium, its service worker, IndexedDB, and the real server.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Answer, type Running } from '../server/testing/harness.ts';
-import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
+import { browserPerFile, watchedPage, type WatchedPage } from './support/browser.ts';
 
 const SHOTS = '/tmp/amina-shots';
 const SITES = ['ibrahim-khalil', 'domiz-1', 'domiz-1-clinic'];
 
-let browser: Browser;
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const files = browserPerFile(SHOTS);
+const { cleanups } = files;
 
 interface Setup {
   server: Running;
@@ -46,7 +34,7 @@ async function serve(): Promise<Setup> {
 }
 
 async function openForm(baseUrl: string, token: string, options: { width?: number; lang?: string } = {}): Promise<WatchedPage & { context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 390, height: 800 } });
+  const context = await files.browser.newContext({ viewport: { width: options.width ?? 390, height: 800 } });
   cleanups.push(() => context.close());
   const watched = await watchedPage(context, baseUrl);
   await watched.page.goto(`${baseUrl}/report${options.lang ? `?lang=${options.lang}` : ''}#token=${token}`);

@@ -100,10 +100,11 @@ const POLICIES = [
   // the build reads which screen loads which words (client/i18n/namespaces.ts) to weigh and keep them
   { from: own('client-build'), allow: { to: [types('client-build', 'client-i18n', 'shared'), nodeCore, packages('vite', 'vite-plugin-pwa')] } },
 
-  // The tools around: fixtures, scripts, benchmarks and browser tests use what they check or run.
+  // The tools around: fixtures, scripts, benchmarks and browser tests use what they check or run
+  // (the bench's browser rows drive Chromium with the browser tests' own helpers).
   { from: own('fixtures'), allow: { to: [types('fixtures', 'shared'), nodeCore, packages('zod', '@turf/**')] } },
   { from: own('scripts'), allow: { to: [types('scripts', ...SERVER_ELEMENTS, 'server-adapter', 'server-testing', 'shared-testing'), nodeCore, anyPackage] } },
-  { from: own('bench'), allow: { to: [types('bench', 'scripts', ...SERVER_ELEMENTS, 'server-adapter', 'server-testing'), nodeCore, anyPackage] } },
+  { from: own('bench'), allow: { to: [types('bench', 'e2e', 'scripts', ...SERVER_ELEMENTS, 'server-adapter', 'server-testing'), nodeCore, anyPackage] } },
   { from: own('e2e'), allow: { to: [types('e2e', 'server-testing', 'server-adapter', 'server-storage', 'scripts', 'fixtures', 'shared', 'shared-testing', 'client-store', 'client-lib'), nodeCore, anyPackage] } },
   
   // Tests beside the code may use the test tools and the helpers of their own side.

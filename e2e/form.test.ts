@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../server/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../server/storage/store.ts';
 import { ADMIN_TOKEN, startServer, tempDataDir, type Running } from '../server/testing/harness.ts';
-import { browserPerFile, watchedPage, type WatchedPage } from './support/browser.ts';
+import { watchedPage, type WatchedPage } from './support/browser.ts';
+import { browserPerFile } from './support/fileBrowser.ts';
 
 const SHOTS = process.env.FORM_SHOTS ?? '/tmp/amina-shots';
 const SITES = ['ibrahim-khalil', 'domiz-1', 'domiz-1-clinic'];

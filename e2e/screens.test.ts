@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type Running } from '../server/testing/harness.ts';
 import { child, children, parseXml, textOf } from '../shared/testing/capCheck.ts';
+import { measureFrames } from './support/frames.ts';
 import { launchBrowser, watchedPage, type WatchedPage } from './support/browser.ts';
 import { arrivals, health, occupancy, post as postReports, seedRealWeek } from './support/seed.ts';
 
@@ -328,81 +329,9 @@ describe('measurements', () => {
     const watched = await open(context, '/?lang=en&testhooks', viewer);
     const { page } = watched;
     await mapReady(page);
-    const stats = await page.evaluate(async () => {
-      const store = window.aminaStore!;
-      const base = store.getState();
-      const kinds = ['checkpoint', 'shelter', 'health_post'] as const;
-      const synthetic = Array.from({ length: 2000 }, (_, i) => ({
-        id: `synthetic-${i}`,
-        kind: kinds[i % 3]!,
-        nameEn: `Synthetic ${i}`,
-        nameAr: `موقع ${i}`,
-        governorate: 'IQG09',
-        lon: 39.5 + ((i * 7919) % 8000) / 1000,
-        lat: 29.8 + ((i * 104_729) % 7000) / 1000,
-        ...(i % 3 === 1 ? { capacity: 1000 } : {}),
-      }));
-      base.setSites([...Object.values(base.sites), ...synthetic]);
-      let seq = base.seq ?? 0;
-      let round = 0;
-      /**
-       * Every site gets new numbers each second. `worst`: every site also changes colour (band or
-       * status) each time; `typical`: the numbers move within their band and one site in twenty changes.
-       */
-      const change = (mode: 'worst' | 'typical') => {
-        round++;
-        const at = new Date().toISOString();
-        const { national } = store.getState();
-        const flips = (i: number) => mode === 'worst' || (i + round) % 20 === 0;
-        store.getState().applyUpdate({
-          seq: ++seq,
-          at,
-          world: 'real',
-          national: national!,
-          governorates: [],
-          alerts: [],
-          sites: synthetic.map((s, i) => ({
-            id: s.id,
-            lastReportAt: at,
-            ...(s.kind === 'checkpoint' ? { arrivals1h: flips(i) ? ((i + round) * 97) % 1500 : ((i + round) * 7) % 400, arrivals24h: 5000 } : {}),
-            ...(s.kind === 'shelter' ? { occupancy: flips(i) ? ((i + round) * 13) % 1200 : ((i + round) * 11) % 800 } : {}),
-            ...(s.kind === 'health_post' ? { status: (['operational', 'limited', 'closed'] as const)[flips(i) ? (i + round) % 3 : 0] } : {}),
-          })),
-        });
-      };
-      const measure = async (mode: 'worst' | 'typical') => {
-        round = 0;
-        const timer = setInterval(() => change(mode), 1000);
-        const intervals: number[] = [];
-        await new Promise<void>((resolve) => {
-          let last = performance.now();
-          const started = last;
-          const frame = (t: number) => {
-            intervals.push(t - last);
-            last = t;
-            if (t - started < 10_000) requestAnimationFrame(frame);
-            else resolve();
-          };
-          requestAnimationFrame(frame);
-        });
-        clearInterval(timer);
-        const sorted = [...intervals].sort((a, b) => a - b);
-        const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
-        return {
-          frames: intervals.length,
-          updates: round,
-          p50: at(0.5),
-          p95: at(0.95),
-          p99: at(0.99),
-          max: at(1),
-          over50ms: intervals.filter((ms) => ms > 50).length,
-        };
-      };
-      // Adding 2,000 sites to the registry is a one-off; it settles before the measurement starts.
-      change('typical');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      return { worst: await measure('worst'), typical: await measure('typical') };
-    });
+    // 10 s of each: every site changing colour each second, then the usual one in twenty
+    const { worst, typical } = await measureFrames(page, { sites: 2000, phases: ['worst', 'typical'], durationMs: 10_000 });
+    const stats = { worst: worst!, typical: typical! };
     await page.screenshot({ path: `${SHOTS}/overview-2000-sites.png` });
     fs.writeFileSync(`${SHOTS}/frames.json`, JSON.stringify(stats, null, 2));
     console.log('frame times with 2,000 sites changing every second (ms):', JSON.stringify(stats));

@@ -1,7 +1,5 @@
 // Debian's headless Chromium, driven by playwright-core: never a downloaded browser.
-import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -10,39 +8,6 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
-}
-
-export interface FileBrowser {
-  /** the file's Chromium, started before its first test */
-  readonly browser: Browser;
-  /** run after each test, newest first: servers stopped, contexts closed */
-  readonly cleanups: (() => Promise<unknown> | unknown)[];
-}
-
-/**
- * One Chromium for a test file, and clean-ups after each test: call it at the top of the file.
- * `shots` is made first, for the screenshots the file saves.
- */
-export function browserPerFile(shots?: string): FileBrowser {
-  let browser: Browser | undefined;
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  beforeAll(async () => {
-    if (shots) fs.mkdirSync(shots, { recursive: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  return {
-    get browser() {
-      if (!browser) throw new Error('the browser starts in beforeAll: use it inside a test');
-      return browser;
-    },
-    cleanups,
-  };
 }
 
 export interface WatchedPage {

@@ -1,8 +1,7 @@
 // Saves each report on the device first, then flushes the queue to the server whenever the network allows.
 import type { Report } from '../../../shared/schemas.ts';
-import { flushQueue, withSendLock } from './flush.ts';
-import { INITIAL_SENDER, newItem, requeue, wakeUp, type Answer, type QueueItem, type SenderState } from './queue.ts';
-import type { QueueStorage } from './storage.ts';
+import { flushQueue, withSendLock, type FlushDeps } from './flush.ts';
+import { INITIAL_SENDER, newItem, requeue, wakeUp, type QueueItem, type SenderState } from './queue.ts';
 
 export { httpPost, REQUEST_TIMEOUT_MS } from './flush.ts';
 
@@ -17,13 +16,8 @@ export interface QueueView {
   loaded: boolean;
 }
 
-export interface SenderDeps {
-  storage: QueueStorage;
-  post: (reports: Report[]) => Promise<Answer>;
-  now: () => number;
-  random: () => number;
-  isOnline: () => boolean;
-}
+/** The page's sender needs what a flush needs, the worker's included. */
+export type SenderDeps = FlushDeps;
 
 export interface Sender {
   view(): QueueView;

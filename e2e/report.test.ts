@@ -210,9 +210,11 @@ describe('the field form', () => {
     expect(await page.locator('.report-item').count()).toBe(1);
 
     // Kurdish (Sorani): right to left too, with the Kurdish site names.
+    // (the page turns once the Kurdish words have loaded)
     await page.getByTestId('language').selectOption('ckb');
+    await page.waitForFunction(() => document.documentElement.lang === 'ckb', undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
-    expect(await page.getByTestId('site-ibrahim-khalil').textContent()).toContain('ئیبراهیم خەلیل');
+    await page.getByTestId('site-ibrahim-khalil').filter({ hasText: 'ئیبراهیم خەلیل' }).waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await page.screenshot({ path: `${SHOTS}/report-ckb-360.png`, fullPage: true });
     expect(outsideRequests).toEqual([]);

@@ -337,8 +337,12 @@ describe('measurements', () => {
     console.log('frame times with 2,000 sites changing every second (ms):', JSON.stringify(stats));
     for (const phase of [stats.worst, stats.typical]) {
       expect(phase.updates).toBeGreaterThanOrEqual(9);
-      // Measured, not timed: the page kept drawing through every update (no frame stalled a second).
-      expect(phase.max).toBeLessThan(1000);
+      // Measured, not timed: each update costs one longer frame (about 0.3 s on a quiet two-core
+      // machine, up to 1.2 s with the server tests running beside it in CI); 2 s would mean the map
+      // re-tiles on every update again, as setData once did (docs/screens.md).
+      expect(phase.max).toBeLessThan(2000);
+      // and only that one frame: the page draws at its own pace between updates
+      expect(phase.over50ms).toBeLessThanOrEqual(2 * phase.updates + 2);
     }
     expectClean(watched);
     await context.close();

@@ -13,6 +13,7 @@ import { directionOf } from '../../lib/session.ts';
 import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
+import { mapCanvasLimit } from './drawingBudget.ts';
 import { attachFlowLayers } from './flowLayers.ts';
 import { Legend } from './Legend.tsx';
 import { countedCheckpoints, isApproximate, spreadOffsets } from './siteMarkers.ts';
@@ -210,6 +211,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       touchPitch: false,
       // Symbols appear at once: a fade would redraw the whole map for 300 ms after every live change.
       fadeDuration: 0,
+      ...mapCanvasLimit(),
     });
     mapRef.current = map;
     if (new URLSearchParams(window.location.search).has('testhooks')) window.aminaMap = map;

@@ -1,0 +1,33 @@
+// How many pixels the map may draw. A wall PC whose browser has no GPU to use draws WebGL in
+// software (SwiftShader, llvmpipe): on a 3840×2160 wall every live change then froze the screen for
+// 1.4 to 1.9 s while the map's 2.4 million pixels were drawn on the CPU, and the freeze shrank with
+// the pixels drawn (1.3 s at 1.9 million, 0.45 s at 0.6 million: bench/README.md, wall4k). There the
+// map draws at most 1280×720 and the screen scales it up; its labels and numbers are HTML and stay
+// sharp. A 1920×1080 wall's map is smaller than that, and with a GPU nothing changes.
+
+/** The largest drawing buffer a software-drawn map gets, in device pixels. */
+export const SOFTWARE_MAX_CANVAS: [number, number] = [1280, 720];
+
+/** Renderer names of WebGL drawn on the CPU. */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
+let renderer: string | undefined;
+
+/** The WebGL renderer's name as the browser gives it ('' without WebGL), asked once. */
+function webglRenderer(): string {
+  if (renderer !== undefined) return renderer;
+  const canvas = document.createElement('canvas');
+  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  if (!gl) return (renderer = '');
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
+}
+
+/** MapLibre's `maxCanvasSize` for this browser: capped where WebGL is software, its own default elsewhere. */
+export function mapCanvasLimit(): { maxCanvasSize?: [number, number] } {
+  return isSoftwareRenderer(webglRenderer()) ? { maxCanvasSize: SOFTWARE_MAX_CANVAS } : {};
+}

@@ -22,8 +22,10 @@ export function periodOf(report: Pick<PeriodReport, 'observedAt' | 'periodMinute
  * 07:00–08:00) do not: that is how hourly counts are meant to be sent.
  */
 export function periodsOverlap(a: Pick<PeriodReport, 'observedAt' | 'periodMinutes'>, b: Pick<PeriodReport, 'observedAt' | 'periodMinutes'>): boolean {
-  const p = periodOf(a);
-  const q = periodOf(b);
+  return periodRangesOverlap(periodOf(a), periodOf(b));
+}
+
+function periodRangesOverlap(p: { startMs: number; endMs: number }, q: { startMs: number; endMs: number }): boolean {
   return p.startMs < q.endMs && q.startMs < p.endMs;
 }
 
@@ -38,12 +40,17 @@ export function overlapSearchRange(report: Pick<PeriodReport, 'observedAt' | 'pe
 
 /** The other reports of the same site whose period overlaps the report's, oldest observed first. */
 export function overlapsOf<R extends PeriodReport>(report: PeriodReport, others: Iterable<R>): R[] {
-  const found: R[] = [];
+  // Each period is worked out once: a queued batch of 40 compares each report with all before it,
+  // and parsing the same times again was most of the guard's own cost in a reconnect storm.
+  const period = periodOf(report);
+  const id = report.id.toLowerCase();
+  const found: { other: R; endMs: number }[] = [];
   for (const other of others) {
-    if (other.siteId !== report.siteId || other.id.toLowerCase() === report.id.toLowerCase()) continue;
-    if (periodsOverlap(report, other)) found.push(other);
+    if (other.siteId !== report.siteId || other.id.toLowerCase() === id) continue;
+    const otherPeriod = periodOf(other);
+    if (periodRangesOverlap(period, otherPeriod)) found.push({ other, endMs: otherPeriod.endMs });
   }
-  return found.sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt));
+  return found.sort((a, b) => a.endMs - b.endMs).map((f) => f.other);
 }
 
 /** The same count again: the same site, number and period, and periods that overlap. */

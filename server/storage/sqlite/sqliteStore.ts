@@ -449,10 +449,16 @@ export function openSqliteStore(dataDir: string): Store {
       async *query(query) {
         const limit = query.limit;
         if (limit !== undefined && limit <= 0) return;
+        const toReport = query.asWritten ? replayedRow : rowToReport;
+        // Within one page (the overlap guard asks for 6 rows per arrivals report posted): one read,
+        // without the pager's generator around it.
+        if (limit !== undefined && limit <= QUERY_PAGE_SIZE) {
+          for (const row of queryPage(query, null, limit)) yield toReport(row);
+          return;
+        }
         const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
         const pages = keysetPages(pageSize, (after, n) => queryPage(query, after, n), (row) => [row.observed_ms, row.seq]);
         let given = 0;
-        const toReport = query.asWritten ? replayedRow : rowToReport;
         for await (const row of pages) {
           yield toReport(row);
           if (++given === limit) return;

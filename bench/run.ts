@@ -131,6 +131,8 @@ if (only.has('storm')) {
   checks.stormRefused = Math.max(...rounds.amina.map((r) => Object.values(r.refused).reduce((a, b) => a + b, 0)));
   checks.stormProbeMissed = Math.max(...rounds.amina.map((r) => r.probeMissed));
   figures.push(figure('storm.probeAnswerP99', 'storm, probe answered (201) p99', 'ms', 'lower', pick(rounds, (r) => r.probeAnswerP99Ms)));
+  figures.push(figure('storm.openProbeP50', 'storm, probe on an open connection p50', 'ms', 'lower', pick(rounds, (r) => r.openProbeP50Ms)));
+  figures.push(figure('storm.openProbeP99', 'storm, probe on an open connection p99', 'ms', 'lower', pick(rounds, (r) => r.openProbeP99Ms)));
   for (const r of all) {
     log(`    stored ${r.stored}/${expected}, twice ${r.storedTwice}, refused ${JSON.stringify(r.refused)}, probes ${r.probes}, missed ${r.probeMissed}, ${r.updatesPerDashboard} updates per dashboard`);
   }

@@ -32,6 +32,12 @@ export interface StormFigures {
   /** from just before each probe's post to its 201 */
   probeAnswerP50Ms: number;
   probeAnswerP99Ms: number;
+  /**
+   * The same for probes sent on a connection opened before the storm (kept alive): no wait in the
+   * listening socket's accept queue behind the phones, so this is the time Amina itself takes.
+   */
+  openProbeP50Ms: number;
+  openProbeP99Ms: number;
   /** updates one dashboard received while the storm lasted */
   updatesPerDashboard: number;
   probes: number;
@@ -46,6 +52,8 @@ export interface StormFigures {
 
 const shelterIds = fixtures.sites.filter((s) => s.kind === 'shelter').map((s) => s.id);
 const PROBE_WAIT_MS = 5_000;
+/** kept-alive connections for the open-connection probes: more than are ever in flight at once */
+const OPEN_PROBE_CONNECTIONS = 64;
 
 async function issueToken(system: RunningSystem, sites: string[], label: string): Promise<string> {
   if (system.name === 'baseline') return 'any';
@@ -70,15 +78,18 @@ function queuedReports(siteId: string, count: number, nowMs: number) {
   }));
 }
 
-/** One phone's flush, on a connection of its own as a phone has: each POST a batch, as the form sends. */
-function post(system: RunningSystem, token: string, body: string): Promise<{ status: number; text: string }> {
+/**
+ * One phone's flush, on a connection of its own as a phone has: each POST a batch, as the form sends.
+ * With `agent`, on one of its kept-alive connections instead.
+ */
+function post(system: RunningSystem, token: string, body: string, agent: http.Agent | false = false): Promise<{ status: number; text: string }> {
   const url = new URL('/api/reports', system.url);
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
       {
         method: 'POST',
-        agent: false,
+        agent,
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
       },
       (response) => {
@@ -111,16 +122,26 @@ export async function measureStorm(system: RunningSystem, options: StormOptions)
     return batches;
   });
 
+  // Connections opened before the storm and kept open, as a phone that stayed online has: their
+  // probes never wait to be accepted. Opened by occupancy reports no probe's value repeats.
+  const openConnections = new http.Agent({ keepAlive: true, maxSockets: OPEN_PROBE_CONNECTIONS });
+  await Promise.all(
+    Array.from({ length: OPEN_PROBE_CONNECTIONS }, (_, i) =>
+      post(system, probeToken, JSON.stringify({ id: randomUUID(), siteId: shelterIds[i % shelterIds.length], kind: 'occupancy', observedAt: isoSeconds(Date.now()), occupancy: i }), openConnections),
+    ),
+  );
   const sockets = await connectDashboards(system, viewer, options.dashboards);
   const samples: number[] = [];
+  const openSamples: number[] = [];
   let probeMissed = 0;
   const refused: Record<string, number> = {};
   try {
     // A probe is seen when a dashboard's update carries it: Amina's as the shelter's new occupancy,
     // the baseline's as the report itself.
-    const waiting = new Map<string, { postedAt: number; seen: Set<number>; done: () => void }>();
+    const waiting = new Map<string, { postedAt: number; seen: Set<number>; done: () => void; samples: number[] }>();
     const probeKey = (siteId: string, occupancy: number) => `${siteId}:${occupancy}`;
     const answerMs: number[] = [];
+    const openAnswerMs: number[] = [];
     let updates = 0;
     sockets[0]!.on('update', () => updates++);
     sockets.forEach((socket, index) => {
@@ -135,7 +156,7 @@ export async function measureStorm(system: RunningSystem, options: StormOptions)
           const probe = waiting.get(key);
           if (!probe || probe.seen.has(index)) continue;
           probe.seen.add(index);
-          samples.push(performance.now() - probe.postedAt);
+          probe.samples.push(performance.now() - probe.postedAt);
           if (probe.seen.size === sockets.length) probe.done();
         }
       });
@@ -148,25 +169,29 @@ export async function measureStorm(system: RunningSystem, options: StormOptions)
       while (storming) {
         await new Promise((resolve) => setTimeout(resolve, options.probeEveryMs));
         if (!storming) break;
-        const n = probeCount++;
-        const siteId = shelterIds[n % shelterIds.length]!;
-        // a value no report of the run has given this shelter, so that only this probe's update matches
-        const occupancy = 1_000 + n;
-        const seen = new Set<number>();
-        const everyone = new Promise<boolean>((resolve) => {
-          waiting.set(probeKey(siteId, occupancy), { postedAt: performance.now(), seen, done: () => resolve(true) });
-          setTimeout(() => resolve(false), PROBE_WAIT_MS).unref();
-        });
-        const body = JSON.stringify({ id: randomUUID(), siteId, kind: 'occupancy', observedAt: isoSeconds(Date.now()), occupancy });
-        probes.push(
-          (async () => {
-            const t0 = performance.now();
-            const answer = await post(system, probeToken, body);
-            answerMs.push(performance.now() - t0);
-            if (answer.status !== 201) throw new Error(`${system.name}: a probe was answered ${answer.status}: ${answer.text}`);
-            if (!(await everyone)) probeMissed += sockets.length - seen.size;
-          })(),
-        );
+        // In turn, a probe on a new connection (as a phone that just came back) and one on a
+        // connection kept open since before the storm; each a value no other report gives its shelter.
+        {
+          const n = probeCount++;
+          const open = n % 2 === 1;
+          const siteId = shelterIds[n % shelterIds.length]!;
+          const occupancy = 1_000 + n;
+          const seen = new Set<number>();
+          const everyone = new Promise<boolean>((resolve) => {
+            waiting.set(probeKey(siteId, occupancy), { postedAt: performance.now(), seen, done: () => resolve(true), samples: open ? openSamples : samples });
+            setTimeout(() => resolve(false), PROBE_WAIT_MS).unref();
+          });
+          const body = JSON.stringify({ id: randomUUID(), siteId, kind: 'occupancy', observedAt: isoSeconds(Date.now()), occupancy });
+          probes.push(
+            (async () => {
+              const t0 = performance.now();
+              const answer = await post(system, probeToken, body, open && openConnections);
+              (open ? openAnswerMs : answerMs).push(performance.now() - t0);
+              if (answer.status !== 201) throw new Error(`${system.name}: a probe was answered ${answer.status}: ${answer.text}`);
+              if (!(await everyone)) probeMissed += sockets.length - seen.size;
+            })(),
+          );
+        }
       }
     })();
 
@@ -196,6 +221,8 @@ export async function measureStorm(system: RunningSystem, options: StormOptions)
       probeP99Ms: percentile(samples, 99),
       probeAnswerP50Ms: percentile(answerMs, 50),
       probeAnswerP99Ms: percentile(answerMs, 99),
+      openProbeP50Ms: percentile(openSamples, 50),
+      openProbeP99Ms: percentile(openSamples, 99),
       updatesPerDashboard: updates,
       probes: probeCount,
       probeMissed,
@@ -205,6 +232,7 @@ export async function measureStorm(system: RunningSystem, options: StormOptions)
     };
   } finally {
     disconnectAll(sockets);
+    openConnections.destroy();
   }
 }
 

@@ -24,12 +24,13 @@ export interface ReportQuery {
   toMs?: number;
   /** at most this many reports, the first in the query's order: a look at a few, not a scan */
   limit?: number;
-  /**
-   * The rows as written, without the schema's parse again (each was parsed before it was stored, and
-   * the start-up replay reads them so): for the overlap guard, which asks once per arrivals report
-   * posted and reads a few fields. Parsing cost more than the query itself (bench/README.md).
-   */
-  asWritten?: boolean;
+}
+
+/** Where the overlap guard looks for one arrivals report's candidates: a site, observedAt in [fromMs, toMs). */
+export interface ArrivalsRange {
+  siteId: string;
+  fromMs: number;
+  toMs: number;
 }
 
 export interface ReportStore {
@@ -44,6 +45,14 @@ export interface ReportStore {
   append(reports: readonly StoredReport[], audit?: (result: AppendResult) => AuditEntry | undefined): Promise<AppendResult>;
   /** Reports of one world by observedAt, oldest first, then in storage order; paged underneath. */
   query(query: ReportQuery): AsyncIterable<StoredReport>;
+  /**
+   * For each range, the first `limit` arrivals reports of `world` at its site observed within it,
+   * by observedAt and then in storage order: the overlap guard's candidates for every arrivals report
+   * of a post, in one call (one round trip on PostgreSQL, where a phone's queued batch asked 40). The
+   * rows as written, without the schema's parse again: each was parsed before it was stored, and
+   * parsing cost more than the query (bench/README.md).
+   */
+  arrivalsWithin(world: World, ranges: readonly ArrivalsRange[], limit: number): Promise<StoredReport[][]>;
   /** For each site given, its latest occupancy report in `world` observed before `beforeMs`. */
   latestOccupancyBefore(world: World, siteIds: readonly string[], beforeMs: number): Promise<StoredReport[]>;
   count(siteId?: string): Promise<number>;

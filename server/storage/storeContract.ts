@@ -259,6 +259,36 @@ export function describeStoreContract(
         expect(await collect(store.reports.query({ world: 'real', siteIds: ['domiz-1'], kind: 'arrivals' }))).toEqual([]);
       });
 
+      it('gives each range its first arrivals reports of the site and world, in order, in one call', async () => {
+        const at = (hhmm: string) => `2026-11-28T${hhmm}:00Z`;
+        const ms = (hhmm: string) => Date.parse(at(hhmm));
+        const a10 = arrivals(1, at('10:00'));
+        const a11 = arrivals(2, at('11:00'));
+        const a11b = arrivals(3, at('11:00'));
+        const a12 = arrivals(4, at('12:00'));
+        const drill = arrivals(5, at('11:00'), { exercise: true });
+        const elsewhere = { ...arrivals(6, at('11:00')), siteId: 'domiz-1' } as StoredReport;
+        await store.reports.append([a12, a11, drill]);
+        await store.reports.append([a10, occupancy('domiz-1', 100, at('11:00')), elsewhere, a11b]);
+
+        const ids = (found: StoredReport[][]) => found.map((reports) => reports.map((r) => r.id));
+        const found = await store.reports.arrivalsWithin(
+          'real',
+          [
+            { siteId: 'ibrahim-khalil', fromMs: ms('10:30'), toMs: ms('13:00') },
+            { siteId: 'ibrahim-khalil', fromMs: ms('09:00'), toMs: ms('11:00') },
+            { siteId: 'domiz-1', fromMs: ms('09:00'), toMs: ms('13:00') },
+            { siteId: 'ibrahim-khalil', fromMs: ms('12:00'), toMs: ms('12:00') },
+          ],
+          2,
+        );
+        // by observedAt, then in storage order; at most the limit; only arrivals, only that site and world
+        expect(ids(found)).toEqual([[a11.id, a11b.id], [a10.id], [elsewhere.id], []]);
+        expect(found[0]![0]).toMatchObject({ kind: 'arrivals', arrivals: 2, receivedAt: RECEIVED });
+        expect(ids(await store.reports.arrivalsWithin('exercise', [{ siteId: 'ibrahim-khalil', fromMs: 0, toMs: ms('13:00') }], 5))).toEqual([[drill.id]]);
+        expect(await store.reports.arrivalsWithin('real', [], 5)).toEqual([]);
+      });
+
       it('pages through more reports than one page holds, in order, without loss or repeat', async () => {
         const start = Date.parse('2026-11-01T00:00:00Z');
         const reports: StoredReport[] = [];

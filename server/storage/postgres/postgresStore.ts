@@ -2,7 +2,7 @@
 import { alertSubjectKey } from '../../../shared/alerts.ts';
 import { mergeAlertWrite } from '../../../shared/bands.ts';
 import { sameValue } from '../../../shared/sameValue.ts';
-import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type World } from '../../../shared/schemas.ts';
+import { FUTURE_TOLERANCE_MS, REPORT_KIND_FOR_SITE, Site, Thresholds, type StoredReport, type World } from '../../../shared/schemas.ts';
 import { WINDOW_24H_MS } from '../../../shared/siteLog.ts';
 import { afterCondition, keysetPages, orderBy, type SortKey } from '../keyset.ts';
 import { alertFromBody, PHONE_JOIN_SQL, phoneFromRow, replayedReport, reportContent, sameContent, storedReport, tokenFromRow, type PhoneJoinRow, type TokenRow } from '../rows.ts';
@@ -211,11 +211,28 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
         const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
         const pages = keysetPages(pageSize, (after, n) => queryPage(filter, after, n), (row) => [row.observed_ms, row.seq]);
         let given = 0;
-        const toReport = filter.asWritten ? (row: ReportRow) => replayedReport(row.content, row.received_at, row.exercise) : rowToReport;
         for await (const row of pages) {
-          yield toReport(row);
+          yield rowToReport(row);
           if (++given === limit) return;
         }
+      },
+
+      async arrivalsWithin(world, ranges, limit) {
+        if (ranges.length === 0) return [];
+        const found = await db.query<Pick<ReportRow, 'content' | 'received_at' | 'exercise'> & { n: string }>(
+          `SELECT q.n, r.content, r.received_at, r.exercise
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(site_id, from_ms, to_ms, n)
+           CROSS JOIN LATERAL (
+             SELECT content, received_at, exercise, observed_ms, seq FROM reports
+             WHERE site_id = q.site_id AND kind = 'arrivals' AND exercise = $4 AND observed_ms >= q.from_ms AND observed_ms < q.to_ms
+             ORDER BY observed_ms, seq LIMIT $5
+           ) r
+           ORDER BY q.n, r.observed_ms, r.seq`,
+          [ranges.map((r) => r.siteId), ranges.map((r) => r.fromMs), ranges.map((r) => r.toMs), world === 'exercise', limit],
+        );
+        const byRange: StoredReport[][] = ranges.map(() => []);
+        for (const row of found.rows) byRange[Number(row.n) - 1]!.push(replayedReport(row.content, row.received_at, row.exercise));
+        return byRange;
       },
 
       async latestOccupancyBefore(world, siteIds, beforeMs) {

@@ -86,6 +86,12 @@ export function openSqliteStore(dataDir: string): Store {
     ping: db.prepare('SELECT 1'),
     lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM reports'),
     countReports: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM reports'),
+    // The (site, kind, observedAt) index gives the rows in order, so LIMIT stops the read.
+    arrivalsWithin: db.prepare<[string, number, number, number, number], Pick<ReportRow, 'content' | 'received_at' | 'exercise'>>(
+      `SELECT content, received_at, exercise FROM reports
+       WHERE site_id = ? AND kind = 'arrivals' AND exercise = ? AND observed_ms >= ? AND observed_ms < ?
+       ORDER BY observed_ms, seq LIMIT ?`,
+    ),
     countSiteReports: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reports WHERE site_id = ?'),
     latestOccupancy: db.prepare<[string, number, number], ReportRow>(
       `SELECT seq, observed_ms, content, received_at, exercise FROM reports
@@ -449,20 +455,18 @@ export function openSqliteStore(dataDir: string): Store {
       async *query(query) {
         const limit = query.limit;
         if (limit !== undefined && limit <= 0) return;
-        const toReport = query.asWritten ? replayedRow : rowToReport;
-        // Within one page (the overlap guard asks for 6 rows per arrivals report posted): one read,
-        // without the pager's generator around it.
-        if (limit !== undefined && limit <= QUERY_PAGE_SIZE) {
-          for (const row of queryPage(query, null, limit)) yield toReport(row);
-          return;
-        }
         const pageSize = Math.min(limit ?? QUERY_PAGE_SIZE, QUERY_PAGE_SIZE);
         const pages = keysetPages(pageSize, (after, n) => queryPage(query, after, n), (row) => [row.observed_ms, row.seq]);
         let given = 0;
         for await (const row of pages) {
-          yield toReport(row);
+          yield rowToReport(row);
           if (++given === limit) return;
         }
+      },
+
+      async arrivalsWithin(world, ranges, limit) {
+        const exercise = world === 'exercise' ? 1 : 0;
+        return ranges.map((r) => statements.arrivalsWithin.all(r.siteId, exercise, r.fromMs, r.toMs, limit).map(replayedRow));
       },
 
       async latestOccupancyBefore(world, siteIds, beforeMs) {

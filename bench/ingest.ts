@@ -15,6 +15,8 @@ export interface IngestFigures {
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  /** the server's CPU time per request answered 201, in µs */
+  cpuPerRequestUs: number;
 }
 
 async function fire(system: RunningSystem, token: string, connections: number, durationS: number) {
@@ -43,8 +45,11 @@ async function fire(system: RunningSystem, token: string, connections: number, d
 export async function measureIngest(system: RunningSystem, options: IngestOptions): Promise<IngestFigures> {
   const { reporter } = await tokensFor(system);
   if (options.warmupS > 0) await fire(system, reporter, options.connections, options.warmupS);
+  const cpuBefore = await system.cpuMs();
   const { result, created } = await fire(system, reporter, options.connections, options.durationS);
+  const cpuMs = (await system.cpuMs()) - cpuBefore;
   return {
+    cpuPerRequestUs: (cpuMs * 1000) / created,
     requestsPerSecond: created / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

@@ -17,9 +17,19 @@ export interface HeapMessage {
   rss: number;
 }
 
-export type ChildMessage = ReadyMessage | HeapMessage;
+/**
+ * The CPU time the child has used so far (user and system, all its threads), in answer to `cpu`. Set
+ * beside a figure it says how much work each request cost, which the machine's load moves far less
+ * than it moves requests per second.
+ */
+export interface CpuMessage {
+  type: 'cpu';
+  cpuMs: number;
+}
 
-export type ParentMessage = { type: 'heap' } | { type: 'stop' };
+export type ChildMessage = ReadyMessage | HeapMessage | CpuMessage;
+
+export type ParentMessage = { type: 'heap' } | { type: 'cpu' } | { type: 'stop' };
 
 /** The admin token both children accept, so that the bench can issue the tokens it needs. */
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-that-is-long-enough-0123456789';

@@ -106,6 +106,7 @@ if (only.has('ingest')) {
   );
   figures.push(figure('ingest.requestsPerSecond', 'ingest, 16 connections', 'req/s', 'higher', pick(rounds, (r) => r.requestsPerSecond)));
   figures.push(figure('ingest.p99', 'ingest latency p99, 16 connections', 'ms', 'lower', pick(rounds, (r) => r.p99Ms)));
+  figures.push(figure('ingest.cpu', 'ingest, server CPU per request, 16 connections', 'µs', 'lower', pick(rounds, (r) => r.cpuPerRequestUs)));
   log(`ingest: ${settings.ingestWide.connections} connections, ${settings.ingestWide.durationS} s per run`);
   const wide = await alternate('ingest 64', (name) =>
     withSystem(name, serveOptions(name), (system) => measureIngest(system, settings.ingestWide)),
@@ -122,6 +123,7 @@ if (only.has('storm')) {
     withSystem(name, serveOptions(name, true), (system) => measureStorm(system, s)),
   );
   figures.push(figure('storm.reportsPerSecond', 'storm, reports absorbed', 'reports/s', 'higher', pick(rounds, (r) => r.reportsPerSecond)));
+  figures.push(figure('storm.cpu', 'storm, server CPU per report', 'µs', 'lower', pick(rounds, (r) => r.cpuPerReportUs)));
   figures.push(figure('storm.probeP50', 'storm, probe to every dashboard p50', 'ms', 'lower', pick(rounds, (r) => r.probeP50Ms)));
   figures.push(figure('storm.probeP99', 'storm, probe to every dashboard p99', 'ms', 'lower', pick(rounds, (r) => r.probeP99Ms)));
   const expected = s.phones * s.queuedPerPhone;

@@ -24,6 +24,8 @@ export interface RunningSystem {
   dataDir: string;
   ready: ReadyMessage;
   heap(): Promise<HeapMessage>;
+  /** the CPU time the server has used since it started, in ms */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,11 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
       const answer = nextMessage(child, 'heap');
       send({ type: 'heap' });
       return answer;
+    },
+    async cpuMs() {
+      const answer = nextMessage(child, 'cpu');
+      send({ type: 'cpu' });
+      return (await answer).cpuMs;
     },
     async stop() {
       if (child.exitCode === null && child.connected) send({ type: 'stop' });

@@ -1,4 +1,4 @@
-// The child's side of the bench protocol: heap readings after a full collection, and a clean stop.
+// The child's side of the bench protocol: heap readings after a full collection, CPU time, and a clean stop.
 import type { ChildMessage, ParentMessage } from '../protocol.ts';
 
 function send(message: ChildMessage): void {
@@ -18,6 +18,10 @@ function collectedHeap(): { heapUsed: number; rss: number } {
 export function serveBench(ready: Omit<Extract<ChildMessage, { type: 'ready' }>, 'type'>, stop: () => Promise<void>): void {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'heap') send({ type: 'heap', ...collectedHeap() });
+    if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', cpuMs: (user + system) / 1000 });
+    }
     if (message.type === 'stop') {
       stop().then(
         () => process.exit(0),

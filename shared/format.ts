@@ -115,10 +115,19 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
     format: (value: number, unit: Unit) =>
       kurdishWords ? `${numberFormat.format(Math.abs(value))} ${KURDISH_UNITS[unit]} ${KURDISH_AGO}` : relativeFormat.format(value, unit),
   };
-  const unitFormat = (unit: Unit) =>
-    kurdishWords
-      ? { format: (value: number) => `${numberFormat.format(value)} ${KURDISH_UNITS[unit]}` }
-      : new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
+  // Made once per unit: building an Intl.NumberFormat costs far more than using one, and the server
+  // words every open silence alert's duration on each refresh of the picture.
+  const unitFormats = new Map<Unit, { format(value: number): string }>();
+  const unitFormat = (unit: Unit) => {
+    let made = unitFormats.get(unit);
+    if (!made) {
+      made = kurdishWords
+        ? { format: (value: number) => `${numberFormat.format(value)} ${KURDISH_UNITS[unit]}` }
+        : new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
+      unitFormats.set(unit, made);
+    }
+    return made;
+  };
   const durationOf = (ms: number): [number, Unit] => {
     const s = Math.max(0, Math.round(ms / 1000));
     if (s < 60) return [s, 'second'];

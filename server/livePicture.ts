@@ -170,6 +170,16 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
   }
 
   let queuedFollow: Promise<void> | undefined;
+  /**
+   * When the last follow's read and refresh ended, and how long they took. Under a stream of posts
+   * (a reconnect storm through a proxy spreads them out) each commit would otherwise bring its own
+   * read, projection, diff and broadcast to every dashboard, and those would take the thread from the
+   * posts themselves. So a follow rests until as long after the last one as the last one took: the
+   * picture's work is at most half of a busy thread, the commits that come meanwhile share one
+   * update, and in calm, when posts are further apart than a refresh takes, nothing waits.
+   */
+  let lastFollowEnded = 0;
+  let lastFollowTook = 0;
 
   return {
     async load() {
@@ -184,8 +194,16 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
       // Queued once: every caller that comes before the read starts shares it, since the read's
       // snapshot is taken after their commits.
       queuedFollow ??= exclusive(async () => {
+        const rest = lastFollowEnded + lastFollowTook - performance.now();
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         queuedFollow = undefined;
-        for (const w of await readLog()) await refresh(w);
+        const started = performance.now();
+        try {
+          for (const w of await readLog()) await refresh(w);
+        } finally {
+          lastFollowEnded = performance.now();
+          lastFollowTook = lastFollowEnded - started;
+        }
       });
       return queuedFollow;
     },

@@ -66,6 +66,13 @@ export function evaluateGoals(figures: readonly Figure[], startupReports: number
   below('storm.probeP99', 'storm: probe reaches every dashboard, p99 < 250 ms', 250);
   none('stormProbeMissed', 'storm: every dashboard gets every probe');
   none('stormRefused', 'storm: no phone refused (429 or other)');
+  // The same storm as the field has it, through the proxy every deployment has (bench/proxy.ts): its
+  // rates and latencies are reported beside the goals above, which are set straight at the server;
+  // nothing may be lost, doubled or refused on the way.
+  none('stormProxyLost', 'storm behind nginx: every report stored (reports missing)');
+  none('stormProxyTwice', 'storm behind nginx: no report stored twice');
+  none('stormProxyProbeMissed', 'storm behind nginx: every dashboard gets every probe');
+  none('stormProxyRefused', 'storm behind nginx: no phone refused (429 or other)');
   ratioAtMost('fanout.p95', 'fan-out p95 ≤ 1.2 × baseline (200 dashboards)', 1.2);
   below('fanout.p99', 'fan-out p99 < 100 ms (200 dashboards)', 100);
   none('fanoutMissed', 'every dashboard gets every update');

@@ -12,7 +12,8 @@ import { measureMemory } from './memory.ts';
 import type { SystemName } from './protocol.ts';
 import { evaluateGoals, formatTable, type Figure, type Results } from './results.ts';
 import { measureSnapshotAt, measureStartup, seedStore } from './startup.ts';
-import { measureStorm } from './storm.ts';
+import { findNginx, startProxy } from './proxy.ts';
+import { measureStorm, type StormFigures } from './storm.ts';
 import { median } from './stats.ts';
 import { withSystem, type SystemOptions } from './system.ts';
 
@@ -115,6 +116,27 @@ if (only.has('ingest')) {
   figures.push(figure('ingest64.p99', 'ingest latency p99, 64 connections', 'ms', 'lower', pick(wide, (r) => r.p99Ms)));
 }
 
+/** The storm's figures and checks, straight at the server (`storm`) or through nginx (`stormProxy`). */
+function stormResults(id: 'storm' | 'stormProxy', where: string, rounds: Record<SystemName, StormFigures[]>) {
+  const s = settings.storm;
+  const label = (what: string) => `storm${where}, ${what}`;
+  figures.push(figure(`${id}.reportsPerSecond`, label('reports absorbed'), 'reports/s', 'higher', pick(rounds, (r) => r.reportsPerSecond)));
+  figures.push(figure(`${id}.cpu`, label('server CPU per report'), 'µs', 'lower', pick(rounds, (r) => r.cpuPerReportUs)));
+  figures.push(figure(`${id}.probeP50`, label('probe to every dashboard p50'), 'ms', 'lower', pick(rounds, (r) => r.probeP50Ms)));
+  figures.push(figure(`${id}.probeP99`, label('probe to every dashboard p99'), 'ms', 'lower', pick(rounds, (r) => r.probeP99Ms)));
+  figures.push(figure(`${id}.probeAnswerP99`, label('probe answered (201) p99'), 'ms', 'lower', pick(rounds, (r) => r.probeAnswerP99Ms)));
+  figures.push(figure(`${id}.openProbeP50`, label('probe on an open connection p50'), 'ms', 'lower', pick(rounds, (r) => r.openProbeP50Ms)));
+  figures.push(figure(`${id}.openProbeP99`, label('probe on an open connection p99'), 'ms', 'lower', pick(rounds, (r) => r.openProbeP99Ms)));
+  const expected = s.phones * s.queuedPerPhone;
+  checks[`${id}Lost`] = Math.max(...rounds.amina.map((r) => expected - r.stored));
+  checks[`${id}Twice`] = Math.max(...rounds.amina.map((r) => r.storedTwice));
+  checks[`${id}Refused`] = Math.max(...rounds.amina.map((r) => Object.values(r.refused).reduce((a, b) => a + b, 0)));
+  checks[`${id}ProbeMissed`] = Math.max(...rounds.amina.map((r) => r.probeMissed));
+  for (const r of [...rounds.amina, ...rounds.baseline]) {
+    log(`    stored ${r.stored}/${expected}, twice ${r.storedTwice}, refused ${JSON.stringify(r.refused)}, probes ${r.probes}, missed ${r.probeMissed}, overtaken ${r.overtaken}, ${r.updatesPerDashboard} updates per dashboard`);
+  }
+}
+
 if (only.has('storm')) {
   const s = settings.storm;
   log(`reconnect storm: ${s.phones} phones × ${s.queuedPerPhone} queued reports, ${s.dashboards} dashboards watching`);
@@ -122,21 +144,23 @@ if (only.has('storm')) {
   const rounds = await alternate('storm', (name) =>
     withSystem(name, serveOptions(name, true), (system) => measureStorm(system, s)),
   );
-  figures.push(figure('storm.reportsPerSecond', 'storm, reports absorbed', 'reports/s', 'higher', pick(rounds, (r) => r.reportsPerSecond)));
-  figures.push(figure('storm.cpu', 'storm, server CPU per report', 'µs', 'lower', pick(rounds, (r) => r.cpuPerReportUs)));
-  figures.push(figure('storm.probeP50', 'storm, probe to every dashboard p50', 'ms', 'lower', pick(rounds, (r) => r.probeP50Ms)));
-  figures.push(figure('storm.probeP99', 'storm, probe to every dashboard p99', 'ms', 'lower', pick(rounds, (r) => r.probeP99Ms)));
-  const expected = s.phones * s.queuedPerPhone;
-  const all = [...rounds.amina, ...rounds.baseline];
-  checks.stormLost = Math.max(...rounds.amina.map((r) => expected - r.stored));
-  checks.stormTwice = Math.max(...rounds.amina.map((r) => r.storedTwice));
-  checks.stormRefused = Math.max(...rounds.amina.map((r) => Object.values(r.refused).reduce((a, b) => a + b, 0)));
-  checks.stormProbeMissed = Math.max(...rounds.amina.map((r) => r.probeMissed));
-  figures.push(figure('storm.probeAnswerP99', 'storm, probe answered (201) p99', 'ms', 'lower', pick(rounds, (r) => r.probeAnswerP99Ms)));
-  figures.push(figure('storm.openProbeP50', 'storm, probe on an open connection p50', 'ms', 'lower', pick(rounds, (r) => r.openProbeP50Ms)));
-  figures.push(figure('storm.openProbeP99', 'storm, probe on an open connection p99', 'ms', 'lower', pick(rounds, (r) => r.openProbeP99Ms)));
-  for (const r of all) {
-    log(`    stored ${r.stored}/${expected}, twice ${r.storedTwice}, refused ${JSON.stringify(r.refused)}, probes ${r.probes}, missed ${r.probeMissed}, ${r.updatesPerDashboard} updates per dashboard`);
+  stormResults('storm', '', rounds);
+  // As in the field: phones, probes and dashboards through nginx as docs/scaling.md configures it.
+  const nginx = findNginx();
+  if (!nginx) log('  storm behind nginx: skipped, nginx is not installed (apt-get install nginx-light)');
+  else {
+    log('reconnect storm behind nginx (docs/scaling.md)');
+    const proxied = await alternate('storm behind nginx', (name) =>
+      withSystem(name, serveOptions(name, true), async (system) => {
+        const proxy = await startProxy(nginx, system.url);
+        try {
+          return await measureStorm(system, s, proxy.url);
+        } finally {
+          await proxy.stop();
+        }
+      }),
+    );
+    stormResults('stormProxy', ' behind nginx', proxied);
   }
 }
 

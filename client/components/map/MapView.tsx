@@ -13,6 +13,7 @@ import { directionOf } from '../../lib/session.ts';
 import { alertsBySite, metricValue, siteCondition, type SiteCondition } from '../../store/derive.ts';
 import { useDashboard, type DashboardState } from '../../store/store.ts';
 import { placeName, useFormat, type Format } from '../format.ts';
+import { mapCanvasLimit, nextDrawAt } from './drawingBudget.ts';
 import { attachFlowLayers } from './flowLayers.ts';
 import { Legend } from './Legend.tsx';
 import { countedCheckpoints, isApproximate, spreadOffsets } from './siteMarkers.ts';
@@ -210,11 +211,17 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       touchPitch: false,
       // Symbols appear at once: a fade would redraw the whole map for 300 ms after every live change.
       fadeDuration: 0,
+      // Only the wall, which nobody touches, trades sharpness and promptness for staying live; a
+      // screen people click and zoom keeps every pixel and draws each change at once (drawingBudget.ts).
+      ...(interactive ? {} : mapCanvasLimit()),
     });
     mapRef.current = map;
     if (new URLSearchParams(window.location.search).has('testhooks')) window.aminaMap = map;
     let loaded = false;
     let frame = 0;
+    /** while a slow map rests between draws (nextDrawAt): the timer that ends the rest */
+    let resting = 0;
+    let drawAllowedAt = 0;
     const dirty = { governorates: false, context: false, sites: false, siteStates: false, states: false, metric: false };
     /** each drawn site's condition as last written to feature state, so only changes are written */
     const shownConditions = new Map<string, SiteCondition>();
@@ -292,6 +299,12 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       }
       if (dirty.states && !movedByPerson && !latest.current.focus && activeGovernorates(s).join() !== fittedTo) fitFocus();
       dirty.governorates = dirty.context = dirty.sites = dirty.siteStates = dirty.states = dirty.metric = false;
+      // How long these changes take to reach the screen: MapLibre draws them in the next frame, and
+      // the frame after it begins once that one is shown.
+      if (!interactive) {
+        const started = performance.now();
+        requestAnimationFrame(() => requestAnimationFrame(() => (drawAllowedAt = nextDrawAt(started, performance.now()))));
+      }
     };
     /** HTML labels (the style has no glyphs): the count above each of the busiest checkpoints. */
     const updateCountLabels = (s: DashboardState) => {
@@ -350,7 +363,15 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
     });
     const schedule = (part: keyof typeof dirty) => {
       dirty[part] = true;
-      if (!frame) frame = requestAnimationFrame(flush);
+      if (frame || resting) return;
+      const rest = drawAllowedAt - performance.now();
+      if (rest <= 0) frame = requestAnimationFrame(flush);
+      else {
+        resting = window.setTimeout(() => {
+          resting = 0;
+          frame = requestAnimationFrame(flush);
+        }, rest);
+      }
     };
 
     const onChange = (s: DashboardState, prev: DashboardState) => {
@@ -515,6 +536,7 @@ export function MapView({ focus, interactive = true, large = false, onSelectGove
       detachFlows();
       for (const label of countLabels.values()) label.marker.remove();
       if (frame) cancelAnimationFrame(frame);
+      window.clearTimeout(resting);
       map.remove();
       mapRef.current = null;
     };

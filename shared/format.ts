@@ -55,6 +55,10 @@ export interface Format {
   age(iso: string, nowMs: number): string;
   /** "12 minutes", a duration in the language */
   duration(ms: number): string;
+  /** "1.5 hours": a number of hours as given, to a tenth (a setting, a span already rounded) */
+  hours(h: number): string;
+  /** "3 days", to a tenth */
+  days(d: number): string;
   /** names joined as a list: "Duhok, Ninewa"; Arabic and Kurdish with the Arabic comma */
   list(items: readonly string[]): string;
 }
@@ -170,6 +174,8 @@ export function makeFormat(lang: Language, options: FormatOptions = {}): Format 
       const [value, unit] = durationOf(ms);
       return unitFormat(unit).format(value);
     },
+    hours: (h) => unitFormat('hour').format(Math.round(h * 10) / 10),
+    days: (d) => unitFormat('day').format(Math.round(d * 10) / 10),
     // a plain separator rather than Intl.ListFormat, which has no Kurdish data in most browsers
     list: (items) => items.join(lang === 'en' ? ', ' : '، '),
   };

@@ -13,49 +13,35 @@ import {
 } from '../../shared/forecast.ts';
 import { capacityExhaustionBand } from '../../shared/alerts.ts';
 import type { CapacityForecast as Forecast, Thresholds } from '../../shared/schemas.ts';
-import { languageOf, LOCALE, type Language } from '../../shared/language.ts';
 import { forecastsToList, sheltersOverLine } from '../store/derive.ts';
 import { useDashboard } from '../store/store.ts';
-import { placeName, wholePercentDown } from './format.ts';
+import { placeName, useFormat, wholePercentDown } from './format.ts';
 import { useGovernorates } from './useDashboardFeed.ts';
 
 /** Under two days a span reads in hours; from then on in days, the unit a planner thinks in. */
 const HOURS_SHOWN_UP_TO = 48;
-/** ICU has no unit names for Sorani (it prints "14 h"); a Sorani noun after a numeral stays singular. */
-const CKB_UNITS = { hour: 'کاتژمێر', day: 'ڕۆژ' };
 
 type Settings = Thresholds['capacityExhaustion'];
 
+/** The screens' format (shared/format.ts) with the forecast's own words for spans and rates. */
 function useForecastFormat() {
-  const { t, i18n } = useTranslation('forecast');
-  const lang: Language = languageOf(i18n.language);
+  const { t } = useTranslation('forecast');
+  const { format: base, lang } = useFormat();
   const format = useMemo(() => {
-    const locale = LOCALE[lang];
-    // Chromium has no Sorani locale data and would print Latin digits: ask for Arabic-Indic ones.
-    const digits: Intl.NumberFormatOptions = lang === 'ckb' ? { numberingSystem: 'arab' } : {};
-    const number = new Intl.NumberFormat(locale, { ...digits, maximumFractionDigits: 1 });
-    const percent = new Intl.NumberFormat(locale, { ...digits, style: 'percent', maximumFractionDigits: 0 });
-    const unit = (name: 'hour' | 'day') => {
-      if (lang === 'ckb') return (n: number) => `${number.format(n)} ${CKB_UNITS[name]}`;
-      const formatter = new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long', maximumFractionDigits: 1 });
-      return (n: number) => formatter.format(n);
-    };
-    const hours = unit('hour');
-    const days = unit('day');
     // projections are whole hours: "within the hour" has its own sentence, so a span is at least 1 h
-    const span = (h: number) => (h < HOURS_SHOWN_UP_TO ? hours(Math.max(1, Math.round(h))) : days(Math.round(h / 24)));
+    const span = (h: number) => (h < HOURS_SHOWN_UP_TO ? base.hours(Math.max(1, Math.round(h))) : base.days(Math.round(h / 24)));
     return {
-      number: (n: number) => number.format(n),
+      number: base.number,
       /** an estimated rate of persons, whole: a projection's 950.3 an hour is no better known than 950 */
-      persons: (n: number) => number.format(Math.round(n)),
-      percent: (ratio: number) => percent.format(ratio),
+      persons: (n: number) => base.number(Math.round(n)),
+      percent: base.percent,
       span,
       /** a setting in hours as the coordinator wrote it, 1.5 h included */
-      setting: (h: number) => hours(h),
+      setting: base.hours,
       /** the spans every forecast sentence may name, in the language */
-      fixed: { window: span(INFLOW_WINDOW_HOURS), horizon: span(FORECAST_HORIZON_HOURS), span: span(MIN_SPAN_HOURS), min: number.format(MIN_ARRIVAL_REPORTS) },
+      fixed: { window: span(INFLOW_WINDOW_HOURS), horizon: span(FORECAST_HORIZON_HOURS), span: span(MIN_SPAN_HOURS), min: base.number(MIN_ARRIVAL_REPORTS) },
     };
-  }, [lang]);
+  }, [base]);
   return { t, format, lang };
 }
 

@@ -90,7 +90,7 @@ export async function ingestReports(
   const world: World = principal.exercise ? 'exercise' : 'real';
   const receivedAt = isoSeconds(deps.clock.now());
   const stored: StoredReport[] = reports.map((report) => ({ ...canonicalReport(report), receivedAt, ...(world === 'exercise' ? { exercise: true } : {}) }));
-  const result = await deps.store.reports.append(stored, audit && ((result) => audit(answerAsSent(reports, stored, result))));
+  const result = await deps.live.writing(() => deps.store.reports.append(stored, audit && ((result) => audit(answerAsSent(reports, stored, result)))));
   if (result.accepted.length > 0) {
     // Stored already: if reading the log back fails now, the next read (a poll, a tick) folds them.
     await deps.live.follow().catch((err: unknown) => {

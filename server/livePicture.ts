@@ -22,6 +22,11 @@ export interface LivePicture {
    * starts share it: under a burst of posts this is one read, one projection and one update.
    */
   follow(): Promise<void>;
+  /**
+   * Runs a write to the log (`append`), counted while it is on its way: a follow that starts while
+   * others are still committing may rest so that they share its update (see `lastFollowTook`).
+   */
+  writing<T>(append: () => Promise<T>): Promise<T>;
   /** Re-evaluates at the clock's time: windows slide and silence grows without new reports. */
   tick(): Promise<void>;
   snapshot(world: World): Snapshot;
@@ -174,12 +179,21 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
    * When the last follow's read and refresh ended, and how long they took. Under a stream of posts
    * (a reconnect storm through a proxy spreads them out) each commit would otherwise bring its own
    * read, projection, diff and broadcast to every dashboard, and those would take the thread from the
-   * posts themselves. So a follow rests until as long after the last one as the last one took: the
-   * picture's work is at most half of a busy thread, the commits that come meanwhile share one
-   * update, and in calm, when posts are further apart than a refresh takes, nothing waits.
+   * posts themselves. So while other writes are still on their way to the log, a follow rests until
+   * as long after the last one as the last one took: the picture's work is at most half of a busy
+   * thread, and the commits that come meanwhile share one update. A post with nothing else in
+   * flight (calm, one post at a time) never waits.
    */
   let lastFollowEnded = 0;
   let lastFollowTook = 0;
+  let writesInFlight = 0;
+  const othersWriting = async (): Promise<boolean> => {
+    if (writesInFlight === 0) return false;
+    // The writes of one commit group are settled one after another: let those already committed
+    // count themselves out before asking.
+    await new Promise((resolve) => setImmediate(resolve));
+    return writesInFlight > 0;
+  };
 
   return {
     async load() {
@@ -194,8 +208,10 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
       // Queued once: every caller that comes before the read starts shares it, since the read's
       // snapshot is taken after their commits.
       queuedFollow ??= exclusive(async () => {
-        const rest = lastFollowEnded + lastFollowTook - performance.now();
-        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        if (await othersWriting()) {
+          const rest = lastFollowEnded + lastFollowTook - performance.now();
+          if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        }
         queuedFollow = undefined;
         const started = performance.now();
         try {
@@ -206,6 +222,15 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
         }
       });
       return queuedFollow;
+    },
+
+    async writing(append) {
+      writesInFlight += 1;
+      try {
+        return await append();
+      } finally {
+        writesInFlight -= 1;
+      }
     },
 
     reloadAlerts() {

@@ -186,6 +186,11 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
    */
   let lastFollowEnded = 0;
   let lastFollowTook = 0;
+  /**
+   * The longest rest: a follow that rebuilt the picture from the whole log (seconds) must not hold
+   * the next update back as long; a follow under a storm takes a few ms.
+   */
+  const MAX_REST_MS = 50;
   let writesInFlight = 0;
   const othersWriting = async (): Promise<boolean> => {
     if (writesInFlight === 0) return false;
@@ -209,7 +214,7 @@ export function createLivePicture({ store, clock, governorates }: LivePictureDep
       // snapshot is taken after their commits.
       queuedFollow ??= exclusive(async () => {
         if (await othersWriting()) {
-          const rest = lastFollowEnded + lastFollowTook - performance.now();
+          const rest = lastFollowEnded + Math.min(lastFollowTook, MAX_REST_MS) - performance.now();
           if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         }
         queuedFollow = undefined;
